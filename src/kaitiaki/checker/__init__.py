@@ -1,0 +1,1 @@
+"""The policy checker: pure Item -> Result. Imports nothing of the database or the web."""
