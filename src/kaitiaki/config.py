@@ -1,0 +1,173 @@
+"""Settings, read from the environment (prefix KAITIAKI_). Every setting has a default and help text;
+docs/configuration.md lists them all and a test keeps that list complete."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from kaitiaki.errors import AppError
+
+SECRET_KEY_FILE = "secret_key"
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class SettingsError(AppError):
+    """A setting is missing or unusable; the message names the environment variable to fix."""
+
+    status_code = 500
+    code = "settings_error"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KAITIAKI_", extra="ignore")
+
+    env: Literal["development", "production", "test"] = Field(
+        "development",
+        description="Where Kaitiaki runs: development, production or test. Production requires an "
+        "explicit secret key.",
+    )
+    database_url: str = Field(
+        "sqlite:///./var/kaitiaki.db",
+        description="SQLAlchemy database URL. The default is a SQLite file under ./var/; for "
+        "PostgreSQL use postgresql+psycopg://user:password@host:5432/dbname.",
+    )
+    secret_key: str | None = Field(
+        None,
+        description="Key that signs session cookies and CSRF tokens (at least 32 characters). "
+        "Required in production; in development it is generated once and kept in "
+        "<var_dir>/secret_key.",
+    )
+    var_dir: Path = Field(
+        Path("./var"),
+        description="Folder for local state: the SQLite database file and the generated secret key.",
+    )
+    host: str = Field("127.0.0.1", description="Address the web server listens on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port the web server listens on.")
+    policy_pack: str = Field("dpmc", description="Name of the policy pack to load.")
+    timezone: str = Field(
+        "Pacific/Auckland",
+        description="Time zone in which times are shown (they are stored in UTC).",
+    )
+    smtp_host: str | None = Field(
+        None, description="SMTP server for outgoing email. Unset: email is off."
+    )
+    smtp_port: int = Field(25, ge=1, le=65535, description="SMTP server port.")
+    smtp_username: str | None = Field(
+        None, description="SMTP user name, when the server requires authentication."
+    )
+    smtp_password: str | None = Field(
+        None, description="SMTP password, when the server requires authentication."
+    )
+    smtp_from: str = Field(
+        "kaitiaki@localhost", description="Sender address of the email Kaitiaki sends."
+    )
+    smtp_starttls: bool = Field(
+        False, description="Upgrade the SMTP connection with STARTTLS before sending."
+    )
+    session_max_age_seconds: int = Field(
+        28800, ge=60, description="How long a sign-in lasts, in seconds."
+    )
+    login_max_failures: int = Field(
+        5,
+        ge=1,
+        description="Failed sign-ins allowed per email address or client address within the "
+        "login window before further attempts are refused.",
+    )
+    login_window_seconds: int = Field(
+        300, ge=1, description="Length of the sign-in throttling window, in seconds."
+    )
+    password_min_length: int = Field(
+        12, ge=8, le=1024, description="Minimum length of a user's password."
+    )
+    base_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="Public address of the web interface, used in links in email.",
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_parses(cls, value: str) -> str:
+        try:
+            make_url(value)
+        except ArgumentError as exc:
+            raise ValueError(f"not a database URL: {mask_url(value)}") from exc
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone_exists(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def masked_database_url(self) -> str:
+        return mask_url(self.database_url)
+
+    def resolved_secret_key(self) -> str:
+        """The configured key; outside production a generated key kept in var_dir."""
+        if self.secret_key:
+            if len(self.secret_key) < MIN_SECRET_KEY_LENGTH:
+                raise SettingsError(
+                    f"KAITIAKI_SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters long."
+                )
+            return self.secret_key
+        if self.env == "production":
+            raise SettingsError(
+                "KAITIAKI_SECRET_KEY is required when KAITIAKI_ENV=production; generate one with "
+                "`python -c \"import secrets; print(secrets.token_urlsafe(48))\"`."
+            )
+        return _read_or_create_secret_key(self.var_dir / SECRET_KEY_FILE)
+
+
+def _read_or_create_secret_key(path: Path) -> str:
+    if path.exists():
+        key = path.read_text(encoding="utf-8").strip()
+        if len(key) >= MIN_SECRET_KEY_LENGTH:
+            return key
+        raise SettingsError(f"The secret key in {path} is shorter than {MIN_SECRET_KEY_LENGTH} "
+                            "characters; delete the file to generate a new one.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # O_EXCL: two processes starting at once must not each write a different key.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_or_create_secret_key(path)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+_PASSWORD_IN_URL = re.compile(r"(?P<head>[a-z0-9+.-]+://[^:/@]*:)(?P<password>[^@]*)@", re.I)
+
+
+def mask_url(url: str) -> str:
+    """The URL with any password replaced by ***, safe to print and log."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return _PASSWORD_IN_URL.sub(r"\g<head>***@", url)
+
+
+def get_settings() -> Settings:
+    """Settings from the environment. Not cached: the owner of the app or command keeps one."""
+    return Settings()
+
+
+__all__ = ["Settings", "SettingsError", "get_settings", "mask_url"]

@@ -1,0 +1,120 @@
+"""Shared fixtures: every database test runs on SQLite and, when KAITIAKI_TEST_DATABASE_URL is set
+(CI sets it), again on PostgreSQL. The schema is built by running the Alembic migrations.
+
+For PostgreSQL the fixture creates a uniquely named database from the given URL and drops it at the
+end, so parallel runs (pytest-xdist workers, several checkouts) never collide.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, MetaData, Table, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from kaitiaki.config import Settings
+from kaitiaki.db import make_engine, make_sessionmaker, migrate
+
+TEST_DATABASE_URL_VARIABLE = "KAITIAKI_TEST_DATABASE_URL"
+TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
+
+
+def _database_params() -> list:
+    params: list = [pytest.param("sqlite", id="sqlite")]
+    # In CI the PostgreSQL run must happen: include the param so that a missing URL fails loudly.
+    if os.environ.get(TEST_DATABASE_URL_VARIABLE) or os.environ.get("CI"):
+        params.append(pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres))
+    return params
+
+
+@dataclass
+class TestDatabase:
+    url: str
+    engine: Engine
+    tables: list[Table] = field(default_factory=list)
+
+    def delete_all_rows(self) -> None:
+        """Empty every table (children first) so the next test starts from a migrated, empty DB."""
+        with self.engine.begin() as connection:
+            for table in reversed(self.tables):
+                connection.execute(table.delete())
+
+
+def _reflect_tables(engine: Engine) -> list[Table]:
+    metadata = MetaData()
+    metadata.reflect(bind=engine)
+    return [table for table in metadata.sorted_tables if table.name != "alembic_version"]
+
+
+@pytest.fixture(scope="session", params=_database_params())
+def _test_database(request, tmp_path_factory) -> Iterator[TestDatabase]:
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "kaitiaki-test.db"
+        yield from _migrated(f"sqlite:///{path}")
+        return
+    base_url = os.environ.get(TEST_DATABASE_URL_VARIABLE)
+    if not base_url:
+        pytest.fail(f"CI is set but {TEST_DATABASE_URL_VARIABLE} is not: the PostgreSQL run must happen")
+    yield from _fresh_postgres_database(base_url)
+
+
+def _migrated(url: str) -> Iterator[TestDatabase]:
+    engine = make_engine(url)
+    try:
+        migrate(engine)
+        yield TestDatabase(url=url, engine=engine, tables=_reflect_tables(engine))
+    finally:
+        engine.dispose()
+
+
+def _fresh_postgres_database(base_url: str) -> Iterator[TestDatabase]:
+    name = f"kaitiaki_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(base_url).set(database=name).render_as_string(hide_password=False)
+        yield from _migrated(url)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def db_url(_test_database: TestDatabase) -> Iterator[str]:
+    """URL of a migrated, empty test database; emptied again after the test."""
+    yield _test_database.url
+    _test_database.delete_all_rows()
+
+
+@pytest.fixture
+def engine(db_url: str, _test_database: TestDatabase) -> Engine:
+    return _test_database.engine
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A Session on the test database; whatever the test left uncommitted is rolled back."""
+    session = make_sessionmaker(engine)()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        env="test",
+        database_url=db_url,
+        var_dir=tmp_path / "var",
+        secret_key=TEST_SECRET_KEY,
+    )
