@@ -1,0 +1,1 @@
+"""People: organisation units, users and the roles they hold."""
