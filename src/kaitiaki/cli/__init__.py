@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import typer
 
+from kaitiaki.cli.audit import audit_app
+from kaitiaki.cli.db import db_app
+from kaitiaki.cli.demo import demo
+from kaitiaki.cli.users import users_app
+
 app = typer.Typer(
     name="kaitiaki",
     help="Kaitiaki puts the agency's social media policy into practice.",
     no_args_is_help=True,
     add_completion=False,
 )
+
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
+app.command("demo")(demo)
 
 
 def main() -> None:
