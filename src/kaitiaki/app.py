@@ -1,0 +1,92 @@
+"""Assembles the web application: middleware, error handling, routers, navigation and dashboard.
+
+Features plug in here, explicitly: an `app.include_router(...)` line for their routes, a NavItem in
+NAVIGATION for their pages and a Panel in DASHBOARD_PANELS for what they need people to notice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from kaitiaki import __version__
+from kaitiaki.audit import pages as audit_pages
+from kaitiaki.auth import pages as auth_pages
+from kaitiaki.config import Settings, get_settings
+from kaitiaki.db import make_engine
+from kaitiaki.people import pages as people_pages
+from kaitiaki.people.roles import ADMIN
+from kaitiaki.web import pages as shell_pages
+from kaitiaki.web.csrf import verify_csrf
+from kaitiaki.web.dashboard import Dashboard, Panel
+from kaitiaki.web.errors import ErrorBoundaryMiddleware, install_error_handlers
+from kaitiaki.web.navigation import NavItem
+from kaitiaki.web.security import SecurityHeadersMiddleware
+from kaitiaki.web.templating import STATIC_DIR
+
+SESSION_COOKIE = "kaitiaki_session"
+
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem("Dashboard", "/"),
+    NavItem("Users", "/admin/users", roles=frozenset({ADMIN})),
+    NavItem("Audit log", "/admin/audit", roles=frozenset({ADMIN})),
+)
+
+DASHBOARD_PANELS: tuple[Panel, ...] = (people_pages.ACCOUNT_CHANGES_PANEL,)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    # Resolved now so that a missing production key stops start-up with a clear message.
+    secret_key = settings.resolved_secret_key()
+    https = settings.base_url.startswith("https://")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.engine = make_engine(settings.database_url)
+        try:
+            yield
+        finally:
+            app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Kaitiaki",
+        version=__version__,
+        description="Puts the agency's social media policy into practice.",
+        docs_url=None,  # served from vendored files by kaitiaki.web.pages
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+        dependencies=[Depends(verify_csrf)],
+    )
+    app.state.settings = settings
+    app.state.navigation = NAVIGATION
+    app.state.dashboard = Dashboard(DASHBOARD_PANELS)
+
+    install_error_handlers(app)
+    # Added innermost first: headers wrap everything, the session wraps the error boundary so
+    # that error pages can still read it.
+    app.add_middleware(ErrorBoundaryMiddleware)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret_key,
+        session_cookie=SESSION_COOKIE,
+        max_age=settings.session_max_age_seconds,
+        same_site="lax",
+        https_only=https,
+    )
+    app.add_middleware(SecurityHeadersMiddleware, https_only=https)
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(shell_pages.router)
+    app.include_router(auth_pages.router)
+    app.include_router(people_pages.router)
+    app.include_router(audit_pages.router)
+    return app
+
+
+__all__ = ["DASHBOARD_PANELS", "NAVIGATION", "SESSION_COOKIE", "create_app"]

@@ -1,0 +1,1 @@
+"""The web shell: templating, security middleware, error handling, navigation and the dashboard."""

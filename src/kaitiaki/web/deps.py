@@ -1,0 +1,78 @@
+"""Request dependencies: the unit of work, the settings and the signed-in person.
+
+Use the annotated aliases (`DbSession`, `CurrentUser`, `RequiredUser`, `AppSettings`) in routes.
+`DbSession` is function-scoped: the request's session commits when the route returns and before the
+response is sent, so a redirect after a POST always shows the committed data, and a failed commit
+becomes an error response instead of a silent loss.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from kaitiaki.config import Settings
+from kaitiaki.db import session_scope
+from kaitiaki.models import User
+from kaitiaki.people.queries import get_user
+from kaitiaki.people.service import roles_of
+from kaitiaki.web.errors import NotSignedIn
+
+SESSION_USER_KEY = "user_id"
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with session_scope(request.app.state.engine) as session:
+        yield session
+
+
+DbSession = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def get_app_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+AppSettings = Annotated[Settings, Depends(get_app_settings)]
+
+
+def current_user(request: Request, session: DbSession) -> User | None:
+    """The signed-in person, or None. Someone deactivated or gone is signed out at once."""
+    user_id = request.session.get(SESSION_USER_KEY)
+    if not isinstance(user_id, int):
+        return None
+    user = get_user(session, user_id)
+    if user is None or not user.is_active or user.left_at is not None:
+        request.session.clear()
+        return None
+    request.state.user = user
+    request.state.roles = frozenset(role for role, _unit in roles_of(session, user))
+    return user
+
+
+CurrentUser = Annotated[User | None, Depends(current_user)]
+
+
+def require_user(user: CurrentUser) -> User:
+    if user is None:
+        raise NotSignedIn()
+    return user
+
+
+RequiredUser = Annotated[User, Depends(require_user)]
+
+
+__all__ = [
+    "AppSettings",
+    "CurrentUser",
+    "DbSession",
+    "RequiredUser",
+    "SESSION_USER_KEY",
+    "current_user",
+    "get_app_settings",
+    "get_session",
+    "require_user",
+]

@@ -1,0 +1,96 @@
+"""Jinja2 templates and the one `render` helper every page uses.
+
+`render` adds what the base layout needs: the signed-in person, their navigation and the CSRF token
+(through `csrf_token()` / `csrf_field()` in templates). Autoescaping is on for every template, so
+untrusted text is always escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from markupsafe import Markup, escape
+from starlette.responses import HTMLResponse
+
+from kaitiaki.people.roles import ROLES
+from kaitiaki.timeutil import to_local
+from kaitiaki.web.csrf import FORM_FIELD, csrf_token
+from kaitiaki.web.navigation import items_for
+
+WEB_DIR = Path(__file__).resolve().parent
+TEMPLATES_DIR = WEB_DIR / "templates"
+STATIC_DIR = WEB_DIR / "static"
+HTMX_PATH = "/static/vendor/htmx-2.0.11.min.js"
+DEFAULT_TIMEZONE = "Pacific/Auckland"
+
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+
+
+@pass_context
+def _csrf_token(context: Mapping[str, Any]) -> str:
+    return csrf_token(context["request"])
+
+
+@pass_context
+def _csrf_field(context: Mapping[str, Any]) -> Markup:
+    token = csrf_token(context["request"])
+    return Markup('<input type="hidden" name="{}" value="{}">').format(FORM_FIELD, escape(token))
+
+
+@pass_context
+def _local_time(context: Mapping[str, Any], value: datetime | None) -> str:
+    """A stored UTC time shown in the configured zone, e.g. "21 Nov 2026, 09:34 NZDT"."""
+    if value is None:
+        return ""
+    settings = getattr(context["request"].app.state, "settings", None)
+    zone = settings.timezone if settings is not None else DEFAULT_TIMEZONE
+    return to_local(value, zone).strftime("%-d %b %Y, %H:%M %Z")
+
+
+def role_label(role: str, unit_code: str | None = None) -> str:
+    """ "elt_member", "DPMC-SGE" -> "Executive Leadership Team member (DPMC-SGE)"."""
+    definition = ROLES.get(role)
+    title = definition.title if definition is not None else role
+    return f"{title} ({unit_code})" if unit_code else title
+
+
+templates.env.globals.update(csrf_token=_csrf_token, csrf_field=_csrf_field, htmx_path=HTMX_PATH)
+templates.env.filters.update(local_time=_local_time, role_label=role_label)
+
+
+FLASH_KEY = "flash"
+
+
+def flash(request: Request, message: str) -> None:
+    """A one-line notice shown on the next page this person sees (after a redirect)."""
+    request.session[FLASH_KEY] = message
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    user = getattr(request.state, "user", None)
+    roles = getattr(request.state, "roles", frozenset())
+    navigation = getattr(request.app.state, "navigation", ())
+    full_context: dict[str, Any] = {
+        "user": user,
+        "roles": roles,
+        "nav_items": items_for(navigation, roles) if user is not None else [],
+        "current_path": request.url.path,
+        "notice": request.session.pop(FLASH_KEY, None) if "session" in request.scope else None,
+        **(context or {}),
+    }
+    return templates.TemplateResponse(request, template, full_context, status_code=status_code)
+
+
+__all__ = ["STATIC_DIR", "TEMPLATES_DIR", "flash", "render", "role_label", "templates"]
