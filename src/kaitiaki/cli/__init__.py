@@ -7,6 +7,7 @@ import typer
 from kaitiaki.cli.audit import audit_app
 from kaitiaki.cli.db import db_app
 from kaitiaki.cli.demo import demo
+from kaitiaki.cli.serve import serve
 from kaitiaki.cli.users import users_app
 
 app = typer.Typer(
@@ -20,6 +21,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.command("demo")(demo)
+app.command("serve")(serve)
 
 
 def main() -> None:

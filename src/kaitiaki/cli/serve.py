@@ -1,0 +1,33 @@
+"""`kaitiaki serve`: the web interface on the configured (or given) address."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from kaitiaki.app import create_app
+from kaitiaki.cli.common import connected_engine, load_settings, reported_errors
+
+
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on (default: KAITIAKI_HOST, 127.0.0.1).")
+    ] = None,
+    port: Annotated[
+        int | None,
+        typer.Option(min=1, max=65535, help="Port to listen on (default: KAITIAKI_PORT, 8000)."),
+    ] = None,
+) -> None:
+    """Serve the web interface. The database must be reachable and migrated (`kaitiaki db upgrade`)."""
+    settings = load_settings()
+    updates = {key: value for key, value in {"host": host, "port": port}.items() if value is not None}
+    settings = settings.model_copy(update=updates)
+    # Fail before listening: an unreachable or unmigrated database gives one clear line, not 500s.
+    with connected_engine(settings):
+        pass
+    with reported_errors():
+        app = create_app(settings)
+    typer.echo(f"Kaitiaki is running at http://{settings.host}:{settings.port}/ (Ctrl+C stops it).")
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
