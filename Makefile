@@ -1,0 +1,44 @@
+# Kaitiaki: `make run` serves the demo on http://127.0.0.1:8000, `make test` runs the whole suite.
+# The virtualenv is (re)installed only when pyproject.toml changes (stamp files in .venv/).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test help
+
+help:
+	@echo "make run    install, migrate ./var/kaitiaki.db, load the demo organisation, serve on http://$(HOST):$(PORT)"
+	@echo "make test   install the test extras and axe-core, run the whole test suite"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+# axe-core for the browser tests' accessibility checks, pinned by package-lock.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund; \
+	else \
+		echo "npm not found: the browser tests' accessibility checks need axe-core (apt-get install npm)"; \
+	fi
+
+run: $(VENV)/.installed-run
+	$(BIN)/kaitiaki demo
+	@echo
+	@echo "Open http://$(HOST):$(PORT)/ and sign in with one of the accounts above."
+	$(BIN)/kaitiaki serve --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-test node_modules/.package-lock.json
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
