@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     )
     secret_key: str | None = Field(
         None,
+        repr=False,
         description="Key that signs session cookies and CSRF tokens (at least 32 characters). "
         "Required in production; in development it is generated once and kept in "
         "<var_dir>/secret_key.",
@@ -66,7 +67,7 @@ class Settings(BaseSettings):
         None, description="SMTP user name, when the server requires authentication."
     )
     smtp_password: str | None = Field(
-        None, description="SMTP password, when the server requires authentication."
+        None, repr=False, description="SMTP password, when the server requires authentication."
     )
     smtp_from: str = Field(
         "kaitiaki@localhost", description="Sender address of the email Kaitiaki sends."
