@@ -156,6 +156,21 @@ def test_audit_verify_holds_then_names_the_tampered_event(cli, engine):
     assert "broken at event 5" in broken.stderr
 
 
+def test_audit_verify_with_an_earlier_head_detects_removed_recent_events(cli, engine):
+    cli("demo")
+    holds = cli("audit", "verify")
+    head = holds.stdout.split("head hash ")[1].rstrip(".\n")
+    assert cli("audit", "verify", "--expect-head", head).exit_code == 0
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "DELETE FROM audit_events WHERE id = (SELECT MAX(id) FROM audit_events)"
+        )
+    assert cli("audit", "verify").exit_code == 0  # a shorter chain still holds on its own
+    truncated = cli("audit", "verify", "--expect-head", head)
+    assert truncated.exit_code == 1
+    assert "most recent events were removed" in truncated.stderr
+
+
 def test_audit_list(cli):
     cli("demo")
     result = cli("audit", "list", "--action", "user.", "--limit", "2", "--json")

@@ -7,18 +7,41 @@ from typing import Annotated
 
 import typer
 
+from sqlalchemy import select
+
 from kaitiaki.audit import queries
 from kaitiaki.audit import service as audit_service
 from kaitiaki.cli.common import command_session
+from kaitiaki.models import AuditEvent
 
 audit_app = typer.Typer(help="The append-only audit log.", no_args_is_help=True)
 
 
 @audit_app.command("verify")
-def verify() -> None:
+def verify(
+    expect_head: Annotated[
+        str | None,
+        typer.Option(
+            help="A head hash printed by an earlier run; fails if that event is no longer in the "
+            "log (detects removal of the most recent events)."
+        ),
+    ] = None,
+) -> None:
     """Check the audit chain. Exit 0 when it holds; 1 naming the first broken event."""
     with command_session() as session:
         report = audit_service.verify(session)
+        earlier_head = (
+            session.scalars(select(AuditEvent.id).where(AuditEvent.hash == expect_head)).first()
+            if expect_head
+            else None
+        )
+    if report.ok and expect_head and earlier_head is None:
+        typer.echo(
+            f"Audit chain holds but the earlier head {expect_head} is not in it: the most recent "
+            "events were removed or replaced.",
+            err=True,
+        )
+        raise typer.Exit(1)
     if report.ok:
         head = f"; head hash {report.head_hash}" if report.head_hash else ""
         typer.echo(f"Audit chain holds: {report.checked} events checked{head}.")
