@@ -54,11 +54,11 @@ def _oldest_counted_failure(
     policy: ThrottlePolicy,
 ) -> datetime | None:
     """When the count has reached the limit: the oldest counted failure's time; else None."""
-    conditions = [key, LoginAttempt.at >= since]
+    conditions = [key, LoginAttempt.at > since]
     if count_after_success:
         last_success = select(func.max(LoginAttempt.at)).where(key, LoginAttempt.succeeded.is_(True))
         last = session.scalar(last_success)
-        if last is not None and ensure_utc(last) >= since:
+        if last is not None and ensure_utc(last) > since:
             conditions.append(LoginAttempt.at > last)
     failures = list(
         session.scalars(

@@ -9,6 +9,7 @@ becomes an error response instead of a silent loss.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -22,6 +23,16 @@ from kaitiaki.people.service import roles_of
 from kaitiaki.web.errors import NotSignedIn
 
 SESSION_USER_KEY = "user_id"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What the page layout shows about the signed-in person. A plain copy, not the ORM row, so
+    that error pages can still show it after the request's session has been rolled back."""
+
+    id: int
+    email: str
+    name: str
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -48,7 +59,7 @@ def current_user(request: Request, session: DbSession) -> User | None:
     if user is None or not user.is_active or user.left_at is not None:
         request.session.clear()
         return None
-    request.state.user = user
+    request.state.user = Viewer(id=user.id, email=user.email, name=user.name)
     request.state.roles = frozenset(role for role, _unit in roles_of(session, user))
     return user
 
@@ -71,6 +82,7 @@ __all__ = [
     "DbSession",
     "RequiredUser",
     "SESSION_USER_KEY",
+    "Viewer",
     "current_user",
     "get_app_settings",
     "get_session",

@@ -1,0 +1,57 @@
+"""Throttling rules, with the clock given explicitly."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy.orm import Session
+
+from kaitiaki.auth.throttling import ThrottlePolicy, TooManyAttempts, check_allowed, record_attempt
+
+POLICY = ThrottlePolicy(max_failures=5, window=timedelta(minutes=5))
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+EMAIL = "person@dpmc.example.govt.nz"
+
+
+def fail_times(session: Session, count: int, *, email: str = EMAIL, address: str = "10.0.0.1",
+               step: timedelta = timedelta(seconds=10)) -> datetime:
+    at = START
+    for number in range(count):
+        at = START + step * number
+        record_attempt(session, email=email, address=address, succeeded=False, now=at)
+    return at
+
+
+def test_four_failures_still_allowed(session: Session):
+    last = fail_times(session, 4)
+    check_allowed(session, email=EMAIL, address="10.0.0.1", policy=POLICY, now=last + timedelta(seconds=1))
+
+
+def test_fifth_failure_locks_until_the_oldest_leaves_the_window(session: Session):
+    last = fail_times(session, 5)  # 09:00:00 .. 09:00:40
+    with pytest.raises(TooManyAttempts) as refused:
+        check_allowed(session, email=EMAIL, address="10.9.9.9", policy=POLICY, now=last)
+    assert refused.value.wait_seconds == 260  # the 09:00:00 failure expires at 09:05:00
+    assert refused.value.detail == "Too many failed sign-in attempts. Wait 5 minutes and try again."
+    check_allowed(session, email=EMAIL, address="10.9.9.9", policy=POLICY, now=START + POLICY.window)
+
+
+def test_email_case_and_spaces_do_not_dodge_the_count(session: Session):
+    fail_times(session, 5, email=" Person@DPMC.example.govt.nz")
+    with pytest.raises(TooManyAttempts):
+        check_allowed(session, email=EMAIL, address="10.9.9.9", policy=POLICY, now=START + timedelta(minutes=1))
+
+
+def test_success_clears_the_account_count_but_not_the_address_count(session: Session):
+    fail_times(session, 4)
+    record_attempt(session, email=EMAIL, address="10.0.0.1", succeeded=True, now=START + timedelta(seconds=45))
+    record_attempt(session, email=EMAIL, address="10.0.0.2", succeeded=False, now=START + timedelta(seconds=50))
+    # The account has one failure since its success: allowed from a fresh address.
+    check_allowed(session, email=EMAIL, address="10.0.0.3", policy=POLICY, now=START + timedelta(minutes=1))
+    # The address that failed four times, plus one more for another account, is locked.
+    record_attempt(session, email="other@dpmc.example.govt.nz", address="10.0.0.1", succeeded=False,
+                   now=START + timedelta(seconds=55))
+    with pytest.raises(TooManyAttempts):
+        check_allowed(session, email="third@dpmc.example.govt.nz", address="10.0.0.1", policy=POLICY,
+                      now=START + timedelta(minutes=1))
