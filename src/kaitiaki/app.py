@@ -16,6 +16,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from kaitiaki import __version__
 from kaitiaki.audit import pages as audit_pages
 from kaitiaki.auth import pages as auth_pages
+from kaitiaki.checking import api as checking_api
 from kaitiaki.config import Settings, get_settings
 from kaitiaki.db import make_engine
 from kaitiaki.people import pages as people_pages
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_pages.router)
     app.include_router(people_pages.router)
     app.include_router(audit_pages.router)
+    app.include_router(checking_api.router)
     return app
 
 

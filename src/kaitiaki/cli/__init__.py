@@ -5,8 +5,10 @@ from __future__ import annotations
 import typer
 
 from kaitiaki.cli.audit import audit_app
+from kaitiaki.cli.check import check
 from kaitiaki.cli.db import db_app
 from kaitiaki.cli.demo import demo
+from kaitiaki.cli.pack import pack_app
 from kaitiaki.cli.serve import serve
 from kaitiaki.cli.users import users_app
 
@@ -22,6 +24,8 @@ app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.command("demo")(demo)
 app.command("serve")(serve)
+app.add_typer(pack_app, name="pack")
+app.command("check")(check)
 
 
 def main() -> None:

@@ -1,0 +1,65 @@
+"""`POST /api/v1/check`: check one item or a list of up to 1,000.
+
+A request is validated as a whole: if any item is malformed (missing or unknown kind, a text over
+100,000 characters, a wrong type) the request is refused with 422 and each field error names the
+item's index; nothing is checked. An item that is well formed but cannot be checked (an empty post:
+"nothing to check"; a kind no pack checks) is refused with 422 when sent alone, and in a list gets
+an error entry `{"index", "id", "error"}` in its place while the other items are checked.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Union
+
+from fastapi import APIRouter, Body, Request
+from pydantic import BaseModel
+
+from kaitiaki.checker.items import Item, Result
+from kaitiaki.checking.routing import PackSet
+from kaitiaki.errors import BadInput
+
+MAX_ITEMS_PER_REQUEST = 1_000
+
+router = APIRouter(prefix="/api/v1", tags=["checker"])
+
+
+class CheckError(BaseModel):
+    """An item of a list that could not be checked, in its place in the answer."""
+
+    index: int
+    id: str | None = None
+    error: str
+
+
+def pack_set(request: Request) -> PackSet:
+    """The packs of this application, loaded on first use and kept on app.state."""
+    packs = getattr(request.app.state, "packs", None)
+    if packs is None:
+        packs = request.app.state.packs = PackSet.open(request.app.state.settings.policy_pack)
+    return packs
+
+
+@router.post(
+    "/check",
+    response_model=Union[Result, list[Union[Result, CheckError]]],
+    summary="Check items against the policy pack",
+    responses={422: {"description": "A malformed item, more than 1,000 items, or nothing to check."}},
+)
+def check_items(
+    request: Request,
+    items: Annotated[Union[Item, list[Item]], Body(description="One item, or a list of up to 1,000 items.")],
+) -> Result | list[Result | CheckError]:
+    """Check one item (answered with one result) or a list (answered with a list in the same order)."""
+    packs = pack_set(request)
+    if isinstance(items, Item):
+        return packs.check(items)
+    if len(items) > MAX_ITEMS_PER_REQUEST:
+        raise BadInput(f"{len(items):,} items sent; at most {MAX_ITEMS_PER_REQUEST:,} items per request, "
+                       "so send the rest in further requests")
+    answers: list[Result | CheckError] = []
+    for index, item in enumerate(items):
+        try:
+            answers.append(packs.check(item))
+        except BadInput as exc:
+            answers.append(CheckError(index=index, id=item.id, error=exc.detail))
+    return answers

@@ -1,0 +1,153 @@
+"""`kaitiaki pack eval`: how well the packs decide labelled cases.
+
+A case file has one JSON object per line:
+`{"item": {...}, "expect": {"decision": "pass|warn|block", "categories": [...]}, "note": "..."}`.
+Reported: decision accuracy, precision and recall per category (a finding counts towards its
+category when it warns or blocks), and the false-block rate on cases expected to pass.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kaitiaki.checker.items import Result
+from kaitiaki.checking.routing import PackSet
+from kaitiaki.errors import BadInput
+
+DECISIONS = ("pass", "warn", "block")
+
+
+@dataclass(frozen=True)
+class Case:
+    line: int
+    item: dict[str, Any]
+    decision: str
+    categories: frozenset[str]
+    note: str = ""
+
+
+def read_cases(path: Path) -> list[Case]:
+    """Cases from a JSON Lines file; a malformed line is an error naming the file and line."""
+    cases: list[Case] = []
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            where = f"{path}:{number}"
+            try:
+                data = json.loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise BadInput(f"{where}: not a JSON line ({exc})") from None
+            expect = data.get("expect") if isinstance(data, dict) else None
+            if not isinstance(expect, dict) or expect.get("decision") not in DECISIONS \
+                    or not isinstance(data.get("item"), dict):
+                raise BadInput(f'{where}: a case is {{"item": {{...}}, "expect": {{"decision": '
+                               f'"pass|warn|block", "categories": [...]}}, "note": "..."}}')
+            cases.append(Case(number, data["item"], expect["decision"],
+                              frozenset(expect.get("categories") or ()), str(data.get("note", ""))))
+    return cases
+
+
+@dataclass
+class CategoryScore:
+    true_positives: int = 0
+    false_positives: int = 0
+    false_negatives: int = 0
+
+    @property
+    def precision(self) -> float | None:
+        found = self.true_positives + self.false_positives
+        return self.true_positives / found if found else None
+
+    @property
+    def recall(self) -> float | None:
+        expected = self.true_positives + self.false_negatives
+        return self.true_positives / expected if expected else None
+
+
+@dataclass
+class Mistake:
+    line: int
+    id: str | None
+    expected: str
+    got: str
+    expected_categories: list[str]
+    got_categories: list[str]
+    note: str
+
+
+@dataclass
+class EvalReport:
+    total: int = 0
+    correct: int = 0
+    expected_pass: int = 0
+    false_blocks: int = 0
+    categories: dict[str, CategoryScore] = field(default_factory=lambda: defaultdict(CategoryScore))
+    mistakes: list[Mistake] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.total if self.total else 0.0
+
+    @property
+    def false_block_rate(self) -> float:
+        return self.false_blocks / self.expected_pass if self.expected_pass else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "correct": self.correct,
+            "accuracy": round(self.accuracy, 4),
+            "expected_pass": self.expected_pass,
+            "false_blocks": self.false_blocks,
+            "false_block_rate": round(self.false_block_rate, 4),
+            "categories": {
+                name: {"precision": _round(score.precision), "recall": _round(score.recall), **asdict(score)}
+                for name, score in sorted(self.categories.items())
+            },
+            "mistakes": [asdict(mistake) for mistake in self.mistakes],
+            "errors": self.errors,
+        }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def flagged_categories(result: Result) -> set[str]:
+    return {finding.category for finding in result.findings if finding.severity != "advise"}
+
+
+def evaluate(cases: list[Case], packs: PackSet) -> EvalReport:
+    report = EvalReport()
+    for case in cases:
+        report.total += 1
+        if case.decision == "pass":
+            report.expected_pass += 1
+        try:
+            result = packs.check(case.item)
+        except BadInput as exc:
+            report.errors.append(f"line {case.line}: {exc.detail}")
+            continue
+        got = flagged_categories(result)
+        if result.decision == case.decision:
+            report.correct += 1
+        else:
+            report.mistakes.append(Mistake(case.line, result.id, case.decision, result.decision,
+                                           sorted(case.categories), sorted(got), case.note))
+        if case.decision == "pass" and result.decision == "block":
+            report.false_blocks += 1
+        for category in got | case.categories:
+            score = report.categories[category]
+            if category in got and category in case.categories:
+                score.true_positives += 1
+            elif category in got:
+                score.false_positives += 1
+            else:
+                score.false_negatives += 1
+    return report
