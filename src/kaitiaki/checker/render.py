@@ -70,10 +70,10 @@ def render_text(outcome: Outcome, *, color: bool = False, label: str | None = No
     def paint(style: str, text: str) -> str:
         return f"{_COLOURS[style]}{text}{_RESET}" if color else text
 
+    if isinstance(outcome, ItemError):  # the error names its line or index itself
+        named = f" item {outcome.id}" if outcome.id else ""
+        return f"{paint('error', 'ERROR')}{named}: {outcome.error}\n"
     name = label or (f"item {outcome.id}" if outcome.id else "item")
-    if isinstance(outcome, ItemError):
-        where = f"line {outcome.line}: " if outcome.line is not None else ""
-        return f"{paint('error', 'ERROR')} {name}: {where}{outcome.error}\n"
     lines = [f"{paint(outcome.decision, outcome.decision.upper())} {name} {paint('dim', f'({outcome.pack})')}"]
     if not outcome.findings:
         lines.append("  No findings.")

@@ -135,17 +135,11 @@ def _position(stream: BinaryIO) -> int:
         return 0
 
 
-def _label(outcome: Outcome) -> str | None:
-    if isinstance(outcome, ItemError):
-        return f"line {outcome.line}" + (f" ({outcome.id})" if outcome.id else "")
-    return None
-
-
 def _write_one(outcome: Outcome, output_format: str) -> None:
     if output_format == "jsonl":
         sys.stdout.write(render_jsonl_line(outcome) + "\n")
     else:
-        sys.stdout.write(render_text(outcome, color=sys.stdout.isatty(), label=_label(outcome)))
+        sys.stdout.write(render_text(outcome, color=sys.stdout.isatty()))
     sys.stdout.flush()
 
 

@@ -391,7 +391,7 @@ def _lexicon_uses(rule: Rule) -> list[tuple[tuple, str, list[str]]]:
     if isinstance(rule, ConditionalRule):
         matcher(("first",), rule.first)
         matcher(("second",), rule.second)
-    if isinstance(rule, PersonalInformationRule) and "health" in rule.with_:
+    if isinstance(rule, PersonalInformationRule) and rule.health_lexicon:
         uses.append((("health_lexicon",), rule.health_lexicon, []))
     if isinstance(rule, (InteractionRule, LinkRule)) and rule.lexicons:
         for klass, names in rule.lexicons.items():

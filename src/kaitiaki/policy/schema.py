@@ -279,7 +279,8 @@ class PersonalInformationRule(RuleBase):
     with_: list[Literal[PERSONAL_DETAILS]] = Field(  # type: ignore[valid-type]
         default_factory=lambda: list(PERSONAL_DETAILS), alias="with", min_length=1
     )
-    health_lexicon: str = "health_terms"
+    # None: the detector's own list of health words; or the name of a lexicon of health words
+    health_lexicon: str | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

@@ -18,7 +18,7 @@ class PersonalInformationCheck:
     def __init__(self, rule: PersonalInformationRule, resources: Resources) -> None:
         self.kinds = frozenset(rule.with_)
         self.health: TermMatcher | None = None
-        if "health" in self.kinds:
+        if "health" in self.kinds and rule.health_lexicon:
             name = rule.health_lexicon
             lexicon = resources.lexicons[name]
             self.health = resources.shared(

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from kaitiaki.checker.models import WEIGHTS_DIR, recipe_abusive, recipe_spam
+from kaitiaki.checker.models import WEIGHTS_DIR, recipe_abusive, recipe_political, recipe_spam
 from kaitiaki.checker.models.datasets import default_data_dir
 from kaitiaki.checker.models.model import TextModel
 from kaitiaki.checker.models.report import DOCS_PATH, write_docs
@@ -23,6 +23,7 @@ from kaitiaki.checker.models.report import DOCS_PATH, write_docs
 RECIPES: dict[str, Callable[[Path], TextModel]] = {
     "abusive": recipe_abusive.build,
     "spam": recipe_spam.build,
+    "political": recipe_political.build,
 }
 
 
