@@ -60,7 +60,9 @@ def _test_database(request, tmp_path_factory) -> Iterator[TestDatabase]:
         return
     base_url = os.environ.get(TEST_DATABASE_URL_VARIABLE)
     if not base_url:
-        pytest.fail(f"CI is set but {TEST_DATABASE_URL_VARIABLE} is not: the PostgreSQL run must happen")
+        pytest.fail(
+            f"CI is set but {TEST_DATABASE_URL_VARIABLE} is not: the PostgreSQL run must happen"
+        )
     yield from _fresh_postgres_database(base_url)
 
 

@@ -68,7 +68,8 @@ def test_every_setting_is_documented():
     text = DOCS.read_text(encoding="utf-8")
     for name in Settings.model_fields:
         assert f"`{name}`" in text, f"docs/configuration.md does not list {name}"
-        assert f"`KAITIAKI_{name.upper()}`" in text, f"docs/configuration.md lacks KAITIAKI_{name.upper()}"
+        variable = f"KAITIAKI_{name.upper()}"
+        assert f"`{variable}`" in text, f"docs/configuration.md does not list {variable}"
 
 
 def test_development_secret_key_is_generated_once_and_private(tmp_path):

@@ -100,3 +100,10 @@ def test_migrate_accepts_a_url(tmp_path):
     engine = make_engine(url)
     assert "users" in inspect(engine).get_table_names()
     engine.dispose()
+
+
+def test_sqlite_file_in_a_folder_that_cannot_be_created_is_reported(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(DatabaseUnavailable, match="Cannot reach the database at sqlite:///"):
+        make_engine(f"sqlite:///{blocker}/sub/k.db")

@@ -1,5 +1,5 @@
-"""Settings, read from the environment (prefix KAITIAKI_). Every setting has a default and help text;
-docs/configuration.md lists them all and a test keeps that list complete."""
+"""Settings, read from the environment (prefix KAITIAKI_). Every setting has a default and help
+text; docs/configuration.md lists them all and a test keeps that list complete."""
 
 from __future__ import annotations
 
@@ -50,7 +50,8 @@ class Settings(BaseSettings):
     )
     var_dir: Path = Field(
         Path("./var"),
-        description="Folder for local state: the SQLite database file and the generated secret key.",
+        description="Folder for local state such as the generated secret key (the SQLite file's "
+        "place is part of the database URL).",
     )
     host: str = Field("127.0.0.1", description="Address the web server listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port the web server listens on.")

@@ -50,7 +50,12 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseUnavailable(
+                    parsed.render_as_string(hide_password=True), exc.strerror or str(exc)
+                ) from exc
         engine = create_engine(parsed)
         event.listen(engine, "connect", _set_sqlite_pragmas)
         return engine

@@ -63,7 +63,8 @@ def test_details_are_stored_as_json_and_hash_stably(engine):
     moment = datetime(2026, 5, 1, 2, 3, 4, tzinfo=UTC)
     with session_scope(engine) as session:
         record(session, actor="system", action="user.created", subject="user:1",
-               details={"z": 1, "a": [1, 2], "when": moment, "roles": {"b", "a"}, "te reo": "Māori"})
+               details={"z": 1, "a": [1, 2], "when": moment, "roles": {"b", "a"},
+                        "te reo": "Māori"})
     with session_scope(engine) as session:
         event = session.scalars(select(AuditEvent)).one()
         assert event.details == {"z": 1, "a": [1, 2], "when": "2026-05-01T02:03:04+00:00",

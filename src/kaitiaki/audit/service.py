@@ -39,7 +39,8 @@ class VerifyReport:
     checked: int
     first_broken_id: int | None = None
     reason: str | None = None
-    head_hash: str | None = None  # hash of the last good event; keep it elsewhere to detect tail loss
+    # Hash of the last good event; kept elsewhere, it reveals removal of the newest events.
+    head_hash: str | None = None
 
 
 def record(
@@ -76,7 +77,9 @@ def _validate(*, actor: str, action: str, subject: str) -> None:
     if not actor or len(actor) > 254:
         raise BadInput("An audit event needs an actor of at most 254 characters.")
     if not _ACTION_PATTERN.match(action) or len(action) > 100:
-        raise BadInput(f"Audit action {action!r} must be dotted lower-case words, e.g. user.created.")
+        raise BadInput(
+            f"Audit action {action!r} must be dotted lower-case words, e.g. user.created."
+        )
     if not subject or len(subject) > 200:
         raise BadInput("An audit event needs a subject of at most 200 characters.")
 

@@ -200,7 +200,8 @@ def _refuse_removing_last_admin(session: Session, user: User) -> None:
     )
     if not session.scalar(select(other_admin)):
         raise Conflict(
-            f"{user.email} is the only active administrator; give someone else the admin role first."
+            f"{user.email} is the only active administrator; "
+            "give someone else the admin role first."
         )
 
 
