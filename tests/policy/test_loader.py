@@ -96,8 +96,11 @@ CASES: list[tuple[str, str, str, str, str, str, str]] = [
      "Staff should write plainly.", "plainly", "not word for word", "quote:"),
     ("clause kind unknown", "clauses.yaml", "kind: info", "kind: optional", "kind: optional",
      "clauses[4].kind", "must_not | must"),
-    ("must_not clause nobody cites", "clauses.yaml", "    kind: info\n", "    kind: must_not\n",
-     "id: exa-1.0/guidelines/abuse", "no rule cites it", "clause:"),
+    ("must_not clause nobody cites", "clauses.yaml", '    quote: "Staff should write in plain language."\n',
+     '    quote: "Staff should write in plain language."\n  - id: exa-1.0/guidelines/uncited\n'
+     '    source: exa-1.0\n    section: Guidelines\n    kind: must_not\n'
+     '    quote: "Staff must not endorse commercial businesses or brands."\n',
+     "id: exa-1.0/guidelines/uncited", "no rule cites it", "clause:"),
     ("unquoted version", "pack.yaml", 'version: "1.0"', "version: 1.0", "version: 1.0",
      "write the version in quotes", 'version: "1.2"'),
     ("missing source document", "pack.yaml", "file: example-policy.txt", "file: missing.txt",

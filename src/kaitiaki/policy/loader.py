@@ -8,6 +8,7 @@ the checker.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from collections import Counter
@@ -179,6 +180,8 @@ class _PackReader:
                 loc = loc[1:]  # pydantic names the union member; the file does not
             if error["type"] == "union_tag_invalid":
                 loc = (*loc, "check")
+                close = difflib.get_close_matches(str(check), CHECK_TYPES, n=1)
+                check = close[0] if close else None  # show the example of the check meant
             full = (*prefix, *loc)
             line = yaml_file.line_of(full)
             message = f"{_dotted(full)}: {_message(error, full)}" if full else _message(error, full)
@@ -437,6 +440,9 @@ def _message(error: Mapping[str, Any], loc: Sequence[str | int]) -> str:
     if kind == "union_tag_not_found":
         return f"missing key 'check'; one of: {', '.join(CHECK_TYPES)}"
     if kind == "union_tag_invalid":
-        return f"unknown check {error['input'].get('check')!r}; one of: {', '.join(CHECK_TYPES)}"
+        given = str(error["input"].get("check"))
+        close = difflib.get_close_matches(given, CHECK_TYPES, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        return f"unknown check {given!r}{hint}; one of: {', '.join(CHECK_TYPES)}"
     message = str(error["msg"])
     return message.removeprefix("Value error, ")
