@@ -2,18 +2,31 @@
 
 from kaitiaki.models.audit_event import AuditEvent
 from kaitiaki.models.base import Base, UTCDateTime
+from kaitiaki.models.channel import CHANNEL_STATUSES, PLATFORMS, Channel
+from kaitiaki.models.channel_approval import ChannelApproval
+from kaitiaki.models.channel_authorisation import ChannelAuthorisation
+from kaitiaki.models.channel_request import REQUEST_KINDS, ChannelRequest
 from kaitiaki.models.login_attempt import LoginAttempt
 from kaitiaki.models.org_unit import ORG_UNIT_KINDS, OrgUnit
 from kaitiaki.models.role_assignment import RoleAssignment
 from kaitiaki.models.user import User
+from kaitiaki.models.work_device_app import WorkDeviceApp
 
 __all__ = [
     "AuditEvent",
     "Base",
+    "CHANNEL_STATUSES",
+    "Channel",
+    "ChannelApproval",
+    "ChannelAuthorisation",
+    "ChannelRequest",
     "LoginAttempt",
     "ORG_UNIT_KINDS",
     "OrgUnit",
+    "PLATFORMS",
+    "REQUEST_KINDS",
     "RoleAssignment",
     "UTCDateTime",
     "User",
+    "WorkDeviceApp",
 ]
