@@ -15,7 +15,7 @@ PLATFORMS = (
     "x", "facebook", "instagram", "linkedin", "youtube", "mastodon", "bluesky", "threads",
     "tiktok", "other",
 )
-CHANNEL_STATUSES = ("proposed", "active", "suspended", "retired", "declined")
+CHANNEL_STATUSES = ("proposed", "active", "suspended", "retired", "declined", "withdrawn")
 
 
 class Channel(Base):
