@@ -1,8 +1,8 @@
 """Demo data: the DPMC and NEMA organisation and one user for every role.
 
 Loading is idempotent: units and users that exist already are left as they are (a user missing a
-demo role gets it). The channel register adds its demo channels in its own loader, called from
-`load_demo` once that feature exists; the organisation and users here are what it builds on.
+demo role gets it). The channel register adds its demo channels in its own loader
+(kaitiaki.register.demo), which `load_demo` calls after the organisation and users it builds on.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from kaitiaki.people import queries, service
 from kaitiaki.people.roles import format_role_spec, parse_role_spec
+from kaitiaki.register.demo import load_demo_channels
 
 DEMO_PASSWORD = "kaitiaki-demo-2026"
 DEMO_ACTOR = "system"
@@ -66,9 +67,10 @@ DEMO_USERS: tuple[DemoUser, ...] = (
 
 
 def load_demo(session: Session) -> list[tuple[str, str]]:
-    """Create the demo organisation and users; return the (email, role) sign-ins to print."""
+    """Create the demo organisation, users and channels; return the (email, role) sign-ins."""
     _load_units(session)
     _load_users(session)
+    load_demo_channels(session)
     return [(user.email, ", ".join(user.roles)) for user in DEMO_USERS]
 
 
