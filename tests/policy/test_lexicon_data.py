@@ -81,8 +81,10 @@ def test_no_phrase_names_two_things_in_one_lexicon(path: Path) -> None:
 def test_restricted_words_are_never_also_plain_aliases(path: Path) -> None:
     """'National' listed case-sensitive must not also match freely as the name or an alias."""
     for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["entries"]:
-        free = {fold(phrase): phrase for phrase in [entry["name"], *entry.get("aliases", [])]}
-        for phrase in entry.get("case_sensitive", []) + entry.get("needs_context", []):
+        restricted = entry.get("case_sensitive", []) + entry.get("needs_context", [])
+        # a name spelled exactly like a restricted phrase is that phrase, restricted too
+        free = {fold(phrase): phrase for phrase in [entry["name"], *entry.get("aliases", [])] if phrase not in restricted}
+        for phrase in restricted:
             assert free.get(fold(phrase), phrase) == phrase, (
                 f"{entry['name']}: {free[fold(phrase)]!r} matches freely what {phrase!r} restricts")
 
@@ -115,11 +117,11 @@ def test_people_are_never_matched_by_a_bare_surname() -> None:
     ("nz_political_actors", "Chris Bishop announced the funding", "Chris Bishop"),
     ("nz_political_actors", "Te Pāti Māori held a hui", "Te Pāti Māori"),
     ("nz_political_actors", "Follow @NZNationalParty", "New Zealand National Party"),
-    ("nz_political_actors", "NZ First MP David Wilson said so", "David Wilson (NZ First MP)"),
+    ("nz_political_actors", "NZ First MP David Wilson said so", "David Wilson"),
     ("security_classifications", "Attached: the RESTRICTED Cabinet paper", "RESTRICTED (security classification)"),
     ("security_classifications", "TOP SECRET: do not copy", "TOP SECRET (security classification)"),
     ("security_classifications", "This page is BUDGET SENSITIVE", "BUDGET SENSITIVE"),
-    ("security_classifications", "Document marked IN-CONFIDENCE", "IN-CONFIDENCE"),
+    ("security_classifications", "Document marked IN-CONFIDENCE", "IN-CONFIDENCE (security classification)"),
     ("nz_companies", "Big specials at Countdown this week, shop now", "Woolworths New Zealand"),
     ("nz_companies", "Thanks to Spark for sponsoring the event", "Spark New Zealand"),
     ("nz_companies", "Fly Air NZ to Wellington", "Air New Zealand"),
