@@ -90,7 +90,7 @@ class CompiledRule:
         return True
 
     def evaluate(self, ctx: ItemContext) -> Finding | None:
-        if not self.applies(ctx.item):
+        if self.when and not self.applies(ctx.item):
             return None
         hits = self.check.run(ctx, ctx.views(self.fields))
         if hits and self.unless is not None:

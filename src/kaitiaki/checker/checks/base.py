@@ -90,11 +90,20 @@ class ItemContext:
         return self._extracted
 
     def views(self, fields: Sequence[str]) -> list[View]:
+        """The views of the named field groups, each built (normalised) on first use."""
         if self._views is None:
-            self._views = self._build_views()
+            self._views = {}
+        key = ("views", tuple(fields))
+        known = self._cache.get(key)
+        if known is not None:
+            return known
         found: list[View] = []
         for name in fields:
-            found.extend(self._views.get(name, ()))
+            group = self._views.get(name)
+            if group is None:
+                group = self._views[name] = self._build_group(name)
+            found.extend(group)
+        self._cache[key] = found
         return found
 
     def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
@@ -115,38 +124,36 @@ class ItemContext:
 
         return index
 
-    def _build_views(self) -> dict[str, list[View]]:
+    def _build_group(self, group: str) -> list[View]:
         item = self.item
-        views: dict[str, list[View]] = {}
+        if group == "text":
+            return [View("text", normalize(item.text))] if item.text else []
+        if group == "hashtags":
+            return self._hashtag_views()
+        if group in ("mentions", "links"):
+            return [View(f"{group}[{index}]", normalize(value))
+                    for index, value in enumerate(getattr(item, group)) if value]
+        if group == "business_purpose":
+            value = item.business_purpose
+        elif group.startswith("target.") and item.target is not None:
+            value = getattr(item.target, group.removeprefix("target."), None)
+        else:
+            value = None
+        return [View(group, normalize(value))] if value else []
 
-        def add(name: str, group: str, text: str | None) -> None:
-            if text:
-                views.setdefault(group, []).append(View(name, normalize(text)))
-
-        add("text", "text", item.text)
-        hashtags: list[View] = []
+    def _hashtag_views(self) -> list[View]:
+        views: list[View] = []
         seen: set[str] = set()
-        for index, tag in enumerate(item.hashtags):
+        for index, tag in enumerate(self.item.hashtags):
             key = tag.lstrip("#").casefold()
             if key and key not in seen:
                 seen.add(key)
-                hashtags.append(View(f"hashtags[{index}]", normalize(self._words(tag)), (0, len(tag), tag)))
+                views.append(View(f"hashtags[{index}]", normalize(self._words(tag)), (0, len(tag), tag)))
         for span in self.extracted.hashtags:
             key = span.text.lstrip("#＃").casefold()
             if key not in seen:
                 seen.add(key)
-                hashtags.append(View("text", normalize(self._words(span.text)), (span.start, span.end, span.text)))
-        if hashtags:
-            views["hashtags"] = hashtags
-        for index, mention in enumerate(item.mentions):
-            add(f"mentions[{index}]", "mentions", mention)
-        for index, link in enumerate(item.links):
-            add(f"links[{index}]", "links", link)
-        target = item.target
-        if target is not None:
-            for name in ("text", "name", "bio", "handle", "url"):
-                add(f"target.{name}", f"target.{name}", getattr(target, name))
-        add("business_purpose", "business_purpose", item.business_purpose)
+                views.append(View("text", normalize(self._words(span.text)), (span.start, span.end, span.text)))
         return views
 
     def _words(self, tag: str) -> str:

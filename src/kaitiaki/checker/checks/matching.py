@@ -26,8 +26,9 @@ def gazetteer_matches(ctx: ItemContext, view: View, gazetteer: Gazetteer) -> lis
 class CompiledMatcher:
     def __init__(self, spec: Matcher, resources: Resources) -> None:
         self.terms = TermMatcher(spec.terms) if spec.terms else None
-        # applied to the folded text (lower-case, macrons and look-alikes folded)
-        self.patterns = [re.compile(pattern, re.IGNORECASE) for pattern in spec.patterns]
+        # applied to the folded text (lower-case, macrons and look-alikes folded); one combined
+        # scan instead of one per pattern, unless a pattern refers back to its own groups
+        self.patterns = _compile_patterns(spec.patterns)
         self.lexicon = spec.gazetteer
         self.gazetteer = lexicon_gazetteer(resources, spec.gazetteer) if spec.gazetteer else None
         self.types: Collection[str] | None = frozenset(spec.types) if spec.types else None
@@ -53,3 +54,12 @@ class CompiledMatcher:
 
     def any_in(self, ctx: ItemContext, views: Sequence[View]) -> bool:
         return any(self.find(ctx, view) for view in views)
+
+
+_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
+
+
+def _compile_patterns(patterns: Sequence[str]) -> list[re.Pattern[str]]:
+    if len(patterns) > 1 and not any(_BACKREFERENCE.search(pattern) for pattern in patterns):
+        return [re.compile("|".join(f"(?:{pattern})" for pattern in patterns), re.IGNORECASE)]
+    return [re.compile(pattern, re.IGNORECASE) for pattern in patterns]

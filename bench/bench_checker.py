@@ -1,0 +1,181 @@
+"""Checker throughput and latency on a generated mixed corpus, against a plain-regex peer.
+
+    .venv/bin/python bench/bench_checker.py [--items 4000] [--runs 5] [--pack dpmc]
+
+The corpus (posts, replies, interactions, comments, personal posts) is generated here with a fixed
+seed. Measured in one process: items per second for an `--input`-style batch (JSON line in, JSON
+line out), and p50/p99 latency of single `check` calls. The peer is a plain `re` scan of the same
+texts for the same party names and identifier shapes, without normalisation or validation: the
+ratio says what the checker's extra work costs. Medians of several runs; writes
+bench/results/checker.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import random
+import re
+import statistics
+import time
+from pathlib import Path
+
+from kaitiaki.checker import load_pack
+from kaitiaki.checker.render import render_jsonl_line
+from kaitiaki.checking.batch import check_stream
+from kaitiaki.checking.routing import PackSet
+
+SEED = 20261121
+RESULTS = Path(__file__).resolve().parent / "results" / "checker.json"
+
+OPENERS = ["Kia ora koutou,", "Update:", "Reminder:", "Today", "This week", "Heads up:", ""]
+TOPICS = [
+    "our offices are closed on Labour Day", "the National Emergency Management Agency has a new guide",
+    "roads in the Hawke's Bay are reopening", "check getready.govt.nz for your household plan",
+    "the Prime Minister visited the flood-affected region", "applications for the grant close on Friday",
+    "vote for the Greens on Saturday", "Labour's plan is exactly what we need", "Air New Zealand has a sale on",
+    "call 0800 22 22 00 for help", "the Budget is embargoed until 2pm", "our team has a new intranet",
+    "join the webinar on civil defence at 10am", "the National Party announced a policy today",
+]
+CLOSERS = ["", "Thanks!", "#StaySafe", "#VoteGreen", "More at https://www.civildefence.govt.nz", "Ngā mihi."]
+COMMENTS = [
+    "Thanks for the update, very helpful.", "When will the water be back on in Petone?",
+    "You are a useless idiot and a moron", "Earn $5000 a week from home, click http://bit.ly/x",
+    "The government has handled this badly and should explain why.", "My IRD number is 049-091-850 please help",
+    "Jane Smith lives at 12 Rata Street, Naenae and has diabetes.", "Great work, kia kaha!",
+]
+TARGETS = [
+    {"handle": "@NZLabour", "name": "New Zealand Labour Party"},
+    {"handle": "@NZcivildefence", "name": "Civil Defence"},
+    {"handle": "@someone_random", "name": "A Person"},
+    {"handle": "@nzherald", "name": "NZ Herald", "text": "Labour and National clash over housing"},
+    {"handle": "@FlyAirNZ", "name": "Air New Zealand"},
+]
+
+
+def corpus(count: int) -> list[dict]:
+    rng = random.Random(SEED)
+    items: list[dict] = []
+    for index in range(count):
+        roll = rng.random()
+        text = " ".join(part for part in (rng.choice(OPENERS), rng.choice(TOPICS) + ".", rng.choice(CLOSERS)) if part)
+        if roll < 0.35:
+            item = {"kind": "post", "text": text, "platform": rng.choice(["x", "facebook", "linkedin"])}
+        elif roll < 0.5:
+            item = {"kind": "reply", "text": "@resident " + text}
+        elif roll < 0.65:
+            item = {"kind": "interaction", "action": rng.choice(["like", "follow", "repost", "share"]),
+                    "target": rng.choice(TARGETS)}
+            if rng.random() < 0.4:
+                item["business_purpose"] = "They share public-safety information for our region."
+        elif roll < 0.9:
+            item = {"kind": "comment", "text": rng.choice(COMMENTS) + " " + rng.choice(OPENERS)}
+        else:
+            item = {"kind": "personal_post", "text": "Off to the beach this weekend. " + rng.choice(TOPICS) + ".",
+                    "author": {"employer_listed": rng.random() < 0.5}}
+        item["id"] = f"b{index}"
+        items.append(item)
+    return items
+
+
+PEER_PATTERN = re.compile(
+    r"\b(?:labour|national|greens?|act|te pāti māori|nz first)\b|\b\d{2,3}-?\d{3}-?\d{3}\b|[\w.+-]+@[\w-]+\.\w+"
+    r"|https?://\S+",
+    re.IGNORECASE,
+)
+
+
+def peer_batch(lines: list[bytes]) -> int:
+    """The peer: parse each line and scan its texts with one regex, writing a JSON line out."""
+    found = 0
+    out = io.StringIO()
+    for raw in lines:
+        item = json.loads(raw)
+        texts = [item.get("text") or ""] + [str(v) for v in (item.get("target") or {}).values()]
+        hits = [m.group() for text in texts for m in PEER_PATTERN.finditer(text)]
+        found += len(hits)
+        out.write(json.dumps({"id": item.get("id"), "hits": hits}) + "\n")
+    return found
+
+
+def checker_batch(payload: bytes, packs: PackSet) -> int:
+    out = io.StringIO()
+    count = 0
+    for outcome in check_stream(io.BytesIO(payload), packs):
+        out.write(render_jsonl_line(outcome) + "\n")
+        count += 1
+    return count
+
+
+def timed(function, *args) -> float:  # noqa: ANN001
+    start = time.perf_counter()
+    function(*args)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--items", type=int, default=4000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--pack", default="dpmc")
+    args = parser.parse_args()
+
+    load_start = time.perf_counter()
+    packs = PackSet.open(args.pack)
+    packs.load_all()
+    load_seconds = time.perf_counter() - load_start
+    items = corpus(args.items)
+    lines = [json.dumps(item, ensure_ascii=False).encode() for item in items]
+    payload = b"\n".join(lines) + b"\n"
+    checker_batch(payload, packs)  # warm caches (model word cache, lazily built views)
+
+    checker_runs = [timed(checker_batch, payload, packs) for _ in range(args.runs)]
+    peer_runs = [timed(peer_batch, lines) for _ in range(args.runs)]
+    checker_seconds = statistics.median(checker_runs)
+    peer_seconds = statistics.median(peer_runs)
+
+    latencies = []
+    for item in items:
+        start = time.perf_counter()
+        packs.check(item)
+        latencies.append((time.perf_counter() - start) * 1000)
+    latencies.sort()
+    p50 = latencies[len(latencies) // 2]
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+
+    report = {
+        "items": args.items,
+        "runs": args.runs,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "packs": [pack.id for pack in packs.packs],
+        "pack_load_seconds": round(load_seconds, 3),
+        "checker_items_per_second": round(args.items / checker_seconds, 1),
+        "peer_regex_items_per_second": round(args.items / peer_seconds, 1),
+        "checker_time_over_peer_time": round(checker_seconds / peer_seconds, 2),
+        "single_check_p50_ms": round(p50, 3),
+        "single_check_p99_ms": round(p99, 3),
+        "targets": {"items_per_second": 2000, "p99_ms": 10},
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    rows = [
+        ("corpus", f"{args.items} items, {args.runs} runs (median), {os.cpu_count()} cores"),
+        ("pack load (once)", f"{load_seconds:.2f} s"),
+        ("checker batch", f"{report['checker_items_per_second']:,.0f} items/s"),
+        ("plain-regex peer", f"{report['peer_regex_items_per_second']:,.0f} items/s"),
+        ("checker / peer time", f"{report['checker_time_over_peer_time']}x"),
+        ("single check p50", f"{p50:.2f} ms"),
+        ("single check p99", f"{p99:.2f} ms"),
+    ]
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+    print(f"written to {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
