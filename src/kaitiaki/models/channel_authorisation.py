@@ -6,6 +6,7 @@ from sqlalchemy import ForeignKey, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kaitiaki.models.base import Base, UTCDateTime
+from kaitiaki.models.channel import Channel
 from kaitiaki.models.user import User
 from kaitiaki.timeutil import utcnow
 
@@ -31,6 +32,7 @@ class ChannelAuthorisation(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revocation_reason: Mapped[str | None] = mapped_column(Text)
 
+    channel: Mapped[Channel] = relationship()
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
     granted_by: Mapped[User] = relationship(foreign_keys=[granted_by_id])
     revoked_by: Mapped[User | None] = relationship(foreign_keys=[revoked_by_id])

@@ -1,0 +1,273 @@
+"""The register's pages: the list with search, filters and exports, and each channel's page with
+its details, checklist, posters, requests and full history. Every form works without JavaScript;
+a refused or invalid form shows the channel page again with the message and the entered values.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, BackgroundTasks, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from kaitiaki.audit import queries as audit_queries
+from kaitiaki.errors import AppError
+from kaitiaki.models import CHANNEL_STATUSES, PLATFORMS, Channel, User
+from kaitiaki.people import queries as people_queries
+from kaitiaki.register import export, notices, permissions, queries, service
+from kaitiaki.register.queries import FLAG_LABELS, RegisterFilter
+from kaitiaki.register.schemas import CHECKLIST_ITEMS, FieldErrors, parse_date
+from kaitiaki.register.transitions import CHANNEL_WORKFLOW, MANUAL_CHANNEL_ACTIONS
+from kaitiaki.register.web import field_errors, rules_of, send_after_commit
+from kaitiaki.timeutil import to_local, utcnow
+from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
+from kaitiaki.web.templating import flash, render
+
+router = APIRouter(prefix="/register", include_in_schema=False)
+
+Text = Annotated[str, Form(max_length=8000)]
+HISTORY_LIMIT = 500
+STATUS_ACTION_LABELS = {"suspend": "Suspend", "resume": "Resume", "retire": "Retire"}
+
+
+def _filters(q: str, platform: str, unit: str, status: str, flagged: str) -> RegisterFilter:
+    return RegisterFilter(
+        q=q[:200], platform=platform if platform in PLATFORMS else "",
+        unit=unit[:40], status=status if status in CHANNEL_STATUSES else "",
+        flagged=flagged in {"1", "true", "on", "yes"},
+    )
+
+
+def _today(request: Request) -> date:
+    return to_local(utcnow(), request.app.state.settings.zone).date()
+
+
+@router.get("")
+def register_page(
+    request: Request, session: DbSession, user: RequiredUser, q: str = "", platform: str = "",
+    unit: str = "", status: str = "", flagged: str = "",
+) -> Response:
+    permissions.require_active(user)
+    filters = _filters(q, platform, unit, status, flagged)
+    rows = queries.list_channels(session, filters, today=_today(request))
+    query = request.url.query
+    context = {
+        "rows": rows, "filters": filters, "platforms": PLATFORMS, "statuses": CHANNEL_STATUSES,
+        "units": people_queries.list_units(session), "flag_labels": FLAG_LABELS,
+        "export_query": f"?{query}" if query else "",
+        "is_comms": permissions.is_comms_staff(session, user),
+    }
+    return render(request, "register/index.html", context)
+
+
+@router.get("/export.csv")
+def export_csv(
+    request: Request, session: DbSession, user: RequiredUser, q: str = "", platform: str = "",
+    unit: str = "", status: str = "", flagged: str = "",
+) -> Response:
+    permissions.require_active(user)
+    rows = queries.list_channels(session, _filters(q, platform, unit, status, flagged),
+                                 today=_today(request))
+    return Response(export.to_csv(rows), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="channel-register.csv"'})
+
+
+@router.get("/export.json")
+def export_json(
+    request: Request, session: DbSession, user: RequiredUser, q: str = "", platform: str = "",
+    unit: str = "", status: str = "", flagged: str = "",
+) -> Response:
+    permissions.require_active(user)
+    rows = queries.list_channels(session, _filters(q, platform, unit, status, flagged),
+                                 today=_today(request))
+    return Response(export.to_json(rows), media_type="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="channel-register.json"'})
+
+
+def channel_page(
+    request: Request, session: Session, user: User, channel: Channel, *,
+    error: AppError | None = None, form_name: str | None = None, form: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    now = utcnow()
+    is_comms = permissions.is_comms_staff(session, user)
+    is_owner = permissions.is_business_owner(user, channel)
+    requests = queries.requests_of_channel(session, channel)
+    context = {
+        "channel": channel,
+        "flags": queries.flags_of(channel, _today(request)),
+        "flag_labels": FLAG_LABELS,
+        "checklist_items": CHECKLIST_ITEMS,
+        "grants": queries.authorisations_of(session, channel),
+        "now": now,
+        "requests": [(r, queries.approvals_of(session, r)) for r in requests],
+        "history": audit_queries.list_events(session, subject=service.subject_of(channel),
+                                             limit=HISTORY_LIMIT),
+        "status_label": CHANNEL_WORKFLOW.states[channel.status],
+        "status_actions": [a for a in MANUAL_CHANNEL_ACTIONS
+                           if CHANNEL_WORKFLOW.can(channel.status, a)],
+        "status_action_labels": STATUS_ACTION_LABELS,
+        "is_comms": is_comms,
+        "is_owner": is_owner,
+        "can_request_extended": channel.status == "active" and (is_comms or is_owner),
+        "can_record_post": is_comms or is_owner,
+        "error": error,
+        "form_name": form_name,
+        "form": form or {},
+        "errors": field_errors(error),
+    }
+    return render(request, "register/channel.html", context, status_code=status_code)
+
+
+@router.get("/channels/{channel_id}")
+def show_channel(request: Request, session: DbSession, user: RequiredUser, channel_id: int) -> Response:
+    permissions.require_active(user)
+    return channel_page(request, session, user, service.require_channel(session, channel_id))
+
+
+def _refused(request: Request, session: Session, user: User, channel_id: int, exc: AppError,
+             form_name: str, form: dict[str, Any]) -> Response:
+    session.rollback()
+    channel = service.require_channel(session, channel_id)
+    return channel_page(request, session, user, channel, error=exc, form_name=form_name, form=form,
+                        status_code=exc.status_code)
+
+
+def _done(request: Request, channel: Channel, message: str, anchor: str = "") -> Response:
+    flash(request, message)
+    return RedirectResponse(f"{service.channel_path(channel)}{anchor}", status_code=303)
+
+
+@router.post("/channels/{channel_id}/authorise")
+def authorise(
+    request: Request, session: DbSession, user: RequiredUser, settings: AppSettings,
+    channel_id: int, email: Text = "", until: Text = "", reason: Text = "",
+) -> Response:
+    form = {"email": email, "until": until, "reason": reason}
+    try:
+        channel = service.require_channel(session, channel_id)
+        errors = FieldErrors()
+        until_day = parse_date(until, errors, "until", "the last day")
+        errors.raise_if_any()
+        grant = service.authorise(session, user=user, channel=channel, person_email=email,
+                                  until=until_day, reason=reason, zone=settings.zone)
+    except AppError as exc:
+        return _refused(request, session, user, channel_id, exc, "authorise", form)
+    return _done(request, channel, f"{grant.user.name} can now post on @{channel.handle}.",
+                 "#posters")
+
+
+@router.post("/channels/{channel_id}/revoke")
+def revoke(
+    request: Request, session: DbSession, user: RequiredUser, channel_id: int, email: Text = "",
+    reason: Text = "",
+) -> Response:
+    try:
+        channel = service.require_channel(session, channel_id)
+        grant = service.revoke(session, user=user, channel=channel, person_email=email, reason=reason)
+    except AppError as exc:
+        return _refused(request, session, user, channel_id, exc, "revoke", {"email": email})
+    return _done(request, channel, f"{grant.user.name} can no longer post on @{channel.handle}.",
+                 "#posters")
+
+
+@router.post("/channels/{channel_id}/details")
+def update_details(
+    request: Request, session: DbSession, user: RequiredUser, channel_id: int,
+    display_name: Text = "", url: Text = "", purposes: Text = "", monitoring_hours: Text = "",
+    cadence_days: Text = "",
+) -> Response:
+    form = {"display_name": display_name, "url": url, "purposes": purposes,
+            "monitoring_hours": monitoring_hours, "cadence_days": cadence_days}
+    try:
+        channel = service.require_channel(session, channel_id)
+        service.update_details(session, user=user, channel=channel, display_name=display_name,
+                               url=url, purposes=purposes, monitoring_hours=monitoring_hours,
+                               cadence_days=cadence_days)
+    except AppError as exc:
+        return _refused(request, session, user, channel_id, exc, "details", form)
+    return _done(request, channel, "Channel details saved.")
+
+
+@router.post("/channels/{channel_id}/checklist")
+async def update_checklist(
+    request: Request, session: DbSession, user: RequiredUser, channel_id: int
+) -> Response:
+    submitted = await request.form()
+    items = {key: submitted.get(key) == "on" for key in CHECKLIST_ITEMS}
+    try:
+        channel = service.require_channel(session, channel_id)
+        service.update_checklist(session, user=user, channel=channel, items=items)
+    except AppError as exc:
+        return _refused(request, session, user, channel_id, exc, "checklist", items)
+    return _done(request, channel, "Visual-identity checklist saved.", "#checklist")
+
+
+@router.post("/channels/{channel_id}/last-post")
+def record_last_post(
+    request: Request, session: DbSession, user: RequiredUser, channel_id: int,
+    last_post_on: Text = "",
+) -> Response:
+    try:
+        channel = service.require_channel(session, channel_id)
+        errors = FieldErrors()
+        day = parse_date(last_post_on, errors, "last_post_on", "the date of the last post")
+        if day is None and not errors.errors:
+            errors.add("last_post_on", "Enter the date of the last post.")
+        errors.raise_if_any()
+        assert day is not None
+        service.record_last_post(session, user=user, channel=channel, on=day)
+    except AppError as exc:
+        return _refused(request, session, user, channel_id, exc, "last_post",
+                        {"last_post_on": last_post_on})
+    return _done(request, channel, "Date of the last post saved.")
+
+
+@router.post("/channels/{channel_id}/status")
+def change_status(
+    request: Request, session: DbSession, user: RequiredUser, channel_id: int, action: Text = ""
+) -> Response:
+    try:
+        channel = service.require_channel(session, channel_id)
+        service.change_status(session, user=user, channel=channel, action=action)
+    except AppError as exc:
+        return _refused(request, session, user, channel_id, exc, "status", {})
+    return _done(request, channel, f"@{channel.handle} is now {channel.status}.")
+
+
+@router.post("/channels/{channel_id}/owner")
+def change_owner(
+    request: Request, session: DbSession, user: RequiredUser, channel_id: int,
+    business_owner: Text = "", reason: Text = "",
+) -> Response:
+    form = {"business_owner": business_owner, "reason": reason}
+    try:
+        channel = service.require_channel(session, channel_id)
+        service.change_business_owner(session, user=user, channel=channel,
+                                      new_owner_email=business_owner, reason=reason)
+    except AppError as exc:
+        return _refused(request, session, user, channel_id, exc, "owner", form)
+    return _done(request, channel, f"{channel.business_owner.name} is now the business owner.")
+
+
+@router.post("/channels/{channel_id}/extended-use")
+def request_extended_use(
+    request: Request, session: DbSession, user: RequiredUser, background: BackgroundTasks,
+    settings: AppSettings, channel_id: int, details: Text = "",
+) -> Response:
+    try:
+        channel = service.require_channel(session, channel_id)
+        rules = rules_of(request)
+        created = service.request_extended_use(session, requester=user, rules=rules,
+                                               channel=channel, details=details)
+        emails = notices.request_notices(session, rules, created, settings.base_url)
+    except AppError as exc:
+        return _refused(request, session, user, channel_id, exc, "extended", {"details": details})
+    send_after_commit(background, request, emails)
+    flash(request, "Your request for extended use is waiting for approval.")
+    return RedirectResponse(f"/register/requests/{created.id}", status_code=303)
+
+
+__all__ = ["channel_page", "router"]

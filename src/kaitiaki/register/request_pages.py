@@ -1,0 +1,198 @@
+"""Channel request pages: ask for a new channel, see the requests, approve, decline or withdraw
+one. Approvers find what waits for them on their dashboard (and in email when SMTP is set up)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, BackgroundTasks, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from kaitiaki.errors import AppError
+from kaitiaki.models import PLATFORMS, ChannelRequest, User
+from kaitiaki.people import queries as people_queries
+from kaitiaki.people.roles import COMMS_STAFF
+from kaitiaki.register import notices, permissions, queries, service
+from kaitiaki.register.approval_rules import approval_rules
+from kaitiaki.register.schemas import ChannelDraft
+from kaitiaki.register.transitions import REQUEST_WORKFLOW
+from kaitiaki.register.web import field_errors, rules_of, send_after_commit
+from kaitiaki.web.dashboard import Panel
+from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
+from kaitiaki.web.templating import flash, render
+from kaitiaki.config import get_settings
+
+router = APIRouter(prefix="/register", include_in_schema=False)
+
+Text = Annotated[str, Form(max_length=8000)]
+KIND_LABELS = {"new_channel": "New channel", "extended_use": "Extended use"}
+APPROVER_ROLES = frozenset(
+    {"director_strategic_comms", "elt_member", "nema_chief_executive", "nema_comms_manager"}
+)
+NEW_FIELDS = ("platform", "handle", "url", "display_name", "unit", "purposes", "business_owner",
+              "monitoring_hours", "cadence_days", "details")
+
+
+def _new_page(request: Request, session: Session, user: User, *, form: dict[str, Any] | None = None,
+              error: AppError | None = None, status_code: int = 200) -> Response:
+    blank = {name: "" for name in NEW_FIELDS}
+    blank["business_owner"] = user.email
+    context = {
+        "form": form or blank, "error": error, "errors": field_errors(error),
+        "platforms": PLATFORMS,
+        "units": people_queries.list_units(session),
+        "is_comms": permissions.is_comms_staff(session, user),
+    }
+    return render(request, "register/new.html", context, status_code=status_code)
+
+
+@router.get("/new")
+def new_request_page(request: Request, session: DbSession, user: RequiredUser) -> Response:
+    permissions.require_active(user)
+    return _new_page(request, session, user)
+
+
+@router.post("/new")
+def new_request(
+    request: Request, session: DbSession, user: RequiredUser, background: BackgroundTasks,
+    settings: AppSettings, platform: Text = "", handle: Text = "", url: Text = "",
+    display_name: Text = "", unit: Text = "", purposes: Text = "", business_owner: Text = "",
+    monitoring_hours: Text = "", cadence_days: Text = "", details: Text = "",
+) -> Response:
+    form = {"platform": platform, "handle": handle, "url": url, "display_name": display_name,
+            "unit": unit, "purposes": purposes, "business_owner": business_owner,
+            "monitoring_hours": monitoring_hours, "cadence_days": cadence_days, "details": details}
+    draft = ChannelDraft(platform=platform, handle=handle, url=url, display_name=display_name,
+                         unit_code=unit, purposes=purposes, business_owner_email=business_owner,
+                         monitoring_hours=monitoring_hours,
+                         cadence_days=cadence_days or None)  # type: ignore[arg-type]
+    rules = rules_of(request)
+    try:
+        created = service.request_channel(session, requester=user, rules=rules, draft=draft,
+                                          details=details)
+        emails = notices.request_notices(session, rules, created, settings.base_url)
+    except AppError as exc:
+        session.rollback()
+        return _new_page(request, session, user, form=form, error=exc, status_code=exc.status_code)
+    send_after_commit(background, request, emails)
+    flash(request, f"Your request for @{created.channel.handle} is waiting for approval.")
+    return RedirectResponse(f"/register/requests/{created.id}", status_code=303)
+
+
+@router.get("/requests")
+def requests_page(request: Request, session: DbSession, user: RequiredUser) -> Response:
+    permissions.require_active(user)
+    context = {
+        "open_requests": queries.open_requests(session),
+        "awaiting": queries.requests_awaiting(session, user, rules_of(request)),
+        "kind_labels": KIND_LABELS, "states": REQUEST_WORKFLOW.states,
+    }
+    return render(request, "register/requests.html", context)
+
+
+def request_page(request: Request, session: Session, user: User, channel_request: ChannelRequest,
+                 *, error: AppError | None = None, reason: str = "", status_code: int = 200) -> Response:
+    rules = rules_of(request)
+    is_open = not REQUEST_WORKFLOW.is_final(channel_request.state)
+    awaiting = is_open and channel_request in queries.requests_awaiting(session, user, rules)
+    context = {
+        "req": channel_request,
+        "channel": channel_request.channel,
+        "approvals": queries.approvals_of(session, channel_request),
+        "missing": queries.missing_requirements(session, rules, channel_request) if is_open else [],
+        "kind_labels": KIND_LABELS,
+        "state_label": REQUEST_WORKFLOW.states[channel_request.state],
+        "can_decide": awaiting,
+        "can_withdraw": is_open and (channel_request.requested_by_id == user.id
+                                     or permissions.is_comms_staff(session, user)),
+        "error": error, "errors": field_errors(error), "reason": reason,
+    }
+    return render(request, "register/request.html", context, status_code=status_code)
+
+
+@router.get("/requests/{request_id}")
+def show_request(request: Request, session: DbSession, user: RequiredUser, request_id: int) -> Response:
+    permissions.require_active(user)
+    return request_page(request, session, user, service.require_request(session, request_id))
+
+
+def _decision_refused(request: Request, session: Session, user: User, request_id: int,
+                      exc: AppError, reason: str = "") -> Response:
+    session.rollback()
+    channel_request = service.require_request(session, request_id)
+    return request_page(request, session, user, channel_request, error=exc, reason=reason,
+                        status_code=exc.status_code)
+
+
+@router.post("/requests/{request_id}/approve")
+def approve(request: Request, session: DbSession, user: RequiredUser, background: BackgroundTasks,
+            settings: AppSettings, request_id: int) -> Response:
+    rules = rules_of(request)
+    try:
+        decided = service.approve(session, request_id=request_id, approver=user, rules=rules)
+        emails = notices.request_notices(session, rules, decided, settings.base_url)
+    except AppError as exc:
+        return _decision_refused(request, session, user, request_id, exc)
+    send_after_commit(background, request, emails)
+    if decided.state == "approved":
+        flash(request, f"Approved. @{decided.channel.handle} is {decided.channel.status}.")
+    else:
+        flash(request, "Your approval is recorded; the request now waits for its other approver.")
+    return RedirectResponse(f"/register/requests/{decided.id}", status_code=303)
+
+
+@router.post("/requests/{request_id}/decline")
+def decline(request: Request, session: DbSession, user: RequiredUser, background: BackgroundTasks,
+            settings: AppSettings, request_id: int, reason: Text = "") -> Response:
+    rules = rules_of(request)
+    try:
+        decided = service.decline(session, request_id=request_id, approver=user, rules=rules,
+                                  reason=reason)
+        emails = notices.request_notices(session, rules, decided, settings.base_url)
+    except AppError as exc:
+        return _decision_refused(request, session, user, request_id, exc, reason)
+    send_after_commit(background, request, emails)
+    flash(request, "The request is declined; the requester is told why.")
+    return RedirectResponse(f"/register/requests/{decided.id}", status_code=303)
+
+
+@router.post("/requests/{request_id}/withdraw")
+def withdraw(request: Request, session: DbSession, user: RequiredUser, request_id: int) -> Response:
+    try:
+        withdrawn = service.withdraw(session, request_id=request_id, user=user)
+    except AppError as exc:
+        return _decision_refused(request, session, user, request_id, exc)
+    flash(request, "The request is withdrawn.")
+    return RedirectResponse(f"/register/requests/{withdrawn.id}", status_code=303)
+
+
+def _awaiting_me(session: Session, user: User) -> list[ChannelRequest]:
+    # Panels are gathered without the request, so the pack named by the environment is used.
+    return queries.requests_awaiting(session, user, approval_rules(get_settings().policy_pack))
+
+
+def _flagged(session: Session, _user: User) -> list:
+    return queries.flagged_channels(session)
+
+
+PENDING_REQUESTS_PANEL = Panel(
+    key="channel-requests",
+    title="Channel requests waiting for your decision",
+    template="register/panel_requests.html",
+    empty_text="No channel requests are waiting for you.",
+    gather=_awaiting_me,
+    roles=APPROVER_ROLES,
+)
+
+FLAGGED_CHANNELS_PANEL = Panel(
+    key="flagged-channels",
+    title="Channels that need attention",
+    template="register/panel_flagged.html",
+    empty_text="Every channel has posted within its cadence, has a complete checklist and an "
+    "owner who works here.",
+    gather=_flagged,
+    roles=frozenset({COMMS_STAFF}),
+)
+
+__all__ = ["FLAGGED_CHANNELS_PANEL", "PENDING_REQUESTS_PANEL", "request_page", "router"]
