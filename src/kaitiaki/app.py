@@ -21,6 +21,10 @@ from kaitiaki.config import Settings, get_settings
 from kaitiaki.db import make_engine
 from kaitiaki.people import pages as people_pages
 from kaitiaki.people.roles import ADMIN
+from kaitiaki.register import api as register_api
+from kaitiaki.register import pages as register_pages
+from kaitiaki.register import people_pages as register_people_pages
+from kaitiaki.register import request_pages as register_request_pages
 from kaitiaki.web import pages as shell_pages
 from kaitiaki.web.csrf import verify_csrf
 from kaitiaki.web.dashboard import Dashboard, Panel
@@ -33,11 +37,17 @@ SESSION_COOKIE = "kaitiaki_session"
 
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Dashboard", "/"),
+    NavItem("Channels", "/register"),
+    NavItem("Your page", "/people/me"),
     NavItem("Users", "/admin/users", roles=frozenset({ADMIN})),
     NavItem("Audit log", "/admin/audit", roles=frozenset({ADMIN})),
 )
 
-DASHBOARD_PANELS: tuple[Panel, ...] = (people_pages.ACCOUNT_CHANGES_PANEL,)
+DASHBOARD_PANELS: tuple[Panel, ...] = (
+    people_pages.ACCOUNT_CHANGES_PANEL,
+    register_request_pages.PENDING_REQUESTS_PANEL,
+    register_request_pages.FLAGGED_CHANNELS_PANEL,
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -88,6 +98,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(people_pages.router)
     app.include_router(audit_pages.router)
     app.include_router(checking_api.router)
+    app.include_router(register_pages.router)
+    app.include_router(register_request_pages.router)
+    app.include_router(register_people_pages.router)
+    app.include_router(register_api.router)
     return app
 
 
