@@ -59,6 +59,8 @@ def split_url(url: str) -> tuple[str, str]:
         host = (parts.hostname or "").rstrip(".").lower()
     except ValueError:
         return "", ""
+    if "." not in host or any(char.isspace() for char in host):
+        return "", ""
     segment = parts.path.strip("/").split("/", 1)[0].lower()
     return host, segment
 

@@ -45,7 +45,7 @@ NOT_FAMILY_NAMES = frozenset(
 )
 _OFFICE_CONNECTORS = frozenset({"for", "of", "the", "and", "associate", "deputy", "our", "local"})
 _SENTENCE_END = re.compile(r"[.!?;:]\s|\n")
-NAME_PARTICLES = frozenset({"van", "von", "de", "da", "di", "du", "le", "la", "te", "o", "bin", "binti", "al"})
+NAME_PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "di", "du", "le", "la", "te", "o", "bin", "binti", "al"})
 
 DEFAULT_HEALTH_TERMS = (
     "diabetes", "cancer", "tumour", "leukaemia", "hiv", "aids", "hepatitis", "depression", "anxiety",
