@@ -125,6 +125,24 @@ def test_admin_changes_roles(admin_client: TestClient, session: Session):
     assert sorted(service.roles_of(session, person)) == [("comms_staff", None), ("nema_comms_manager", None)]
 
 
+def test_admin_sets_a_new_password(admin_client: TestClient, session: Session, app):
+    person = make_user(session, email="forgot@dpmc.example.govt.nz", name="Forgetful Person")
+    session.commit()
+    short = post_form(admin_client, f"/admin/users/{person.id}/password", {"password": "short"},
+                      token_from=f"/admin/users/{person.id}")
+    assert short.status_code == 422
+    assert "at least 12 characters" in short.text
+
+    response = post_form(admin_client, f"/admin/users/{person.id}/password",
+                         {"password": "a-brand-new-password"}, token_from=f"/admin/users/{person.id}")
+
+    assert response.status_code == 303
+    assert "New password set for Forgetful Person." in admin_client.get(f"/admin/users/{person.id}").text
+    with TestClient(app, follow_redirects=False) as other:
+        assert sign_in(other, "forgot@dpmc.example.govt.nz", DEFAULT_PASSWORD).status_code == 400
+        assert sign_in(other, "forgot@dpmc.example.govt.nz", "a-brand-new-password").status_code == 303
+
+
 def test_deactivated_person_cannot_sign_in(admin_client: TestClient, session: Session, app):
     person = make_user(session, email="leaving@dpmc.example.govt.nz", name="Leaving Person")
     session.commit()

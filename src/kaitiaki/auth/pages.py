@@ -34,8 +34,10 @@ def client_address(request: Request) -> str:
 def login_page(request: Request, user: CurrentUser, next: str = "/", signed_out: bool = False) -> Response:
     if user is not None:
         return RedirectResponse(safe_next(next), status_code=303)
-    notice = SIGNED_OUT_NOTICE if signed_out else None
-    return render(request, "auth/login.html", {"next": safe_next(next), "email": "", "notice": notice})
+    context: dict[str, object] = {"next": safe_next(next), "email": ""}
+    if signed_out:
+        context["notice"] = SIGNED_OUT_NOTICE
+    return render(request, "auth/login.html", context)
 
 
 @router.post("/login")
@@ -47,7 +49,7 @@ def login(
     password: Annotated[str, Form(max_length=4096)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    context = {"next": safe_next(next), "email": email.strip(), "notice": None}
+    context = {"next": safe_next(next), "email": email.strip()}
     try:
         user = sign_in(
             session,

@@ -163,6 +163,29 @@ def change_roles(
     return RedirectResponse(f"/admin/users/{target.id}", status_code=303)
 
 
+@router.post("/{user_id}/password")
+def set_password(
+    request: Request,
+    session: DbSession,
+    user: RequiredUser,
+    settings: AppSettings,
+    user_id: int,
+    password: Annotated[str, Form(max_length=4096)] = "",
+) -> Response:
+    service.require_role(session, user, ADMIN)
+    target = _target(session, user_id)
+    try:
+        service.set_password(
+            session, email=target.email, password=password, actor=user.email,
+            password_min_length=settings.password_min_length,
+        )
+    except BadInput as exc:
+        session.rollback()
+        return _user_page(request, session, target, error=exc, status_code=exc.status_code)
+    flash(request, f"New password set for {target.name}. Tell them by a separate channel.")
+    return RedirectResponse(f"/admin/users/{target.id}", status_code=303)
+
+
 @router.post("/{user_id}/deactivate")
 def deactivate_user(request: Request, session: DbSession, user: RequiredUser, user_id: int) -> Response:
     service.require_role(session, user, ADMIN)
