@@ -9,13 +9,11 @@ as `{"error", "detail", "fields"}` with a 4xx status.
 from __future__ import annotations
 
 from fastapi import APIRouter, BackgroundTasks, Request
-from sqlalchemy.orm import Session
 
-from kaitiaki.models import ChannelRequest
 from kaitiaki.register import notices, permissions, queries, service
+from kaitiaki.register.export import request_out
 from kaitiaki.register.queries import RegisterFilter
 from kaitiaki.register.schemas import (
-    ApprovalOut,
     AuthorisationOut,
     AuthoriseIn,
     ChannelDraft,
@@ -32,14 +30,6 @@ from kaitiaki.timeutil import to_local, utcnow
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
 
 router = APIRouter(prefix="/api/v1/channels", tags=["channels"])
-
-
-def _request_out(session: Session, request: ChannelRequest) -> RequestOut:
-    approvals = [
-        ApprovalOut(approver=a.approver.email, requirement=a.requirement, approved_at=a.approved_at)
-        for a in queries.approvals_of(session, request)
-    ]
-    return RequestOut.of(request, approvals)
 
 
 @router.get("", response_model=list[ChannelOut], summary="List the register")
@@ -64,7 +54,7 @@ def posters(session: DbSession, user: RequiredUser) -> list[AuthorisationOut]:
 @router.get("/requests", response_model=list[RequestOut], summary="Open channel requests")
 def open_requests(session: DbSession, user: RequiredUser) -> list[RequestOut]:
     permissions.require_active(user)
-    return [_request_out(session, r) for r in queries.open_requests(session)]
+    return [request_out(session, r) for r in queries.open_requests(session)]
 
 
 @router.post("/requests", response_model=RequestOut, status_code=201,
@@ -83,13 +73,13 @@ def request_channel(
                                       details=body.details)
     send_after_commit(background, request,
                       notices.request_notices(session, rules, created, settings.base_url))
-    return _request_out(session, created)
+    return request_out(session, created)
 
 
 @router.get("/requests/{request_id}", response_model=RequestOut, summary="One channel request")
 def show_request(request_id: int, session: DbSession, user: RequiredUser) -> RequestOut:
     permissions.require_active(user)
-    return _request_out(session, service.require_request(session, request_id))
+    return request_out(session, service.require_request(session, request_id))
 
 
 @router.post("/requests/{request_id}/approve", response_model=RequestOut,
@@ -100,7 +90,7 @@ def approve(request: Request, request_id: int, session: DbSession, user: Require
     decided = service.approve(session, request_id=request_id, approver=user, rules=rules)
     send_after_commit(background, request,
                       notices.request_notices(session, rules, decided, settings.base_url))
-    return _request_out(session, decided)
+    return request_out(session, decided)
 
 
 @router.post("/requests/{request_id}/decline", response_model=RequestOut,
@@ -112,13 +102,13 @@ def decline(request: Request, request_id: int, body: DeclineIn, session: DbSessi
                               reason=body.reason)
     send_after_commit(background, request,
                       notices.request_notices(session, rules, decided, settings.base_url))
-    return _request_out(session, decided)
+    return request_out(session, decided)
 
 
 @router.post("/requests/{request_id}/withdraw", response_model=RequestOut,
              summary="Withdraw a channel request")
 def withdraw(request_id: int, session: DbSession, user: RequiredUser) -> RequestOut:
-    return _request_out(session, service.withdraw(session, request_id=request_id, user=user))
+    return request_out(session, service.withdraw(session, request_id=request_id, user=user))
 
 
 @router.get("/{channel_id}", response_model=ChannelOut, summary="One channel")
@@ -141,7 +131,7 @@ def request_extended_use(
                                            details=body.details)
     send_after_commit(background, request,
                       notices.request_notices(session, rules, created, settings.base_url))
-    return _request_out(session, created)
+    return request_out(session, created)
 
 
 @router.get("/{channel_id}/authorisations", response_model=list[AuthorisationOut],

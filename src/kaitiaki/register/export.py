@@ -1,4 +1,4 @@
-"""The register as CSV and JSON, with each channel's flags."""
+"""The register as CSV and JSON, with each channel's flags; requests with their approvals."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ import io
 import json
 from collections.abc import Sequence
 
-from kaitiaki.models import Channel
-from kaitiaki.register.schemas import CHECKLIST_ITEMS, ChannelOut
+from sqlalchemy.orm import Session
+
+from kaitiaki.models import Channel, ChannelRequest
+from kaitiaki.register import queries
+from kaitiaki.register.schemas import CHECKLIST_ITEMS, ApprovalOut, ChannelOut, RequestOut
 
 CSV_COLUMNS = (
     "id", "platform", "handle", "url", "display_name", "unit", "purposes", "business_owner",
@@ -45,4 +48,12 @@ def to_csv(rows: Sequence[tuple[Channel, list[str]]]) -> str:
     return buffer.getvalue()
 
 
-__all__ = ["CSV_COLUMNS", "to_csv", "to_json"]
+def request_out(session: Session, request: ChannelRequest) -> RequestOut:
+    approvals = [
+        ApprovalOut(approver=a.approver.email, requirement=a.requirement, approved_at=a.approved_at)
+        for a in queries.approvals_of(session, request)
+    ]
+    return RequestOut.of(request, approvals)
+
+
+__all__ = ["CSV_COLUMNS", "request_out", "to_csv", "to_json"]
