@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from kaitiaki.cli.audit import audit_app
+from kaitiaki.cli.channels import channels_app
 from kaitiaki.cli.check import check
 from kaitiaki.cli.db import db_app
 from kaitiaki.cli.demo import demo
@@ -22,6 +23,7 @@ app = typer.Typer(
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
+app.add_typer(channels_app, name="channels")
 app.command("demo")(demo)
 app.command("serve")(serve)
 app.add_typer(pack_app, name="pack")
