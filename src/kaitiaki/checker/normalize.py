@@ -74,10 +74,6 @@ def _fold_char(char: str, keep_case: bool = False) -> str:
     return "".join(out)
 
 
-def _is_combining(char: str) -> bool:
-    return unicodedata.category(char) in ("Mn", "Me", "Mc") or "\ufe00" <= char <= "\ufe0f"
-
-
 @dataclass(frozen=True, slots=True)
 class Span:
     start: int
@@ -104,45 +100,71 @@ class Normalized:
         return self.offsets[start], original_end
 
 
+_SEGMENT = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]")
+
+
+@lru_cache(maxsize=4096)
+def _is_combining(char: str) -> bool:
+    return unicodedata.category(char) in ("Mn", "Me", "Mc") or "\ufe00" <= char <= "\ufe0f"
+
+
 def _fold_with_map(text: str, keep_case: bool) -> tuple[list[str], list[int], list[int]]:
+    """Folded characters with, for each, its source index and the end of its source cluster.
+
+    A cluster is a character plus the combining marks after it; a span ending inside a cluster
+    maps to the cluster's end, so "Ma\u0304" (decomposed ā) is reported whole.
+    """
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    index = 0
-    length = len(text)
-    while index < length:
-        char = text[index]
-        cluster_end = index + 1
-        while cluster_end < length and _is_combining(text[cluster_end]):
-            cluster_end += 1
-        for folded_char in _fold_char(char, keep_case):
+    cluster_out = 0  # where the current cluster's folded characters begin in `chars`
+    for segment in _SEGMENT.finditer(text):
+        piece = segment.group()
+        index = segment.start()
+        if piece.isascii():  # the common case: plain ASCII folds by lower-casing, one to one
+            chars.extend(piece if keep_case else piece.lower())
+            starts.extend(range(index, index + len(piece)))
+            ends.extend(range(index + 1, index + len(piece) + 1))
+            cluster_out = len(chars) - 1
+            continue
+        if _is_combining(piece):
+            for position in range(cluster_out, len(chars)):
+                ends[position] = index + 1
+        else:
+            cluster_out = len(chars)
+        for folded_char in _fold_char(piece, keep_case):
             chars.append(folded_char)
             starts.append(index)
-            ends.append(cluster_end)
-        # Combining marks of this cluster fold to nothing (they are diacritics) unless they are
-        # spacing marks of scripts such as Devanagari, which carry letters of their own.
-        for mark_index in range(index + 1, cluster_end):
-            for folded_char in _fold_char(text[mark_index], keep_case):
-                chars.append(folded_char)
-                starts.append(mark_index)
-                ends.append(cluster_end)
-        index = cluster_end
+            ends.append(index + 1)
     return chars, starts, ends
+
+
+# A cheap test on the original text: any character that may fold to a digit, "@" or "$".
+_MAYBE_LEET = re.compile(r"[^\x00-\x23\x25-\x2f\x3a-\x3f\x41-\x7f]")
+_LEET_CANDIDATE = re.compile(r"[^\W\d_][\d@$]+[^\W\d_]")
+_CHUNK_BOUNDARY = re.compile(r"\s")
 
 
 def _fold_leet(chars: list[str]) -> None:
     """Fold leetspeak in place, only inside tokens that are words spelt with a few digits."""
     text = "".join(chars)
-    if not any(char in LEET for char in text):
-        return
-    for chunk in _CHUNK.finditer(text):
-        chunk_text = chunk.group()
-        if not any(char in LEET for char in chunk_text) or _LITERAL_CHUNK.search(chunk_text):
+    done_until = -1
+    for candidate in _LEET_CANDIDATE.finditer(text):
+        if candidate.start() < done_until:
+            continue
+        chunk_start = candidate.start()
+        while chunk_start > 0 and not text[chunk_start - 1].isspace():
+            chunk_start -= 1
+        boundary = _CHUNK_BOUNDARY.search(text, candidate.end())
+        chunk_end = boundary.start() if boundary else len(text)
+        done_until = chunk_end
+        chunk_text = text[chunk_start:chunk_end]
+        if _LITERAL_CHUNK.search(chunk_text):
             continue
         for token in _TOKEN.finditer(chunk_text):
             word = token.group()
             if _is_leet_word(word):
-                base = chunk.start() + token.start()
+                base = chunk_start + token.start()
                 for offset, char in enumerate(word):
                     if char in LEET:
                         chars[base + offset] = LEET[char]
@@ -165,7 +187,7 @@ def _is_leet_word(word: str) -> bool:
 def normalize(text: str, *, leet: bool = True) -> Normalized:
     """Fold `text` for matching; see the module docstring. `leet=False` keeps digits as typed."""
     chars, starts, ends = _fold_with_map(text, keep_case=False)
-    if leet:
+    if leet and _MAYBE_LEET.search(text):
         _fold_leet(chars)
     offsets = tuple(starts) + (len(text),)
     return Normalized(original=text, folded="".join(chars), offsets=offsets, ends=tuple(ends))

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from kaitiaki.checker.detectors.gazetteer import TermMatcher
 from kaitiaki.checker.detectors.identifiers import FULL_CONFIDENCE, GENERIC_MAILBOXES, IdentifierMatch
-from kaitiaki.checker.normalize import Span, fold_term, normalize, sentence_index, sentences
+from kaitiaki.checker.normalize import Normalized, Span, fold_term, normalize, sentence_index, sentences
 
 KINDS = ("contact", "identifier", "address", "health")
 NEARBY_CHARS = 80
@@ -62,6 +62,7 @@ HEALTH_CUES = frozenset(
 )
 
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
+_POSSESSIVE = re.compile(r"['’]s$")
 _INTRODUCTION = re.compile(
     r"\b(?:my name is|my name's|i am called|name:)\s+(?P<name>[^\W\d_][\w\-]*(?-i:\s+[A-ZĀĒĪŌŪ][\w\-]*)?)",
     re.IGNORECASE,
@@ -97,6 +98,12 @@ def given_names() -> tuple[frozenset[str], frozenset[str]]:
         target = ambiguous if line.startswith("~") else names
         target.add(fold_term(line.lstrip("~")))
     return frozenset(names), frozenset(ambiguous - names)
+
+
+@lru_cache(maxsize=16384)
+def _name_key(word: str) -> str:
+    """A capitalised word as looked up in the given-name list (folded, possessive dropped)."""
+    return fold_term(_POSSESSIVE.sub("", word))
 
 
 @cache
@@ -160,7 +167,10 @@ def find_people(text: str, identifiers: list[IdentifierMatch] | None = None) -> 
     index = 0
     while index < len(words):
         word = words[index].group()
-        folded = fold_term(re.sub(r"['’]s$", "", word))
+        if not word[:1].isupper():
+            index += 1
+            continue
+        folded = _name_key(word)
         person: tuple[int, int, float, str] | None = None  # first word, last word, confidence, source
         if folded.rstrip(".") in TITLES and _is_capitalised(word):
             last = _family_name_end(words, index, text)
@@ -237,10 +247,10 @@ def _detail_kind(match: IdentifierMatch) -> str | None:
     return "identifier"
 
 
-def _health_details(text: str, health_terms: TermMatcher | None) -> list[Span]:
+def _health_details(text: str, health_terms: TermMatcher | None, norm: Normalized | None) -> list[Span]:
     matcher = health_terms or _default_health_terms()
     details = []
-    for start, end, found in matcher.find(normalize(text)):
+    for start, end, found in matcher.find(norm if norm is not None else normalize(text)):
         preceding = [w.group().casefold() for w in _WORD.finditer(text, max(0, start - 30), start)][-2:]
         if any(word in HEALTH_CUES for word in preceding):
             details.append(Span(start, end, found))
@@ -251,19 +261,23 @@ def find_personal_information(
     text: str,
     identifiers: list[IdentifierMatch],
     health_terms: TermMatcher | None = None,
+    norm: Normalized | None = None,
 ) -> list[PersonalInfoMatch]:
     """A private person's name with a contact detail, identifier, address or health detail in the
-    same sentence (or within 80 characters). One match per detail, with the nearest name."""
-    people = [person for person in find_people(text, identifiers) if not person.official]
-    if not people:
-        return []
+    same sentence (or within 80 characters). One match per detail, with the nearest name.
+
+    `norm` (the text already normalised) saves normalising it again for the health terms.
+    """
     details: list[tuple[str, Span, float]] = []
     for match in identifiers:
         kind = _detail_kind(match)
         if kind is not None:
             details.append((kind, Span(match.start, match.end, match.text), match.confidence))
-    details.extend(("health", span, 0.8) for span in _health_details(text, health_terms))
+    details.extend(("health", span, 0.8) for span in _health_details(text, health_terms, norm))
     if not details:
+        return []
+    people = [person for person in find_people(text, identifiers) if not person.official]
+    if not people:
         return []
     sentence_spans = sentences(text)
     found: list[PersonalInfoMatch] = []
