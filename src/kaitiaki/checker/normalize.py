@@ -51,7 +51,7 @@ HOMOGLYPHS: dict[str, str] = {
 
 LEET: dict[str, str] = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 
-_TOKEN = re.compile(r"[^\W_]+(?:[@$][^\W_]+)*|[@$][^\W_]+", re.UNICODE)
+_TOKEN = re.compile(r"(?:[^\W_]|[@$])+", re.UNICODE)
 _CHUNK = re.compile(r"\S+")
 # Chunks where '@' and digits mean what they say (addresses, links): no leet folding there.
 _LITERAL_CHUNK = re.compile(r"[\w.+-]+@[\w-]+\.\w|://|^www\.|^\W*[@#]", re.UNICODE)

@@ -23,7 +23,8 @@ from kaitiaki.checker.normalize import extract, fold_term, normalize, sentences,
         ("Te Pa\u0304ti Ma\u0304ori", "te pati maori"),  # decomposed macrons
         ("TĀMAKI MAKAURAU", "tamaki makaurau"),
         ("L4b0ur gr33n N@tional v0t3", "labour green national vote"),
-        ("Fr33 c@$h", "free cash"),
+        ("Fr3e c@$h", "free cash"),
+        ("mp3 top10 web3", "mp3 top10 web3"),  # digits after a word are not disguised letters
         ("Straße", "strasse"),
         ("It’s", "it's"),
     ],
