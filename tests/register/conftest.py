@@ -1,0 +1,92 @@
+"""A cast of people holding every role, created once per module and database (password hashing is
+deliberately slow), committed so that web, API and CLI tests see them too.
+
+`db` is a Session inside a transaction that is rolled back after each test, so service tests can
+change anything without affecting the next test. Tests that go through the web, the API or the CLI
+commit for real; they use their own channels (unique handles) and leave the cast as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from kaitiaki.config import Settings
+from kaitiaki.db import session_scope
+from kaitiaki.models import User
+from kaitiaki.people import queries as people_queries
+from tests.conftest import TEST_SECRET_KEY
+from tests.fixtures.people import make_units, make_user
+
+CAST_ROLES: dict[str, list[str]] = {
+    "admin": ["admin"],
+    "comms": ["comms_staff"],
+    "director": ["director_strategic_comms"],
+    "elt_sge": ["elt_member@DPMC-SGE"],
+    "elt_gh": ["elt_member@DPMC-GH"],
+    "nema_ce": ["nema_chief_executive"],
+    "nema_cm": ["nema_comms_manager"],
+    "owner": ["staff"],
+    "poster": ["staff"],
+    "staff": ["staff"],
+}
+CAST_NAMES: dict[str, str] = {
+    "admin": "Aroha Admin", "comms": "Hemi Comms", "director": "Mere Director",
+    "elt_sge": "Tama Strategy", "elt_gh": "Kiri House", "nema_ce": "Rangi Chief",
+    "nema_cm": "Ana Manager", "owner": "Olivia Owner", "poster": "Paora Poster",
+    "staff": "Sam Staff",
+}
+
+
+def cast_email(name: str) -> str:
+    return f"{name.replace('_', '.')}@cast.example.govt.nz"
+
+
+@dataclass
+class Cast:
+    engine: Engine
+    url: str
+    emails: dict[str, str] = field(default_factory=dict)
+
+    def user(self, session: Session, name: str) -> User:
+        user = people_queries.get_user_by_email(session, self.emails[name])
+        assert user is not None
+        return user
+
+
+@pytest.fixture(scope="module")
+def cast(_test_database) -> Iterator[Cast]:
+    _test_database.delete_all_rows()
+    engine = _test_database.engine
+    with session_scope(engine) as session:
+        make_units(session)
+        for name, roles in CAST_ROLES.items():
+            make_user(session, email=cast_email(name), name=CAST_NAMES[name], roles=roles)
+    yield Cast(engine=engine, url=_test_database.url,
+               emails={name: cast_email(name) for name in CAST_ROLES})
+    _test_database.delete_all_rows()
+
+
+@pytest.fixture
+def db(cast: Cast) -> Iterator[Session]:
+    """A session whose every change is rolled back after the test (services never commit)."""
+    connection = cast.engine.connect()
+    transaction = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint",
+                      expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.close()
+        transaction.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def cast_settings(cast: Cast, tmp_path) -> Settings:
+    return Settings(env="test", database_url=cast.url, var_dir=tmp_path / "var",
+                    secret_key=TEST_SECRET_KEY)
