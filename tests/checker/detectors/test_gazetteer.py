@@ -148,3 +148,29 @@ def test_term_matcher() -> None:
     assert matcher.find(normalize(text)) == [(8, 16, "DIABETES"), (21, 34, "mental health")]
     assert matcher.find_terms(normalize("diabetic? no: Diabetes"))[0][3] == "diabetes"
     assert TermMatcher([]).find(normalize("diabetes")) == []
+
+
+def test_maori_words_and_names_are_not_party_mentions_when_the_lexicon_says_so() -> None:
+    lexicon = [
+        {
+            "name": "Te Pāti Māori", "type": "party", "aliases": ["Māori Party", "Te Pāti Māori"],
+            "case_sensitive": ["Māori"], "needs_context": ["Māori"],
+            "context": ["party", "vote", "MP", "co-leader", "election"],
+        },
+        {"name": "Rawiri Waititi", "type": "mp", "aliases": ["Rāwiri Waititi", "Waititi"]},
+    ]
+    gazetteer = Gazetteer.from_lexicon(
+        "nz_political_actors", lexicon, exclude=["te reo Māori", "Māori wards", "Māori Language Week"]
+    )
+    for text in [
+        "Celebrate te reo Māori with us this week.",
+        "Te Wiki o te Reo Māori: Māori Language Week starts today, vote for your favourite kupu.",
+        "Māori wards were discussed at the council meeting before the vote.",
+        "Kia ora koutou, nau mai haere mai ki te marae.",
+        "māori health providers are open",
+    ]:
+        assert _found(gazetteer, text) == [], text
+    assert _found(gazetteer, "Party vote Maori!") == [("Maori", "Te Pāti Māori")]
+    assert _found(gazetteer, "Te Pati Maori and Rawiri Waititi") == [
+        ("Te Pati Maori", "Te Pāti Māori"), ("Rawiri Waititi", "Rawiri Waititi"),
+    ]

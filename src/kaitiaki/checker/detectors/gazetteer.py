@@ -207,11 +207,13 @@ class Gazetteer:
                         continue
                 candidates.append((start, end, alias, entry))
         kept = _longest_first((start, end) for start, end, _, _ in candidates)
-        matches = [
-            GazMatch(start, end, norm.original[start:end], entry, alias)
-            for start, end, alias, entry in candidates
-            if (start, end) in kept
-        ]
+        matches: list[GazMatch] = []
+        reported: set[tuple[int, int, GazEntry]] = set()
+        for start, end, alias, entry in candidates:
+            # Two aliases of one entry can fold alike ("Rāwiri" / "Rawiri"): report the entry once.
+            if (start, end) in kept and (start, end, entry) not in reported:
+                reported.add((start, end, entry))
+                matches.append(GazMatch(start, end, norm.original[start:end], entry, alias))
         matches.sort(key=lambda match: (match.start, match.end))
         return matches
 
