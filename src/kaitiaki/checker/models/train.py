@@ -2,7 +2,7 @@
 
     python -m kaitiaki.checker.models.train NAME [--data-dir DIR] [--out-dir DIR]
 
-NAME is abusive, spam, political, hate or all. Seeds are fixed; the weights and their metadata
+NAME is abusive, spam, political, hate or all (the shipped ones: abusive, spam, political). Seeds are fixed; the weights and their metadata
 (data versions, licences, validation and test scores) are written to the weights folder, then
 docs/models.md is regenerated from the metadata of every shipped model.
 """
@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from kaitiaki.checker.models import WEIGHTS_DIR, recipe_abusive, recipe_political, recipe_spam
+from kaitiaki.checker.models import WEIGHTS_DIR, recipe_abusive, recipe_hate, recipe_political, recipe_spam
 from kaitiaki.checker.models.datasets import default_data_dir
 from kaitiaki.checker.models.model import TextModel
 from kaitiaki.checker.models.report import DOCS_PATH, write_docs
@@ -24,7 +24,11 @@ RECIPES: dict[str, Callable[[Path], TextModel]] = {
     "abusive": recipe_abusive.build,
     "spam": recipe_spam.build,
     "political": recipe_political.build,
+    "hate": recipe_hate.build,
 }
+# `hate` is not shipped: on the HatEval test set it scores about 0.39 macro-F1 (it drifts from
+# train), too weak to raise a finding. `train hate` still builds it for experiments.
+SHIPPED = ("abusive", "spam", "political")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = args.data_dir or default_data_dir()
     if not data_dir.is_dir():
         parser.error(f"data folder not found: {data_dir}")
-    names = list(RECIPES) if args.name == "all" else [args.name]
+    names = list(SHIPPED) if args.name == "all" else [args.name]
     for name in names:
         started = time.perf_counter()
         model = RECIPES[name](data_dir)
