@@ -20,6 +20,7 @@ from kaitiaki.db import session_scope
 from kaitiaki.models import User
 from kaitiaki.people import queries as people_queries
 from tests.conftest import TEST_SECRET_KEY
+from tests.fixtures.mail import mail_sink  # noqa: F401 (a fixture)
 from tests.fixtures.people import make_units, make_user
 
 CAST_ROLES: dict[str, list[str]] = {
@@ -90,3 +91,6 @@ def db(cast: Cast) -> Iterator[Session]:
 def cast_settings(cast: Cast, tmp_path) -> Settings:
     return Settings(env="test", database_url=cast.url, var_dir=tmp_path / "var",
                     secret_key=TEST_SECRET_KEY)
+
+
+__all__ = ["CAST_NAMES", "CAST_ROLES", "Cast", "cast_email", "mail_sink"]
