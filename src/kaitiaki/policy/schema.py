@@ -112,7 +112,11 @@ class ModerationReason(Strict):
     code: str = Field(pattern=SLUG)
     label: str
     public: str
-    actions: list[Literal["hide", "delete", "keep", "report"]] = Field(min_length=1)
+    # The moderation actions this reason may justify (kaitiaki.moderation): `spam` marks spam,
+    # `block` blocks the author, `complaint` takes the comment up as a complaint.
+    actions: list[
+        Literal["hide", "delete", "keep", "report", "reply", "spam", "block", "complaint"]
+    ] = Field(min_length=1)
 
 
 class ComplaintCategory(Strict):
