@@ -8,11 +8,15 @@ from kaitiaki.models.channel_approval import ChannelApproval
 from kaitiaki.models.channel_authorisation import ChannelAuthorisation
 from kaitiaki.models.channel_request import REQUEST_KINDS, ChannelRequest
 from kaitiaki.models.comment import COMMENT_STATES, Comment
+from kaitiaki.models.complaint import COMPLAINT_SOURCES, COMPLAINT_STATES, Complaint
+from kaitiaki.models.complaint_counter import ComplaintCounter
 from kaitiaki.models.login_attempt import LoginAttempt
 from kaitiaki.models.moderation_action import MODERATION_ACTIONS, ModerationAction
 from kaitiaki.models.moderation_delegate import ModerationDelegate
+from kaitiaki.models.notification import Notification
 from kaitiaki.models.org_unit import ORG_UNIT_KINDS, OrgUnit
 from kaitiaki.models.role_assignment import RoleAssignment
+from kaitiaki.models.submission_attempt import SubmissionAttempt
 from kaitiaki.models.user import User
 from kaitiaki.models.work_device_app import WorkDeviceApp
 
@@ -26,16 +30,22 @@ __all__ = [
     "ChannelApproval",
     "ChannelAuthorisation",
     "ChannelRequest",
+    "COMPLAINT_SOURCES",
+    "COMPLAINT_STATES",
     "Comment",
+    "Complaint",
+    "ComplaintCounter",
     "LoginAttempt",
     "MODERATION_ACTIONS",
     "ModerationAction",
     "ModerationDelegate",
+    "Notification",
     "ORG_UNIT_KINDS",
     "OrgUnit",
     "PLATFORMS",
     "REQUEST_KINDS",
     "RoleAssignment",
+    "SubmissionAttempt",
     "UTCDateTime",
     "User",
     "WorkDeviceApp",
