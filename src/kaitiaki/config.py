@@ -95,6 +95,12 @@ class Settings(BaseSettings):
         "http://127.0.0.1:8000",
         description="Public address of the web interface, used in links in email.",
     )
+    import_max_bytes: int = Field(
+        64 * 1024 * 1024,
+        ge=1024,
+        description="Largest comment file `kaitiaki comments import` and the import page accept, "
+        "in bytes; a larger file is refused before it is read.",
+    )
 
     @field_validator("database_url")
     @classmethod

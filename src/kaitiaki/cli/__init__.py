@@ -7,6 +7,8 @@ import typer
 from kaitiaki.cli.audit import audit_app
 from kaitiaki.cli.channels import channels_app
 from kaitiaki.cli.check import check
+from kaitiaki.cli.comments import comments_app
+from kaitiaki.cli.complaints import complaints_app
 from kaitiaki.cli.db import db_app
 from kaitiaki.cli.demo import demo
 from kaitiaki.cli.pack import pack_app
@@ -24,6 +26,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(channels_app, name="channels")
+app.add_typer(comments_app, name="comments")
+app.add_typer(complaints_app, name="complaints")
 app.command("demo")(demo)
 app.command("serve")(serve)
 app.add_typer(pack_app, name="pack")

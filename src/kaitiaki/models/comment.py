@@ -23,7 +23,7 @@ class Comment(Base):
     The text and metadata stay after a moderator hides or deletes the comment (record first:
     the public record duty outlives the platform); `retain_until` says how long. `findings` is
     the checker's result with personal information masked; `severity_rank` orders the queue
-    (3 block, 2 warn, 1 advise only, 0 nothing found).
+    (4 a blocked threat, 3 block, 2 warn, 1 advise only, 0 nothing found).
     """
 
     __tablename__ = "comments"

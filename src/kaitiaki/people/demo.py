@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from kaitiaki.people import queries, service
 from kaitiaki.people.roles import format_role_spec, parse_role_spec
+from kaitiaki.moderation.demo import load_demo_comments
 from kaitiaki.register.demo import load_demo_channels
 
 DEMO_PASSWORD = "kaitiaki-demo-2026"
@@ -71,6 +72,7 @@ def load_demo(session: Session) -> list[tuple[str, str]]:
     _load_units(session)
     _load_users(session)
     load_demo_channels(session)
+    load_demo_comments(session)
     return [(user.email, ", ".join(user.roles)) for user in DEMO_USERS]
 
 
