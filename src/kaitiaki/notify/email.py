@@ -60,8 +60,8 @@ def send_email(settings: Settings, email: Email) -> bool:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS) as smtp:
             if settings.smtp_starttls:
                 smtp.starttls(context=ssl.create_default_context())
-            if settings.smtp_username:
-                smtp.login(settings.smtp_username, settings.smtp_password or "")
+            if settings.smtp_username and settings.smtp_password:
+                smtp.login(settings.smtp_username, settings.smtp_password)
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as exc:
         log.error("Email %r to %s was not sent: %s", email.subject, ", ".join(email.to), exc)
