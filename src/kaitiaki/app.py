@@ -16,15 +16,19 @@ from starlette.middleware.sessions import SessionMiddleware
 from kaitiaki import __version__
 from kaitiaki.audit import pages as audit_pages
 from kaitiaki.auth import pages as auth_pages
+from kaitiaki.auth import token_pages
 from kaitiaki.checking import api as checking_api
 from kaitiaki.config import Settings, get_settings
 from kaitiaki.db import make_engine
 from kaitiaki.people import pages as people_pages
 from kaitiaki.people.roles import ADMIN
+from kaitiaki.publishing import api as publishing_api
+from kaitiaki.publishing import pages as publishing_pages
 from kaitiaki.register import api as register_api
 from kaitiaki.register import pages as register_pages
 from kaitiaki.register import people_pages as register_people_pages
 from kaitiaki.register import request_pages as register_request_pages
+from kaitiaki.selfcheck import pages as selfcheck_pages
 from kaitiaki.web import pages as shell_pages
 from kaitiaki.web.csrf import verify_csrf
 from kaitiaki.web.dashboard import Dashboard, Panel
@@ -38,6 +42,9 @@ SESSION_COOKIE = "kaitiaki_session"
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Dashboard", "/"),
     NavItem("Channels", "/register"),
+    NavItem("Compose", "/compose"),
+    NavItem("Self-check", "/self-check"),
+    NavItem("Guidance", "/guidance"),
     NavItem("Your page", "/people/me"),
     NavItem("Users", "/admin/users", roles=frozenset({ADMIN})),
     NavItem("Audit log", "/admin/audit", roles=frozenset({ADMIN})),
@@ -47,6 +54,8 @@ DASHBOARD_PANELS: tuple[Panel, ...] = (
     people_pages.ACCOUNT_CHANGES_PANEL,
     register_request_pages.PENDING_REQUESTS_PANEL,
     register_request_pages.FLAGGED_CHANNELS_PANEL,
+    publishing_pages.EXCEPTIONS_PANEL,
+    publishing_pages.DRAFTS_PANEL,
 )
 
 
@@ -102,6 +111,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(register_request_pages.router)
     app.include_router(register_people_pages.router)
     app.include_router(register_api.router)
+    app.include_router(token_pages.router)
+    app.include_router(publishing_pages.router)
+    app.include_router(publishing_api.router)
+    app.include_router(selfcheck_pages.router)
     return app
 
 

@@ -1,5 +1,6 @@
 """ORM models, one module per table. Import every model here so that Base.metadata is complete."""
 
+from kaitiaki.models.api_token import ApiToken
 from kaitiaki.models.audit_event import AuditEvent
 from kaitiaki.models.base import Base, UTCDateTime
 from kaitiaki.models.blocked_author import BlockedAuthor
@@ -10,17 +11,23 @@ from kaitiaki.models.channel_request import REQUEST_KINDS, ChannelRequest
 from kaitiaki.models.comment import COMMENT_STATES, Comment
 from kaitiaki.models.complaint import COMPLAINT_SOURCES, COMPLAINT_STATES, Complaint
 from kaitiaki.models.complaint_counter import ComplaintCounter
+from kaitiaki.models.draft import DRAFT_KINDS, Draft
+from kaitiaki.models.draft_acknowledgement import DraftAcknowledgement
+from kaitiaki.models.draft_exception import EXCEPTION_STATES, DraftException
+from kaitiaki.models.draft_version import DraftVersion
 from kaitiaki.models.login_attempt import LoginAttempt
 from kaitiaki.models.moderation_action import MODERATION_ACTIONS, ModerationAction
 from kaitiaki.models.moderation_delegate import ModerationDelegate
 from kaitiaki.models.notification import Notification
 from kaitiaki.models.org_unit import ORG_UNIT_KINDS, OrgUnit
+from kaitiaki.models.personal_check import PersonalCheck
 from kaitiaki.models.role_assignment import RoleAssignment
 from kaitiaki.models.submission_attempt import SubmissionAttempt
 from kaitiaki.models.user import User
 from kaitiaki.models.work_device_app import WorkDeviceApp
 
 __all__ = [
+    "ApiToken",
     "AuditEvent",
     "Base",
     "BlockedAuthor",
@@ -35,6 +42,12 @@ __all__ = [
     "Comment",
     "Complaint",
     "ComplaintCounter",
+    "DRAFT_KINDS",
+    "Draft",
+    "DraftAcknowledgement",
+    "DraftException",
+    "DraftVersion",
+    "EXCEPTION_STATES",
     "LoginAttempt",
     "MODERATION_ACTIONS",
     "ModerationAction",
@@ -43,6 +56,7 @@ __all__ = [
     "ORG_UNIT_KINDS",
     "OrgUnit",
     "PLATFORMS",
+    "PersonalCheck",
     "REQUEST_KINDS",
     "RoleAssignment",
     "SubmissionAttempt",

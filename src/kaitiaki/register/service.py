@@ -345,6 +345,28 @@ def record_last_post(session: Session, *, user: User, channel: Channel, on: date
     return channel
 
 
+def record_published_post(session: Session, *, user: User, channel: Channel, on: date,
+                          item: str) -> Channel:
+    """A post recorded as published (`item` names it, e.g. "draft:12") moves the channel's
+    last-post date forward; an older post leaves it as it is. The poster who published it may
+    record this, as may the business owner and communications staff."""
+    if not can_post(session, user, channel):
+        permissions.require_can_record_post(session, user, channel)
+    if on > utcnow().date() + timedelta(days=1):
+        message = "The date of the last post cannot be in the future."
+        raise BadInput(message, fields=[FieldError(["last_post_on"], message)])
+    before = channel.last_post_on
+    if before is not None and before >= on:
+        return channel
+    channel.last_post_on = on
+    session.flush()
+    audit.record(session, actor=user.email, action="channel.last_post_recorded",
+                 subject=subject_of(channel),
+                 details={"before": before.isoformat() if before else None, "on": on.isoformat(),
+                          "item": item})
+    return channel
+
+
 def change_status(session: Session, *, user: User, channel: Channel, action: str) -> Channel:
     if action not in MANUAL_CHANNEL_ACTIONS:
         raise BadInput(f"Choose one of: {', '.join(MANUAL_CHANNEL_ACTIONS)}.")
@@ -456,6 +478,7 @@ __all__ = [
     "decline",
     "is_business_owner",
     "record_last_post",
+    "record_published_post",
     "request_channel",
     "request_extended_use",
     "require_channel",

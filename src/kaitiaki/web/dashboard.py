@@ -26,6 +26,9 @@ class Panel:
     empty_text: str
     gather: Gatherer
     roles: frozenset[str] = frozenset()  # empty: every signed-in person
+    # For panels that follow from what a person does rather than a role they hold (a poster's
+    # drafts, a business owner's decisions): shown only when they have items.
+    hide_when_empty: bool = False
 
     def visible_to(self, roles: Collection[str]) -> bool:
         return not self.roles or bool(self.roles.intersection(roles))
@@ -46,11 +49,12 @@ class Dashboard:
             raise ValueError(f"Dashboard panel keys must be unique; repeated: {', '.join(duplicates)}")
 
     def views_for(self, session: Session, user: User, roles: Collection[str]) -> list[PanelView]:
-        return [
+        views = [
             PanelView(panel=panel, items=list(panel.gather(session, user)))
             for panel in self.panels
             if panel.visible_to(roles)
         ]
+        return [view for view in views if view.items or not view.panel.hide_when_empty]
 
 
 __all__ = ["Dashboard", "Gatherer", "Panel", "PanelView"]

@@ -15,6 +15,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from kaitiaki.auth.tokens import bearer_token, user_for_token
 from kaitiaki.config import Settings
 from kaitiaki.db import session_scope
 from kaitiaki.models import User
@@ -51,7 +52,15 @@ AppSettings = Annotated[Settings, Depends(get_app_settings)]
 
 
 def current_user(request: Request, session: DbSession) -> User | None:
-    """The signed-in person, or None. Someone deactivated or gone is signed out at once."""
+    """The signed-in person, or None. Someone deactivated or gone is signed out at once.
+    On /api/ paths a personal API token (`Authorization: Bearer ...`, kaitiaki.auth.tokens)
+    stands in for the session; an invalid token is refused, never ignored."""
+    secret = bearer_token(request.headers.get("authorization")) if request.url.path.startswith("/api/") else None
+    if secret is not None:
+        token_user = user_for_token(session, secret)
+        request.state.user = Viewer(id=token_user.id, email=token_user.email, name=token_user.name)
+        request.state.roles = frozenset(role for role, _unit in roles_of(session, token_user))
+        return token_user
     user_id = request.session.get(SESSION_USER_KEY)
     if not isinstance(user_id, int):
         return None

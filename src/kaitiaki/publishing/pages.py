@@ -1,0 +1,332 @@
+"""Compose and the item's page. The checker runs as the poster types (htmx posts the form to
+/compose/live after a pause and swaps in the findings); without JavaScript the "Check" button
+posts the whole form and the page comes back with the findings. Nothing is stored until the poster
+saves. A refused or invalid form comes back with the message and everything typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from kaitiaki.audit import queries as audit_queries
+from kaitiaki.checker import CompiledPack, check
+from kaitiaki.checker.items import Result
+from kaitiaki.errors import AppError, BadInput, FieldError
+from kaitiaki.models import Channel, Draft, DraftException, User
+from kaitiaki.publishing import permissions, queries, service
+from kaitiaki.publishing.forms import ComposeForm
+from kaitiaki.publishing.highlight import Segment, segments
+from kaitiaki.publishing.schemas import (
+    ACTION_LABELS,
+    KIND_LABELS,
+    PLATFORM_NAMES,
+    checker_item,
+    platform_limit,
+)
+from kaitiaki.publishing.transitions import DRAFT_WORKFLOW
+from kaitiaki.publishing.views import draft_view
+from kaitiaki.publishing.web import connector, gate_pack
+from kaitiaki.register import queries as register_queries
+from kaitiaki.register.permissions import is_comms_staff, require_active
+from kaitiaki.register.web import field_errors
+from kaitiaki.web.dashboard import Panel
+from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
+from kaitiaki.web.templating import flash, render
+
+router = APIRouter(include_in_schema=False)
+
+HISTORY_LIMIT = 500
+SHORT_FIELD = 4000
+
+
+@dataclass
+class Preview:
+    """The check of what is typed, not stored."""
+
+    result: Result | None = None
+    segments: list[Segment] = field(default_factory=list)
+    length: int = 0
+    limit: int | None = None
+    platform: str = ""
+    error: AppError | None = None
+
+
+def preview(session: Session, user: User, pack: CompiledPack, form: ComposeForm) -> Preview:
+    try:
+        channel, cleaned = service.validate(session, user=user, pack=pack,
+                                            channel_id=form.channel, data=form.as_input())
+        item = checker_item(cleaned, platform=channel.platform, channel_handle=channel.handle,
+                            item_id=None)
+        result = check(item, pack)
+    except AppError as exc:
+        return Preview(error=exc, length=len(form.text.strip()))
+    return Preview(result=result, segments=segments(cleaned.text, result.findings),
+                   length=len(cleaned.text), platform=channel.platform,
+                   limit=platform_limit(service.platform_limits(pack), channel.platform))
+
+
+def _channel_options(channels: list[Channel], limits: dict[str, int]) -> list[tuple[str, str]]:
+    return [(str(c.id), f"{PLATFORM_NAMES.get(c.platform, c.platform)} @{c.handle} "
+                        f"({c.display_name}), up to {platform_limit(limits, c.platform):,} characters")
+            for c in channels]
+
+
+def compose_page(request: Request, session: Session, user: User, form: ComposeForm, *,
+                 checked: Preview | None = None, error: AppError | None = None,
+                 status_code: int = 200) -> Response:
+    pack = gate_pack(request)
+    channels = register_queries.channels_postable_by(session, user)
+    context = {
+        "form": form, "errors": field_errors(error), "error": error, "checked": checked,
+        "channel_options": _channel_options(channels, service.platform_limits(pack)),
+        "has_channels": bool(channels), "kind_labels": KIND_LABELS,
+        "action_labels": ACTION_LABELS,
+        "comments": queries.recent_comments(session, [c.id for c in channels]),
+    }
+    return render(request, "publishing/compose.html", context, status_code=status_code)
+
+
+@router.get("/compose")
+def compose(request: Request, session: DbSession, user: RequiredUser, channel: str = "",
+            kind: str = "post", comment: str = "") -> Response:
+    require_active(user)
+    form = ComposeForm(channel_id=channel[:20], kind=kind if kind in KIND_LABELS else "post",
+                       reply_to_comment_id=comment[:20])
+    if form.comment is not None:
+        form.kind = "reply"
+    return compose_page(request, session, user, form)
+
+
+@router.post("/compose/check")
+async def compose_check(request: Request, session: DbSession, user: RequiredUser) -> Response:
+    """The no-JavaScript check: the compose page again, with the findings; nothing stored."""
+    form = ComposeForm.read(await request.form())
+    checked = preview(session, user, gate_pack(request), form)
+    return compose_page(request, session, user, form, checked=checked, error=checked.error,
+                        status_code=checked.error.status_code if checked.error else 200)
+
+
+@router.post("/compose/live")
+async def compose_live(request: Request, session: DbSession, user: RequiredUser) -> Response:
+    """The findings fragment htmx swaps in while the poster types; nothing stored."""
+    form = ComposeForm.read(await request.form())
+    checked = preview(session, user, gate_pack(request), form)
+    return render(request, "publishing/_preview.html", {"checked": checked})
+
+
+@router.post("/compose")
+async def save_draft(request: Request, session: DbSession, user: RequiredUser) -> Response:
+    form = ComposeForm.read(await request.form())
+    pack = gate_pack(request)
+    try:
+        draft = service.create_draft(session, user=user, pack=pack, channel_id=form.channel,
+                                     data=form.as_input())
+        service.check_draft(session, user=user, draft=draft, pack=pack)
+    except AppError as exc:
+        session.rollback()
+        return compose_page(request, session, user, form, error=exc, status_code=exc.status_code)
+    decision = service.current_version(session, draft).decision or "pass"
+    flash(request, f"Draft saved and checked: {DECISION_NOTES[decision]}")
+    return RedirectResponse(service.draft_path(draft), status_code=303)
+
+
+DECISION_NOTES = {
+    "pass": "nothing in the policy stands in its way.",
+    "warn": "read and acknowledge each warning before submitting.",
+    "block": "a block finding stops it; rewrite it, or ask for an exception.",
+}
+
+
+@router.get("/drafts")
+def my_drafts(request: Request, session: DbSession, user: RequiredUser, all: str = "") -> Response:
+    require_active(user)
+    show_all = all in ("1", "true", "yes")
+    context = {"drafts": queries.drafts_by(session, user, open_only=not show_all),
+               "show_all": show_all, "states": DRAFT_WORKFLOW.states, "kind_labels": KIND_LABELS}
+    return render(request, "publishing/drafts.html", context)
+
+
+def item_page(request: Request, session: Session, user: User, draft: Draft, *,
+              error: AppError | None = None, form_name: str = "", form: dict[str, Any] | None = None,
+              status_code: int = 200) -> Response:
+    permissions.require_can_see(session, user, draft)
+    view = draft_view(session, draft)
+    pack = gate_pack(request)
+    revise_form = form if form_name == "revise" and isinstance(form, ComposeForm) else None
+    if revise_form is None:
+        revise_form = ComposeForm.of(service.input_of(view.current, draft.kind),
+                                     channel_id=draft.channel_id,
+                                     comment_id=draft.reply_to_comment_id)
+    open_exception = view.open_exception
+    context = {
+        "view": view, "draft": draft, "error": error, "form_name": form_name,
+        "form": form if isinstance(form, dict) else {}, "errors": field_errors(error),
+        "revise_form": revise_form, "states": DRAFT_WORKFLOW.states, "kind_labels": KIND_LABELS,
+        "action_labels": ACTION_LABELS, "platform_names": PLATFORM_NAMES,
+        "is_author": draft.author_id == user.id,
+        "can_decide": open_exception is not None and permissions.can_decide(session, user, open_exception),
+        "limit": platform_limit(service.platform_limits(pack), draft.channel.platform),
+        "history": audit_queries.list_events(session, subject=service.subject_of(draft),
+                                             limit=HISTORY_LIMIT),
+    }
+    return render(request, "publishing/draft.html", context, status_code=status_code)
+
+
+@router.get("/drafts/{draft_id}")
+def show_draft(request: Request, session: DbSession, user: RequiredUser, draft_id: int) -> Response:
+    return item_page(request, session, user, service.require_draft(session, draft_id))
+
+
+def _refused(request: Request, session: Session, user: User, draft_id: int, exc: AppError,
+             form_name: str, form: Any) -> Response:
+    session.rollback()
+    draft = service.require_draft(session, draft_id)
+    return item_page(request, session, user, draft, error=exc, form_name=form_name, form=form,
+                     status_code=exc.status_code)
+
+
+def _done(request: Request, draft: Draft, message: str) -> Response:
+    flash(request, message)
+    return RedirectResponse(service.draft_path(draft), status_code=303)
+
+
+def _text(value: Any) -> str:
+    return value[:SHORT_FIELD + 1] if isinstance(value, str) else ""
+
+
+@router.post("/drafts/{draft_id}/revise")
+async def revise(request: Request, session: DbSession, user: RequiredUser, draft_id: int) -> Response:
+    form = ComposeForm.read(await request.form())
+    pack = gate_pack(request)
+    try:
+        draft = service.require_draft(session, draft_id)
+        form.channel_id, form.kind = str(draft.channel_id), draft.kind
+        new = service.revise_draft(session, user=user, draft=draft, pack=pack, data=form.as_input())
+        service.check_draft(session, user=user, draft=draft, pack=pack)
+    except AppError as exc:
+        return _refused(request, session, user, draft_id, exc, "revise", form)
+    return _done(request, draft, f"Version {new.number} saved and checked: "
+                                 f"{DECISION_NOTES[new.decision or 'pass']}")
+
+
+@router.post("/drafts/{draft_id}/submit")
+async def submit(request: Request, session: DbSession, user: RequiredUser, draft_id: int) -> Response:
+    submitted = await request.form()
+    ticked = [int(key.removeprefix("ack_")) for key in submitted
+              if key.startswith("ack_") and key.removeprefix("ack_").isdigit()]
+    try:
+        draft = service.require_draft(session, draft_id)
+        if ticked:
+            service.acknowledge(session, user=user, draft=draft, indexes=ticked)
+        pending = service.unacknowledged(session, service.current_version(session, draft))
+        if pending and DRAFT_WORKFLOW.can(draft.state, "submit"):
+            message = "Tick each warning to acknowledge it before submitting."
+            raise BadInput(message, fields=[FieldError([f"ack_{i}"], "Acknowledge this warning.")
+                                             for i in pending])
+        service.submit(session, user=user, draft=draft)
+    except AppError as exc:
+        return _refused(request, session, user, draft_id, exc, "submit", {})
+    return _done(request, draft, "Submitted. Publish it on the platform, then record it here.")
+
+
+@router.post("/drafts/{draft_id}/exception")
+async def request_exception(request: Request, session: DbSession, user: RequiredUser,
+                            draft_id: int) -> Response:
+    justification = _text((await request.form()).get("justification"))
+    try:
+        draft = service.require_draft(session, draft_id)
+        service.request_exception(session, user=user, draft=draft, justification=justification)
+    except AppError as exc:
+        return _refused(request, session, user, draft_id, exc, "exception",
+                        {"justification": justification})
+    return _done(request, draft, f"Exception requested. {draft.channel.business_owner.name}, the "
+                                 "channel's business owner, decides it.")
+
+
+@router.post("/drafts/{draft_id}/exception/decision")
+async def decide_exception(request: Request, session: DbSession, user: RequiredUser,
+                           draft_id: int) -> Response:
+    submitted = await request.form()
+    decision, reason = _text(submitted.get("decision")), _text(submitted.get("reason"))
+    try:
+        draft = service.require_draft(session, draft_id)
+        if decision not in ("approve", "decline"):
+            raise BadInput("Choose to approve or decline the exception.",
+                           fields=[FieldError(["decision"], "Choose approve or decline.")])
+        service.decide_exception(session, user=user, draft=draft, approve=decision == "approve",
+                                 reason=reason)
+    except AppError as exc:
+        return _refused(request, session, user, draft_id, exc, "decision",
+                        {"decision": decision, "reason": reason})
+    return _done(request, draft, "Exception approved." if decision == "approve"
+                 else "Exception declined.")
+
+
+@router.post("/drafts/{draft_id}/publication")
+async def record_publication(request: Request, session: DbSession, user: RequiredUser,
+                             settings: AppSettings, draft_id: int) -> Response:
+    submitted = await request.form()
+    form = {key: _text(submitted.get(key)) for key in ("url", "platform_id", "published_at")}
+    try:
+        draft = service.require_draft(session, draft_id)
+        service.record_publication(session, user=user, draft=draft, connector=connector(),
+                                   url=form["url"], platform_id=form["platform_id"],
+                                   published_at=_local_time(form["published_at"], settings),
+                                   zone=settings.zone)
+    except AppError as exc:
+        return _refused(request, session, user, draft_id, exc, "publication", form)
+    return _done(request, draft, "Publication recorded; the channel's last-post date is updated.")
+
+
+def _local_time(value: str, settings: Any) -> datetime | None:
+    """A `datetime-local` field, read in the configured zone; empty means now."""
+    if not value.strip():
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        message = "Enter the date and time it was published, for example 2026-11-21 09:30."
+        raise BadInput(message, fields=[FieldError(["published_at"], message)]) from None
+    return parsed.replace(tzinfo=settings.zone) if parsed.tzinfo is None else parsed
+
+
+@router.post("/drafts/{draft_id}/withdraw")
+async def withdraw(request: Request, session: DbSession, user: RequiredUser, draft_id: int) -> Response:
+    reason = _text((await request.form()).get("reason"))
+    try:
+        draft = service.require_draft(session, draft_id)
+        service.withdraw(session, user=user, draft=draft, reason=reason)
+    except AppError as exc:
+        return _refused(request, session, user, draft_id, exc, "withdraw", {"reason": reason})
+    return _done(request, draft, "Draft withdrawn. Its history is kept.")
+
+
+# --- dashboard -----------------------------------------------------------------------------------
+
+
+def _my_drafts(session: Session, user: User) -> list[Draft]:
+    return queries.drafts_by(session, user, limit=10)
+
+
+def _exceptions_for_me(session: Session, user: User) -> list[DraftException]:
+    return queries.exceptions_waiting_for(session, user, comms_staff=is_comms_staff(session, user))
+
+
+DRAFTS_PANEL = Panel(
+    key="your-drafts", title="Your drafts", template="publishing/panel_drafts.html",
+    empty_text="You have no drafts in progress.", gather=_my_drafts, hide_when_empty=True,
+)
+EXCEPTIONS_PANEL = Panel(
+    key="exceptions-waiting", title="Exceptions waiting for you",
+    template="publishing/panel_exceptions.html",
+    empty_text="No exception requests are waiting for you.", gather=_exceptions_for_me,
+    hide_when_empty=True,
+)
+
+__all__ = ["DRAFTS_PANEL", "EXCEPTIONS_PANEL", "preview", "router"]

@@ -1,0 +1,403 @@
+"""Changes to drafts: compose, revise, check, acknowledge warnings, ask for and decide exceptions,
+submit, record publication, withdraw. Each checks permission (publishing.permissions), moves the
+state through DRAFT_WORKFLOW and records an audit event (subject "draft:<id>") in the same
+transaction; nothing here commits.
+
+The audit log names versions and the SHA-256 of their words rather than the words themselves: a
+draft may hold personal information that the checker blocked, and the log is permanent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from kaitiaki.audit import service as audit
+from kaitiaki.checker import CompiledPack, check
+from kaitiaki.checker.render import mask_for_storage
+from kaitiaki.errors import BadInput, Conflict, FieldError, NotFound, NotPermitted
+from kaitiaki.models import Channel, Draft, DraftAcknowledgement, DraftException, DraftVersion, User
+from kaitiaki.publishing import permissions, queries
+from kaitiaki.publishing.connectors import Connector, PublicationItem
+from kaitiaki.publishing.schemas import (
+    MAX_JUSTIFICATION,
+    DraftInput,
+    checker_item,
+    clean_draft,
+)
+from kaitiaki.publishing.transitions import DRAFT_WORKFLOW
+from kaitiaki.register import queries as register_queries
+from kaitiaki.register import service as register_service
+from kaitiaki.register.permissions import require_active
+from kaitiaki.register.schemas import FieldErrors
+from kaitiaki.timeutil import ensure_utc, to_local, utcnow
+
+# Clocks differ a little between the poster's device and the server.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def subject_of(draft: Draft) -> str:
+    return f"draft:{draft.id}"
+
+
+def draft_path(draft: Draft) -> str:
+    return f"/drafts/{draft.id}"
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def require_draft(session: Session, draft_id: int) -> Draft:
+    draft = queries.get_draft(session, draft_id)
+    if draft is None:
+        raise NotFound(f"There is no draft number {draft_id}.")
+    return draft
+
+
+def current_version(session: Session, draft: Draft) -> DraftVersion:
+    found = queries.version(session, draft)
+    if found is None:  # a draft is created with its first version in one transaction
+        raise NotFound(f"Draft {draft.id} has no saved version.")
+    return found
+
+
+def platform_limits(pack: CompiledPack) -> dict[str, int]:
+    return dict(pack.meta.platform_limits)
+
+
+# --- composing ---------------------------------------------------------------------------------
+
+
+def validate(session: Session, *, user: User, pack: CompiledPack, channel_id: int | None,
+             data: DraftInput) -> tuple[Channel, DraftInput]:
+    """The channel and the cleaned input, or BadInput with a field error for each problem.
+    A channel the person may not post on is refused outright (NotPermitted)."""
+    require_active(user)
+    errors = FieldErrors()
+    channel = register_queries.get_channel(session, channel_id) if channel_id else None
+    if channel is None:
+        errors.add("channel_id", "Choose one of the channels you are authorised to post on.")
+    elif not register_service.can_post(session, user, channel):
+        raise NotPermitted(f"You are not authorised to post on @{channel.handle} "
+                           f"({channel.platform}); its business owner, "
+                           f"{channel.business_owner.name}, can authorise you.")
+    has_comment = False
+    if channel is not None and data.kind.strip().lower() == "reply" and data.reply_to_comment_id:
+        comment = queries.channel_comment(session, channel, data.reply_to_comment_id)
+        if comment is None:
+            errors.add("reply_to_comment_id", f"Comment {data.reply_to_comment_id} is not in the "
+                                              f"moderation queue of @{channel.handle}.")
+        else:
+            has_comment = True
+            data.reply_to_text = data.reply_to_text.strip() or comment.text
+    cleaned = clean_draft(data, platform=channel.platform if channel else "other",
+                          limits=platform_limits(pack), errors=errors, has_comment=has_comment)
+    errors.raise_if_any()
+    assert channel is not None
+    return channel, cleaned
+
+
+def create_draft(session: Session, *, user: User, pack: CompiledPack, channel_id: int | None,
+                 data: DraftInput) -> Draft:
+    """A new draft with its first version, not yet checked."""
+    channel, cleaned = validate(session, user=user, pack=pack, channel_id=channel_id, data=data)
+    now = utcnow()
+    draft = Draft(channel=channel, author=user, kind=cleaned.kind, state=DRAFT_WORKFLOW.initial,
+                  current_version=0, reply_to_comment_id=cleaned.reply_to_comment_id,
+                  created_at=now, updated_at=now)
+    session.add(draft)
+    session.flush()
+    new = _add_version(session, draft, cleaned, user)
+    audit.record(session, actor=user.email, action="draft.created", subject=subject_of(draft),
+                 details={"channel": channel.id, "handle": channel.handle, "kind": draft.kind,
+                          "version": new.number, "text_sha256": text_digest(new.text)})
+    return draft
+
+
+def revise_draft(session: Session, *, user: User, draft: Draft, pack: CompiledPack,
+                 data: DraftInput) -> DraftVersion:
+    """Save changed words as a new version; it must be checked again."""
+    permissions.require_can_post(session, user, draft)
+    state = DRAFT_WORKFLOW.apply(draft.state, "revise")
+    data.kind = draft.kind  # what is being written stays what it was
+    _channel, cleaned = validate(session, user=user, pack=pack, channel_id=draft.channel_id,
+                                 data=data)
+    draft.reply_to_comment_id = cleaned.reply_to_comment_id
+    new = _add_version(session, draft, cleaned, user)
+    draft.state = state
+    draft.updated_at = new.created_at
+    session.flush()
+    audit.record(session, actor=user.email, action="draft.revised", subject=subject_of(draft),
+                 details={"version": new.number, "text_sha256": text_digest(new.text)})
+    return new
+
+
+def _add_version(session: Session, draft: Draft, data: DraftInput, user: User) -> DraftVersion:
+    number = draft.current_version + 1
+    new = DraftVersion(
+        draft_id=draft.id, number=number, text=data.text,
+        reply_to_text=data.reply_to_text or None, action=data.action or None,
+        target_handle=data.target_handle or None, target_name=data.target_name or None,
+        target_text=data.target_text or None, target_url=data.target_url or None,
+        business_purpose=data.business_purpose or None, created_by=user, created_at=utcnow(),
+    )
+    session.add(new)
+    draft.current_version = number
+    session.flush()
+    return new
+
+
+def input_of(version_: DraftVersion, kind: str) -> DraftInput:
+    """A saved version as input again (to check it, or to fill the form that changes it)."""
+    return DraftInput(
+        kind=kind, text=version_.text, reply_to_text=version_.reply_to_text or "",
+        action=version_.action or "", target_handle=version_.target_handle or "",
+        target_name=version_.target_name or "", target_text=version_.target_text or "",
+        target_url=version_.target_url or "", business_purpose=version_.business_purpose or "",
+    )
+
+
+# --- checking ----------------------------------------------------------------------------------
+
+
+def check_draft(session: Session, *, user: User, draft: Draft, pack: CompiledPack) -> DraftVersion:
+    """Check the newest version against the pack and store the result (personal information
+    masked) with the pack's exact id."""
+    permissions.require_can_post(session, user, draft)
+    state = DRAFT_WORKFLOW.apply(draft.state, "check")
+    current = current_version(session, draft)
+    reply_author = draft.reply_to_comment.author_handle if draft.reply_to_comment else None
+    item = checker_item(input_of(current, draft.kind), platform=draft.channel.platform,
+                        channel_handle=draft.channel.handle, item_id=subject_of(draft),
+                        reply_author=reply_author)
+    stored = mask_for_storage(check(item, pack))
+    current.decision = stored.decision
+    current.pack_id = stored.pack
+    current.findings = [finding.model_dump() for finding in stored.findings]
+    current.checked_at = utcnow()
+    draft.state = state
+    draft.updated_at = current.checked_at
+    session.flush()
+    audit.record(session, actor=user.email, action="draft.checked", subject=subject_of(draft),
+                 details={"version": current.number, "decision": stored.decision,
+                          "pack": stored.pack,
+                          "findings": [{"rule": f.rule, "severity": f.severity}
+                                       for f in stored.findings]})
+    return current
+
+
+def warning_indexes(version_: DraftVersion) -> list[int]:
+    return [index for index, finding in enumerate(version_.findings or [])
+            if finding.get("severity") == "warn"]
+
+
+def unacknowledged(session: Session, version_: DraftVersion) -> list[int]:
+    done = {ack.finding_index for ack in queries.acknowledgements_of(session, version_)}
+    return [index for index in warning_indexes(version_) if index not in done]
+
+
+def acknowledge(session: Session, *, user: User, draft: Draft,
+                indexes: Sequence[int] | None = None) -> list[DraftAcknowledgement]:
+    """Record that the poster read and accepts `warn` findings (all of them when `indexes` is
+    None). Acknowledging one twice is harmless."""
+    permissions.require_can_post(session, user, draft)
+    DRAFT_WORKFLOW.apply(draft.state, "acknowledge")
+    current = current_version(session, draft)
+    warnings = warning_indexes(current)
+    wanted = list(dict.fromkeys(warnings if indexes is None else indexes))
+    wrong = [index for index in wanted if index not in warnings]
+    if wrong:
+        message = (f"Finding {wrong[0]} is not a warning of version {current.number}; only "
+                   "warnings are acknowledged.")
+        raise BadInput(message, fields=[FieldError(["findings"], message)])
+    pending = set(unacknowledged(session, current))
+    findings = current.findings or []
+    added = []
+    for index in wanted:
+        if index not in pending:
+            continue
+        ack = DraftAcknowledgement(version_id=current.id, finding_index=index,
+                                   rule=findings[index]["rule"], user_id=user.id,
+                                   acknowledged_at=utcnow())
+        session.add(ack)
+        added.append(ack)
+    session.flush()
+    if added:
+        audit.record(session, actor=user.email, action="draft.warnings_acknowledged",
+                     subject=subject_of(draft),
+                     details={"version": current.number,
+                              "findings": [{"index": a.finding_index, "rule": a.rule}
+                                           for a in added]})
+    return added
+
+
+# --- exceptions --------------------------------------------------------------------------------
+
+
+def request_exception(session: Session, *, user: User, draft: Draft,
+                      justification: str) -> DraftException:
+    """Ask the channel's business owner to let a version with a `block` finding go ahead."""
+    permissions.require_can_post(session, user, draft)
+    state = DRAFT_WORKFLOW.apply(draft.state, "request_exception")
+    current = current_version(session, draft)
+    if current.decision != "block":
+        raise Conflict("Only a block finding needs an exception, and this version has none: "
+                       "submit it instead.")
+    justification = _reason(justification, "justification",
+                            "Write why this should go ahead despite the block finding.")
+    exception = DraftException(draft_id=draft.id, version_id=current.id,
+                               justification=justification, requested_by=user,
+                               requested_at=utcnow(), state="requested")
+    session.add(exception)
+    draft.state = state
+    draft.updated_at = exception.requested_at
+    session.flush()
+    audit.record(session, actor=user.email, action="draft.exception_requested",
+                 subject=subject_of(draft),
+                 details={"exception": exception.id, "version": current.number,
+                          "justification": justification,
+                          "blocking": [f["rule"] for f in current.findings or []
+                                       if f.get("severity") == "block"]})
+    return exception
+
+
+def decide_exception(session: Session, *, user: User, draft: Draft, approve: bool,
+                     reason: str) -> DraftException:
+    """The business owner approves or declines the open exception request, with a reason."""
+    action = "approve_exception" if approve else "decline_exception"
+    state = DRAFT_WORKFLOW.apply(draft.state, action)
+    exception = queries.open_exception(session, draft)
+    if exception is None:
+        raise Conflict("This draft has no exception request waiting for a decision.")
+    permissions.require_can_decide(session, user, exception)
+    reason = _reason(reason, "reason", "Write the reason for your decision; the poster sees it.")
+    exception.state = "approved" if approve else "declined"
+    exception.decided_by = user
+    exception.decided_at = utcnow()
+    exception.decision_reason = reason
+    draft.state = state
+    draft.updated_at = exception.decided_at
+    session.flush()
+    audit.record(session, actor=user.email,
+                 action="draft.exception_approved" if approve else "draft.exception_declined",
+                 subject=subject_of(draft), details={"exception": exception.id, "reason": reason})
+    return exception
+
+
+def _reason(value: str, field: str, missing: str) -> str:
+    cleaned = (value or "").strip()
+    if not cleaned:
+        raise BadInput(missing, fields=[FieldError([field], missing)])
+    if len(cleaned) > MAX_JUSTIFICATION:
+        message = f"Keep it to {MAX_JUSTIFICATION:,} characters."
+        raise BadInput(message, fields=[FieldError([field], message)])
+    return cleaned
+
+
+# --- submitting and publishing -----------------------------------------------------------------
+
+
+def submission_problems(session: Session, draft: Draft) -> list[str]:
+    """Why the draft cannot be submitted now, in words for the poster (empty: it can be)."""
+    if not DRAFT_WORKFLOW.can(draft.state, "submit"):
+        return [DRAFT_WORKFLOW.refusal(draft.state, "submit")]
+    current = current_version(session, draft)
+    problems = []
+    if draft.state == "checked" and current.decision == "block":
+        problems.append("A block finding stops submission: rewrite the text and check it again, "
+                        "or ask the channel's business owner for an exception.")
+    waiting = unacknowledged(session, current)
+    if waiting:
+        problems.append(f"Acknowledge each warning before submitting: {len(waiting)} not yet "
+                        "acknowledged.")
+    return problems
+
+
+def submit(session: Session, *, user: User, draft: Draft) -> Draft:
+    permissions.require_can_post(session, user, draft)
+    state = DRAFT_WORKFLOW.apply(draft.state, "submit")
+    problems = submission_problems(session, draft)
+    if problems:
+        raise Conflict(" ".join(problems))
+    current = current_version(session, draft)
+    exception = next((e for e in queries.exceptions_of(session, draft)
+                      if e.state == "approved" and e.version_id == current.id), None)
+    draft.state = state
+    draft.submitted_at = utcnow()
+    draft.updated_at = draft.submitted_at
+    session.flush()
+    audit.record(session, actor=user.email, action="draft.submitted", subject=subject_of(draft),
+                 details={"version": current.number, "decision": current.decision,
+                          "pack": current.pack_id, "exception": exception.id if exception else None,
+                          "text_sha256": text_digest(current.text)})
+    return draft
+
+
+def record_publication(session: Session, *, user: User, draft: Draft, connector: Connector,
+                       url: str = "", platform_id: str = "", published_at: datetime | None = None,
+                       zone: ZoneInfo) -> Draft:
+    """Publish through `connector` (for now: record what the poster published by hand) and move
+    the channel's last-post date forward."""
+    permissions.require_can_post(session, user, draft)
+    state = DRAFT_WORKFLOW.apply(draft.state, "publish")
+    now = utcnow()
+    at = ensure_utc(published_at) if published_at is not None else now
+    if at > now + CLOCK_SKEW:
+        message = "The time it was published cannot be in the future."
+        raise BadInput(message, fields=[FieldError(["published_at"], message)])
+    if draft.submitted_at is not None and at < draft.submitted_at - CLOCK_SKEW:
+        message = "The time it was published cannot be before the draft was submitted."
+        raise BadInput(message, fields=[FieldError(["published_at"], message)])
+    current = current_version(session, draft)
+    ref = connector.publish(PublicationItem(
+        draft_id=draft.id, platform=draft.channel.platform, channel_handle=draft.channel.handle,
+        kind=draft.kind, text=current.text, reported_url=url, reported_platform_id=platform_id,
+        published_at=at,
+    ))
+    draft.state = state
+    draft.published_at = at
+    draft.published_url = ref.url
+    draft.platform_post_id = ref.platform_id
+    draft.published_recorded_by = user
+    draft.connector = connector.name
+    draft.updated_at = now
+    session.flush()
+    audit.record(session, actor=user.email, action="draft.published", subject=subject_of(draft),
+                 details={"version": current.number, "url": ref.url,
+                          "platform_id": ref.platform_id, "published_at": at,
+                          "connector": connector.name})
+    register_service.record_published_post(session, user=user, channel=draft.channel,
+                                           on=to_local(at, zone).date(), item=subject_of(draft))
+    return draft
+
+
+def withdraw(session: Session, *, user: User, draft: Draft, reason: str = "") -> Draft:
+    """The author stops the draft; an exception request waiting on it is withdrawn too."""
+    require_active(user)
+    if draft.author_id != user.id:
+        raise NotPermitted(f"Only {draft.author.name}, who wrote this draft, can withdraw it.")
+    state = DRAFT_WORKFLOW.apply(draft.state, "withdraw")
+    reason = (reason or "").strip()[:MAX_JUSTIFICATION]
+    exception = queries.open_exception(session, draft)
+    if exception is not None:
+        exception.state = "withdrawn"
+    draft.state = state
+    draft.withdrawn_at = utcnow()
+    draft.updated_at = draft.withdrawn_at
+    session.flush()
+    audit.record(session, actor=user.email, action="draft.withdrawn", subject=subject_of(draft),
+                 details={"reason": reason})
+    return draft
+
+
+__all__ = [
+    "acknowledge", "check_draft", "create_draft", "current_version", "decide_exception",
+    "draft_path", "input_of", "platform_limits", "record_publication", "request_exception",
+    "require_draft", "revise_draft", "subject_of", "submission_problems", "submit",
+    "text_digest", "unacknowledged", "validate", "warning_indexes", "withdraw",
+]
