@@ -18,8 +18,13 @@ from kaitiaki.audit import pages as audit_pages
 from kaitiaki.auth import pages as auth_pages
 from kaitiaki.auth import token_pages
 from kaitiaki.checking import api as checking_api
+from kaitiaki.complaints import api as complaints_api
+from kaitiaki.complaints import pages as complaints_pages
+from kaitiaki.complaints import panels as complaints_panels
+from kaitiaki.complaints import public_pages as complaints_public_pages
 from kaitiaki.config import Settings, get_settings
 from kaitiaki.db import make_engine
+from kaitiaki.notify import pages as notification_pages
 from kaitiaki.people import pages as people_pages
 from kaitiaki.people.roles import ADMIN
 from kaitiaki.publishing import api as publishing_api
@@ -45,7 +50,9 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Compose", "/compose"),
     NavItem("Self-check", "/self-check"),
     NavItem("Guidance", "/guidance"),
+    NavItem("Complaints", "/complaints"),
     NavItem("Your page", "/people/me"),
+    NavItem("Notifications", "/notifications"),
     NavItem("Users", "/admin/users", roles=frozenset({ADMIN})),
     NavItem("Audit log", "/admin/audit", roles=frozenset({ADMIN})),
 )
@@ -56,6 +63,10 @@ DASHBOARD_PANELS: tuple[Panel, ...] = (
     register_request_pages.FLAGGED_CHANNELS_PANEL,
     publishing_pages.EXCEPTIONS_PANEL,
     publishing_pages.DRAFTS_PANEL,
+    notification_pages.NOTIFICATIONS_PANEL,
+    complaints_panels.COMPLAINTS_ESCALATED_PANEL,
+    complaints_panels.COMPLAINTS_TO_HANDLE_PANEL,
+    complaints_panels.COMPLAINTS_OVERDUE_PANEL,
 )
 
 
@@ -115,6 +126,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(publishing_pages.router)
     app.include_router(publishing_api.router)
     app.include_router(selfcheck_pages.router)
+    # The public form first: its fixed paths must win over /complaints/{reference}.
+    app.include_router(complaints_public_pages.router)
+    app.include_router(complaints_pages.router)
+    app.include_router(complaints_api.router)
+    app.include_router(notification_pages.router)
     return app
 
 

@@ -1,0 +1,62 @@
+"""Dashboard panels: complaints a person handles, those escalated to them, and overdue ones.
+Panels are gathered without the request, so the settings come from the environment (as the
+register's panels do)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from kaitiaki.complaints import queries
+from kaitiaki.complaints.queries import local_today
+from kaitiaki.config import get_settings
+from kaitiaki.models import Complaint, User
+from kaitiaki.people.roles import PACK_APPROVER_ROLES
+from kaitiaki.web.dashboard import Panel
+
+Row = tuple[Complaint, list[str]]
+
+
+def _with_overdue(complaints: list[Complaint]) -> list[Row]:
+    today = local_today(get_settings().timezone)
+    return [(c, queries.overdue_of(c, today)) for c in complaints]
+
+
+def _to_handle(session: Session, user: User) -> list[Row]:
+    return _with_overdue(queries.to_handle(session, user))
+
+
+def _escalated(session: Session, user: User) -> list[Row]:
+    return _with_overdue(queries.escalated_to(session, user))
+
+
+def _overdue(session: Session, user: User) -> list[Row]:
+    return _with_overdue(queries.overdue_for(session, user, local_today(get_settings().timezone)))
+
+
+COMPLAINTS_TO_HANDLE_PANEL = Panel(
+    key="complaints-to-handle",
+    title="Complaints for you to handle",
+    template="complaints/panel.html",
+    empty_text="No complaints about your channels are open.",
+    gather=_to_handle,
+)
+
+COMPLAINTS_ESCALATED_PANEL = Panel(
+    key="complaints-escalated",
+    title="Serious complaints escalated to you",
+    template="complaints/panel.html",
+    empty_text="No serious complaints are escalated to you.",
+    gather=_escalated,
+    # The roles a pack can escalate to are its approver roles.
+    roles=frozenset(role.id for role in PACK_APPROVER_ROLES),
+)
+
+COMPLAINTS_OVERDUE_PANEL = Panel(
+    key="complaints-overdue",
+    title="Overdue complaints",
+    template="complaints/panel.html",
+    empty_text="No complaint you handle is overdue.",
+    gather=_overdue,
+)
+
+__all__ = ["COMPLAINTS_ESCALATED_PANEL", "COMPLAINTS_OVERDUE_PANEL", "COMPLAINTS_TO_HANDLE_PANEL"]
