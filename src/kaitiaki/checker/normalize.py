@@ -326,7 +326,13 @@ def _append_trimmed(spans: list[tuple[int, int]], text: str, start: int, end: in
         spans.append((start, end))
 
 
-def sentence_index(spans: list[tuple[int, int]], position: int) -> int:
-    """Index of the sentence in `spans` that holds `position` (the previous one when between)."""
-    starts = [start for start, _ in spans]
-    return max(0, bisect_right(starts, position) - 1)
+class SentenceIndex:
+    """Which sentence a position falls in, by binary search over `sentences(text)`."""
+
+    def __init__(self, text: str) -> None:
+        self.spans = sentences(text)
+        self._starts = [start for start, _ in self.spans]
+
+    def index(self, position: int) -> int:
+        """Index of the sentence holding `position` (the one before it when between sentences)."""
+        return max(0, bisect_right(self._starts, position) - 1)

@@ -21,7 +21,8 @@ from typing import Any
 
 import ahocorasick
 
-from kaitiaki.checker.normalize import LEET, Normalized, fold_keep_case, fold_term, sentence_index, sentences
+from kaitiaki.checker.detectors.spans import Containers, keep_non_overlapping
+from kaitiaki.checker.normalize import LEET, Normalized, SentenceIndex, fold_keep_case, fold_term
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,20 +107,14 @@ class _PhraseIndex:
             if record.aliases or record.terms:
                 phrases.append(hit)
         if excludes:
-            phrases = [
-                hit for hit in phrases
-                if not any(ex_start <= hit.start and hit.end <= ex_end for ex_start, ex_end in excludes)
-            ]
+            excluded = Containers(excludes)
+            phrases = [hit for hit in phrases if not excluded.contain(hit.start, hit.end)]
         return phrases, excludes, contexts
 
 
 def _longest_first(spans: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
     """The spans kept when overlapping matches are resolved in favour of the longest (then first)."""
-    chosen: list[tuple[int, int]] = []
-    for start, end in sorted(set(spans), key=lambda span: (span[0] - span[1], span[0])):
-        if all(end <= kept_start or start >= kept_end for kept_start, kept_end in chosen):
-            chosen.append((start, end))
-    return set(chosen)
+    return set(keep_non_overlapping(set(spans), lambda span: span, lambda span: (span[0] - span[1], span[0])))
 
 
 def _case_shape(text: str) -> str:
@@ -193,7 +188,8 @@ class Gazetteer:
         phrase_hits, _, context_hits = self._index.scan(norm.folded)
         if not phrase_hits:
             return []
-        sentence_spans: list[tuple[int, int]] | None = None
+        context_by_sentence: dict[int, list[_Hit]] | None = None
+        sentence_index = SentenceIndex(norm.original) if context_hits else None
         candidates: list[tuple[int, int, str, GazEntry]] = []
         for hit in phrase_hits:
             start, end = norm.to_original(hit.start, hit.end)
@@ -201,9 +197,15 @@ class Gazetteer:
                 if alias in entry.case_sensitive and not _same_case(norm.original[start:end], alias):
                     continue
                 if alias in entry.needs_context:
-                    if sentence_spans is None:
-                        sentence_spans = sentences(norm.original)
-                    if not self._has_context(norm, hit, entry, context_hits, sentence_spans):
+                    if sentence_index is None:
+                        continue  # no context word anywhere in the text
+                    if context_by_sentence is None:
+                        context_by_sentence = {}
+                        for context in context_hits:
+                            sentence = sentence_index.index(norm.offsets[context.start])
+                            context_by_sentence.setdefault(sentence, []).append(context)
+                    same_sentence = context_by_sentence.get(sentence_index.index(norm.offsets[hit.start]), [])
+                    if not self._has_context(hit, entry, same_sentence):
                         continue
                 candidates.append((start, end, alias, entry))
         kept = _longest_first((start, end) for start, end, _, _ in candidates)
@@ -217,22 +219,13 @@ class Gazetteer:
         matches.sort(key=lambda match: (match.start, match.end))
         return matches
 
-    def _has_context(
-        self,
-        norm: Normalized,
-        hit: _Hit,
-        entry: GazEntry,
-        context_hits: list[_Hit],
-        sentence_spans: list[tuple[int, int]],
-    ) -> bool:
+    def _has_context(self, hit: _Hit, entry: GazEntry, same_sentence: list[_Hit]) -> bool:
+        """Is one of the entry's context words among the sentence's context hits (not the hit itself)?"""
         wanted = self._context_keys.get(entry, frozenset())
-        sentence = sentence_index(sentence_spans, norm.offsets[hit.start])
-        for context in context_hits:
-            if context.key not in wanted or (context.start < hit.end and hit.start < context.end):
-                continue
-            if sentence_index(sentence_spans, norm.offsets[context.start]) == sentence:
-                return True
-        return False
+        return any(
+            context.key in wanted and not (context.start < hit.end and hit.start < context.end)
+            for context in same_sentence
+        )
 
 
 class TermMatcher:

@@ -23,12 +23,19 @@ from phonenumbers import Leniency, PhoneNumberMatcher, PhoneNumberType
 from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.nz import bankaccount
 
+from kaitiaki.checker.detectors.spans import DisjointSpans, keep_non_overlapping
+
 ENTITIES = (
     "nz_ird", "nz_nhi", "nz_bank_account", "nz_phone", "email", "nz_street_address",
     "payment_card", "nz_driver_licence", "nz_passport",
 )
 # Below this a match is a hint, not a finding (invalid checksums, lower-case street names).
 FULL_CONFIDENCE = 0.5
+# Bounds on the slower validators (phonenumbers, the bank branch register) for pathological input:
+# only the first MAX_DIGIT_RUNS digit runs of a text are validated, and a run longer than
+# MAX_PHONE_RUN characters ("1 2 3 4 ...") is not searched for phone numbers.
+MAX_DIGIT_RUNS = 400
+MAX_PHONE_RUN = 64
 INVALID_WITH_CONTEXT = 0.3
 
 
@@ -304,20 +311,14 @@ def _find_address(text: str, found: list[IdentifierMatch]) -> None:
 
 def _resolve_overlaps(found: list[IdentifierMatch]) -> list[IdentifierMatch]:
     """Keep the most confident reading of each stretch of text; a longer match wins a tie."""
-    ird_spans = [
-        (m.start, m.end) for m in found
-        if m.entity == "nz_ird" and (m.confidence >= 0.98 or not m.valid)  # both mean "IRD" was said
-    ]
-    # An "IRD number" context settles a 9-digit run that is also a valid landline number.
-    candidates = [
-        m for m in found
-        if not (m.entity == "nz_phone" and any(s < m.end and m.start < e for s, e in ird_spans))
-    ]
-    chosen: list[IdentifierMatch] = []
-    for candidate in sorted(candidates, key=lambda m: (-m.confidence, m.start - m.end, m.start)):
-        if all(candidate.end <= kept.start or candidate.start >= kept.end for kept in chosen):
-            chosen.append(candidate)
-    return sorted(chosen, key=lambda m: (m.start, m.end))
+    # An "IRD" word nearby settles a 9-digit run that is also a valid landline number.
+    said_ird = DisjointSpans(
+        (m.start, m.end) for m in found if m.entity == "nz_ird" and (m.confidence >= 0.98 or not m.valid)
+    )
+    candidates = [m for m in found if not (m.entity == "nz_phone" and said_ird.overlaps(m.start, m.end))]
+    return keep_non_overlapping(
+        candidates, lambda m: (m.start, m.end), lambda m: (-m.confidence, m.start - m.end, m.start)
+    )
 
 
 def find_identifiers(text: str, entities: Collection[str] | None = None) -> list[IdentifierMatch]:
@@ -328,7 +329,9 @@ def find_identifiers(text: str, entities: Collection[str] | None = None) -> list
         raise ValueError(f"unknown identifier entities: {', '.join(sorted(unknown))}; known: {', '.join(ENTITIES)}")
     found: list[IdentifierMatch] = []
     if wanted & {"nz_ird", "nz_bank_account", "payment_card", "nz_phone"}:
-        for run in _DIGIT_RUN.finditer(text):
+        for validated, run in enumerate(_DIGIT_RUN.finditer(text)):
+            if validated >= MAX_DIGIT_RUNS:
+                break  # a text of thousands of numbers is flagged long before this; bound the cost
             start, end = run.span()
             if "nz_ird" in wanted:
                 _find_ird(text, start, end, found)
@@ -336,7 +339,7 @@ def find_identifiers(text: str, entities: Collection[str] | None = None) -> list
                 _find_bank(text, start, end, found)
             if "payment_card" in wanted:
                 _find_card(text, start, end, found)
-            if "nz_phone" in wanted:
+            if "nz_phone" in wanted and end - start <= MAX_PHONE_RUN:
                 _find_phone(text, start, end, found)
     if wanted & {"nz_nhi", "nz_driver_licence", "nz_passport"}:
         _find_alnum(text, wanted, found)

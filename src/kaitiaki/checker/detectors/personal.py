@@ -14,16 +14,20 @@ ordinary word; "my name is ..."; and name-like email addresses (tom.smith@...).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
 from kaitiaki.checker.detectors.gazetteer import TermMatcher
 from kaitiaki.checker.detectors.identifiers import FULL_CONFIDENCE, GENERIC_MAILBOXES, IdentifierMatch
-from kaitiaki.checker.normalize import Normalized, Span, fold_term, normalize, sentence_index, sentences
+from kaitiaki.checker.detectors.spans import DisjointSpans, keep_non_overlapping
+from kaitiaki.checker.normalize import Normalized, SentenceIndex, Span, fold_term, normalize
 
 KINDS = ("contact", "identifier", "address", "health")
 NEARBY_CHARS = 80
+SENTENCE_REACH = 400  # a very long "sentence" (no punctuation) pairs names only this far apart
+MAX_NAME_CHARS = 120
 
 TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "prof", "professor", "whaea", "matua"})
 # Words before (or right after) a name that make it a public office holder acting in office.
@@ -217,16 +221,11 @@ def _name_from_email(identifier: IdentifierMatch, names: frozenset[str]) -> Pers
 
 def _without_overlaps(people: list[PersonName], identifiers: list[IdentifierMatch]) -> list[PersonName]:
     # Street names ("12 Grace Street") are not people; names inside an email come from the email.
-    blocked = [(m.start, m.end) for m in identifiers if m.entity in ("nz_street_address", "email")]
-    kept: list[PersonName] = []
-    for person in sorted(people, key=lambda p: (p.span.start - p.span.end, -p.confidence)):
-        span = person.span
-        if person.source != "email" and any(s < span.end and span.start < e for s, e in blocked):
-            continue
-        if any(k.span.start < span.end and span.start < k.span.end for k in kept):
-            continue
-        kept.append(person)
-    return sorted(kept, key=lambda p: p.span.start)
+    blocked = DisjointSpans((m.start, m.end) for m in identifiers if m.entity in ("nz_street_address", "email"))
+    candidates = [p for p in people if p.source == "email" or not blocked.overlaps(p.span.start, p.span.end)]
+    return keep_non_overlapping(
+        candidates, lambda p: (p.span.start, p.span.end), lambda p: (p.span.start - p.span.end, -p.confidence)
+    )
 
 
 def find_person_names(text: str) -> list[Span]:
@@ -279,24 +278,29 @@ def find_personal_information(
     people = [person for person in find_people(text, identifiers) if not person.official]
     if not people:
         return []
-    sentence_spans = sentences(text)
+    sentence_index = SentenceIndex(text)
+    people.sort(key=lambda p: p.span.start)
+    starts = [person.span.start for person in people]
     found: list[PersonalInfoMatch] = []
     for kind, detail, detail_confidence in details:
-        best: tuple[float, PersonName] | None = None
-        detail_sentence = sentence_index(sentence_spans, detail.start)
-        for person in people:
+        best: tuple[int, float, PersonName] | None = None  # gap, confidence, person
+        detail_sentence = sentence_index.index(detail.start)
+        # Only names close enough to matter: same sentence within SENTENCE_REACH, or NEARBY_CHARS.
+        first = bisect_left(starts, detail.start - SENTENCE_REACH - MAX_NAME_CHARS)
+        last = bisect_right(starts, detail.end + SENTENCE_REACH)
+        for person in people[first:last]:
             name = person.span
             if person.source == "email" and not (name.start >= detail.start and name.end <= detail.end):
                 continue  # a name read from an email address speaks only for that address
             if name.start < detail.end and detail.start < name.end and person.source != "email":
                 continue
             gap = max(detail.start - name.end, name.start - detail.end, 0)
-            same_sentence = sentence_index(sentence_spans, name.start) == detail_sentence
+            same_sentence = sentence_index.index(name.start) == detail_sentence
             if not same_sentence and gap > NEARBY_CHARS:
                 continue
             confidence = min(person.confidence, detail_confidence) * (1.0 if same_sentence else 0.9)
-            if best is None or gap < max(detail.start - best[1].span.end, best[1].span.start - detail.end, 0):
-                best = (confidence, person)
+            if best is None or gap < best[0]:
+                best = (gap, confidence, person)
         if best is not None:
-            found.append(PersonalInfoMatch(kind, best[1].span, detail, round(best[0], 2)))
+            found.append(PersonalInfoMatch(kind, best[2].span, detail, round(best[1], 2)))
     return sorted(found, key=lambda m: (m.detail.start, m.detail.end))
