@@ -1,9 +1,9 @@
 """`abusive`: offensive or abusive language in comments.
 
-Trained on TweetEval `offensive` (OLID) train; auxiliary sets (TweetEval `hate` train, Davidson,
-SemEval toxic spans train) are offered to model selection down-weighted, and kept only when they
-improve the TweetEval `offensive` validation macro-F1. The threshold is chosen on that validation
-split; `offensive/test` is scored once, after selection.
+Trained on TweetEval `offensive` (OLID) train. Adding TweetEval `hate` train, Davidson and the
+SemEval toxic-spans train set (weight 0.3) lowered the `offensive` validation macro-F1 (0.73 against
+0.75), so they are not used. Hyper-parameters and the threshold are chosen on the validation split;
+`offensive/test` and the toxic-spans trial set are scored once, after selection.
 """
 
 from __future__ import annotations
@@ -33,11 +33,10 @@ def build(data_dir: Path) -> TextModel:
     train_rows = tr.featurize(train.texts)
     train_labels = np.asarray(train.labels)
 
-    def training(candidate: Candidate) -> tuple[list[tr.Counts], np.ndarray, None]:
-        return train_rows, train_labels, None
-
     print("abusive: model selection on TweetEval offensive/val")
-    chosen = select(CANDIDATES, training, tr.featurize(val.texts), val.labels, "macro_f1")
+    chosen = select(
+        CANDIDATES, lambda _: (train_rows, train_labels, None), tr.featurize(val.texts), val.labels, "macro_f1"
+    )
     threshold = chosen.threshold
 
     def scores_on(texts: list[str]) -> np.ndarray:

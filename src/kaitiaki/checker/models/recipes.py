@@ -83,11 +83,10 @@ def package_model(
 @dataclass(frozen=True)
 class Candidate:
     c: float
-    nb_scaling: bool
-    extra_weight: float = 0.0  # sample weight of auxiliary data sets (0: not used)
+    nb_scaling: bool  # naive-Bayes log-count-ratio scaling (NBSVM-style)
 
     def label(self) -> str:
-        return f"C={self.c}, nb={self.nb_scaling}, extra={self.extra_weight}"
+        return f"C={self.c}, nb={self.nb_scaling}"
 
 
 @dataclass

@@ -22,7 +22,7 @@ each block's total. The score is the logistic of a linear function of these feat
 positive when its score is at or above the model's threshold. `explain(text, k)` returns the k words
 that add most to the score.
 
-Rebuild a model (fixed seeds; about a minute each on two cores):
+Rebuild a model (fixed seeds; from under a minute (spam) to a few minutes (political) on two cores):
 
     python -m kaitiaki.checker.models.train NAME [--data-dir ../shared/data]
 
