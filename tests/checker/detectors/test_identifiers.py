@@ -292,6 +292,8 @@ def test_ird_context_settles_a_number_that_is_also_a_landline() -> None:
 def test_lower_case_street_names_stay_below_full_confidence() -> None:
     matches = find_identifiers("meet at 12 queen street")
     assert [(m.entity, m.confidence < FULL_CONFIDENCE) for m in matches] == [("nz_street_address", True)]
+    assert find_identifiers("Applications for the Budget 2024 grant close on Friday") == []
+    assert find_identifiers("a 5 minute drive away") == []
 
 
 def test_entities_filter_and_unknown_entity() -> None:

@@ -166,6 +166,11 @@ _ADDRESS = re.compile(
 
 # Small words that stay lower case inside capitalised street names ("Te Ara o Tahu Road").
 _NAME_PARTICLES = frozenset({"te", "o", "a", "de", "la", "le", "van", "von", "du", "des", "of", "the"})
+# Street types that are also everyday words: they need a capitalised street name.
+_EVERYDAY_STREET_TYPES = frozenset(
+    "way close view walk row loop mall track rise glen crest court gardens square place strand "
+    "parade drive lane grove dr pl gr cl ct st".split()
+)
 _IRD_CONTEXT = re.compile(r"\b(?:ird|tax|inland revenue|tin|gst)\b", re.IGNORECASE)
 _NHI_CONTEXT = re.compile(r"\b(?:nhi|national health index|health number|patient)\b", re.IGNORECASE)
 _BANK_CONTEXT = re.compile(r"\b(?:bank|account|acc|a/c|deposit|pay)", re.IGNORECASE)
@@ -299,8 +304,9 @@ def _find_address(text: str, found: list[IdentifierMatch]) -> None:
         name_words = match.group("name").split()
         capitalised = [word[0].isupper() or word.casefold() in _NAME_PARTICLES for word in name_words]
         if not all(capitalised) or not any(word[0].isupper() for word in name_words):
-            # "a 5 minute drive" reads like an address only to a regex.
-            found.append(_match("nz_street_address", text, match.start(), match.end(), True, 0.45))
+            # "a 5 minute drive" reads like an address only to a regex; "2024 grant close" not even that.
+            if match.group("type").casefold() not in _EVERYDAY_STREET_TYPES:
+                found.append(_match("nz_street_address", text, match.start(), match.end(), True, 0.45))
             continue
         end = match.end()
         while end > match.start() and text[end - 1] in " ,":
