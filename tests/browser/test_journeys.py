@@ -41,7 +41,8 @@ def sign_in(page: Page, watch: PageWatch, email: str, password: str) -> None:
 def test_sign_in_and_out(page: Page, watch: PageWatch):
     sign_in(page, watch, STAFF, DEMO_PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("Kia ora, Sam Staff")
-    expect(page.get_by_text("Nothing needs your attention right now.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your roles")).to_be_visible()
+    expect(page.get_by_text("Staff member", exact=True)).to_be_visible()
     expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Users")).to_have_count(0)
 
     page.get_by_role("button", name="Sign out").click()

@@ -13,18 +13,26 @@ from tests.fixtures.people import DEFAULT_PASSWORD, make_user
 from tests.web.helpers import sign_in
 
 
-def test_staff_see_an_empty_state_and_no_admin_links(client: TestClient, session: Session):
+def test_staff_see_no_admin_panel_or_links(client: TestClient, session: Session):
     make_user(session, email="staff@dpmc.example.govt.nz", name="Sam Staff", roles=["staff"])
     session.commit()
     sign_in(client, "staff@dpmc.example.govt.nz", DEFAULT_PASSWORD)
 
     page = client.get("/")
 
-    assert "Nothing needs your attention right now." in page.text
     assert "Recent account changes" not in page.text
     assert 'href="/admin/users"' not in page.text
     assert 'href="/admin/audit"' not in page.text
     assert "Staff member" in page.text
+
+
+def test_with_no_panels_for_a_person_the_dashboard_says_so(app, client: TestClient, session: Session):
+    app.state.dashboard = Dashboard([])
+    make_user(session, email="quiet@dpmc.example.govt.nz", roles=["staff"])
+    session.commit()
+    sign_in(client, "quiet@dpmc.example.govt.nz", DEFAULT_PASSWORD)
+
+    assert "Nothing needs your attention right now." in client.get("/").text
 
 
 def test_admins_see_recent_account_changes(client: TestClient, session: Session):
