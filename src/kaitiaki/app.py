@@ -24,6 +24,8 @@ from kaitiaki.complaints import panels as complaints_panels
 from kaitiaki.complaints import public_pages as complaints_public_pages
 from kaitiaki.config import Settings, get_settings
 from kaitiaki.db import make_engine
+from kaitiaki.moderation import api as moderation_api
+from kaitiaki.moderation import pages as moderation_pages
 from kaitiaki.notify import pages as notification_pages
 from kaitiaki.people import pages as people_pages
 from kaitiaki.people.roles import ADMIN
@@ -47,6 +49,7 @@ SESSION_COOKIE = "kaitiaki_session"
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Dashboard", "/"),
     NavItem("Channels", "/register"),
+    NavItem("Moderation", "/moderation"),
     NavItem("Compose", "/compose"),
     NavItem("Self-check", "/self-check"),
     NavItem("Guidance", "/guidance"),
@@ -61,6 +64,7 @@ DASHBOARD_PANELS: tuple[Panel, ...] = (
     people_pages.ACCOUNT_CHANGES_PANEL,
     register_request_pages.PENDING_REQUESTS_PANEL,
     register_request_pages.FLAGGED_CHANNELS_PANEL,
+    moderation_pages.QUEUES_PANEL,
     publishing_pages.EXCEPTIONS_PANEL,
     publishing_pages.DRAFTS_PANEL,
     notification_pages.NOTIFICATIONS_PANEL,
@@ -122,6 +126,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(register_request_pages.router)
     app.include_router(register_people_pages.router)
     app.include_router(register_api.router)
+    app.include_router(moderation_pages.router)
+    app.include_router(moderation_api.router)
     app.include_router(token_pages.router)
     app.include_router(publishing_pages.router)
     app.include_router(publishing_api.router)

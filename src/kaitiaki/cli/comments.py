@@ -26,6 +26,7 @@ from kaitiaki.moderation import formats, queries, service
 from kaitiaki.moderation.ingest import Progress as ProgressCallback
 from kaitiaki.moderation.ingest import import_comments
 from kaitiaki.moderation.transitions import ACTION_LABELS, STATE_LABELS
+from kaitiaki.notify.email import Email, send_all
 from kaitiaki.timeutil import to_local
 
 comments_app = typer.Typer(help="Import comments, work through a channel's moderation queue, act on "
@@ -141,19 +142,26 @@ def act(
     as_email: AsOption,
     note: Annotated[str, typer.Option("--note", help="An optional note kept with the action.")] = "",
     reply: Annotated[str, typer.Option("--reply", help="The reply's text, for --action reply.")] = "",
+    category: Annotated[str, typer.Option("--category", help="Complaint category, for --action complaint.")] = "",
 ) -> None:
     """Keep, reply to, hide, delete, mark as spam, block the author of, or take up as a complaint."""
     settings = load_settings()
     pack = load_pack(settings.policy_pack)
-    request = service.ActionRequest(action=action, reason=reason, note=note, reply=reply)
+    request = service.ActionRequest(action=action, reason=reason, note=note, reply=reply,
+                                    complaint_category=category)
+    outbox: list[Email] = []
     with command_session(settings) as session, reported_errors():
         user = _person(session, as_email)
         if len(comment_ids) == 1:
-            done = [service.act(session, pack=pack, comment_id=comment_ids[0], user=user, request=request)]
+            done = [service.act(session, pack=pack, comment_id=comment_ids[0], user=user,
+                                request=request, outbox=outbox)]
         else:
             done = service.act_on_many(session, pack=pack, comment_ids=comment_ids, user=user, request=request)
         lines = [f"Comment #{a.comment_id}: {ACTION_LABELS[a.action].lower()} ({a.reason_code}); "
-                 f"now {STATE_LABELS[a.to_state].lower()}." for a in done]
+                 f"now {STATE_LABELS[a.to_state].lower()}."
+                 + (f" Complaint #{a.complaint_id} opened." if a.complaint_id else "") for a in done]
+    if outbox:
+        send_all(settings, outbox)
     for line in lines:
         typer.echo(line)
 

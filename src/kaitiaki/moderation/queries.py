@@ -91,6 +91,7 @@ def state_counts(session: Session, channel: Channel) -> dict[str, int]:
         .group_by(Comment.state)
     ).all()
     counts = {state: count for state, count in rows}
+    counts["all"] = sum(counts.values())
     counts["waiting"] = sum(counts.get(state, 0) for state in WAITING_STATES)
     return counts
 

@@ -19,12 +19,14 @@ from kaitiaki.audit import service as audit
 from kaitiaki.checker import CompiledPack, check
 from kaitiaki.checker.items import MAX_TEXT_CHARS, Result
 from kaitiaki.checker.render import mask_for_storage
+from kaitiaki.complaints import service as complaints
 from kaitiaki.errors import BadInput, Conflict, FieldError, NotFound
 from kaitiaki.models import BlockedAuthor, Channel, Comment, ModerationAction, ModerationDelegate, User
 from kaitiaki.moderation import permissions
 from kaitiaki.moderation.ingest import author_key, checker_item
 from kaitiaki.moderation.transitions import ACTION_LABELS, COMMENT_WORKFLOW, REMOVED_STATES
 from kaitiaki.moderation.formats import CommentIn
+from kaitiaki.notify.email import Email
 from kaitiaki.people import queries as people_queries
 from kaitiaki.policy.schema import ModerationReason
 from kaitiaki.register.permissions import require_business_owner
@@ -55,6 +57,7 @@ class ActionRequest:
     reason: str
     note: str = ""
     reply: str = ""  # the reply's text, for `reply`
+    complaint_category: str = ""  # one of the pack's complaint categories, for `complaint`
 
 
 def comment_subject(comment: Comment) -> str:
@@ -101,7 +104,7 @@ def check_reply(pack: CompiledPack, comment: Comment, text: str) -> Result:
 
 def act(
     session: Session, *, pack: CompiledPack, comment_id: int, user: User, request: ActionRequest,
-    retention_years: int | None = None,
+    retention_years: int | None = None, outbox: list[Email] | None = None,
 ) -> ModerationAction:
     """Apply one moderator's action to one comment and record it (flushed, not committed)."""
     comment = require_comment(session, comment_id, for_update=True)
@@ -115,6 +118,11 @@ def act(
         if reply and limit and len(reply) > limit:
             errors.add("reply", f"The reply is {len(reply)} characters; {comment.channel.platform} "
                                 f"allows {limit}.")
+    if request.action == "complaint":
+        categories = {c.code: c for c in pack.meta.complaint_categories}
+        if request.complaint_category not in categories:
+            errors.add("complaint_category", "Choose the complaint's category: "
+                                             f"{', '.join(categories)}.")
     errors.raise_if_any()
     to_state = COMMENT_WORKFLOW.apply(comment.state, request.action)
     now = utcnow()
@@ -130,6 +138,11 @@ def act(
         record.reply_text = reply
         record.reply_decision = result.decision
         record.reply_result = mask_for_storage(result).model_dump(mode="json")
+    if request.action == "complaint":
+        complaint = complaints.file_from_comment(session, comment=comment, actor=user,
+                                                 category=request.complaint_category,
+                                                 note=note or None, outbox=outbox)
+        record.complaint_id = complaint.id
     session.add(record)
     session.flush()
     if request.action == "block":
@@ -139,7 +152,7 @@ def act(
         session, actor=user.email, action=f"comment.{request.action}", subject=comment_subject(comment),
         details={"action_id": record.id, "channel": comment.channel_id, "reason": request.reason,
                  "note": note, "from": record.from_state, "to": to_state,
-                 "reply_decision": record.reply_decision},
+                 "reply_decision": record.reply_decision, "complaint": record.complaint_id},
     )
     return record
 

@@ -1,0 +1,67 @@
+"""Importing comments: checked on arrival, stored once, ordered by severity, refusals reported."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from kaitiaki.models import AuditEvent, Comment
+from kaitiaki.moderation import queries
+from tests.moderation.conftest import (
+    CRITICISM, INSULT, QUESTION, SPAM, THREAT, import_records, jsonl_line,
+)
+
+
+def test_comments_are_checked_and_the_threat_leads_the_queue(db, channel, pack):
+    report = import_records(db, channel, pack, [
+        jsonl_line("c1", INSULT), jsonl_line("c2", QUESTION), jsonl_line("c3", SPAM),
+        jsonl_line("c4", THREAT), jsonl_line("c5", CRITICISM),
+    ])
+    assert (report.stored, report.by_decision) == (5, {"block": 3, "warn": 0, "pass": 2})
+    page = queries.queue(db, channel, queries.QueueFilter())
+    assert [c.external_id for c in page.comments][0] == "c4"
+    assert {c.external_id for c in page.comments} == {"c1", "c3", "c4"}
+    threat = page.comments[0]
+    assert threat.state == "held" and threat.sensitive and threat.category_list == ["threat"]
+    assert threat.findings[0]["category"] == "threat" and threat.findings[0]["evidence"]
+    criticism = db.scalar(select(Comment).where(Comment.external_id == "c5"))
+    assert (criticism.state, criticism.decision, criticism.sensitive) == ("visible", "pass", False)
+
+
+def test_importing_the_same_comments_again_stores_nothing_new(db, channel, pack):
+    rows = [jsonl_line(f"id-{n}", QUESTION) for n in range(5)]
+    first = import_records(db, channel, pack, rows)
+    again = import_records(db, channel, pack, rows + [jsonl_line("id-5", QUESTION), jsonl_line("id-5", QUESTION)])
+    assert (first.stored, again.stored, again.already_stored) == (5, 1, 6)
+    count = db.scalar(select(func.count()).select_from(Comment).where(Comment.channel_id == channel.id))
+    assert count == 6
+
+
+def test_a_malformed_record_is_reported_and_the_rest_are_stored(db, channel, pack):
+    report = import_records(db, channel, pack, [
+        jsonl_line("a", QUESTION), {"id": "b"}, {"text": "no id"}, jsonl_line("d", CRITICISM),
+    ])
+    assert report.stored == 2
+    assert [(e.number, e.message) for e in report.errors] == [(2, "text is missing"), (3, "id is missing")]
+    stored = set(db.scalars(select(Comment.external_id).where(Comment.channel_id == channel.id)))
+    assert stored == {"a", "d"}
+
+
+def test_each_import_is_audited(db, channel, pack):
+    import_records(db, channel, pack, [jsonl_line("x1", SPAM)])
+    event = db.scalar(select(AuditEvent).where(AuditEvent.action == "comments.imported")
+                      .order_by(AuditEvent.id.desc()))
+    assert event.subject == f"channel:{channel.id}"
+    assert event.details["stored"] == 1 and event.details["by_decision"]["block"] == 1
+
+
+def test_queue_filters_by_state_decision_category_and_words(db, channel, pack):
+    import_records(db, channel, pack, [jsonl_line("s1", SPAM), jsonl_line("t1", THREAT),
+                                       jsonl_line("q1", QUESTION, author="@napier_resident")])
+    by_category = queries.queue(db, channel, queries.QueueFilter(category="spam"))
+    passed = queries.queue(db, channel, queries.QueueFilter(state="all", decision="pass"))
+    by_author = queries.queue(db, channel, queries.QueueFilter(state="all", q="napier_res"))
+    assert [c.external_id for c in by_category.comments] == ["s1"]
+    assert [c.external_id for c in passed.comments] == ["q1"]
+    assert [c.external_id for c in by_author.comments] == ["q1"]
+    paged = queries.queue(db, channel, queries.QueueFilter(state="all", per_page=2, page=2))
+    assert (paged.total, paged.pages, len(paged.comments)) == (3, 2, 1)
