@@ -9,6 +9,7 @@ from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from kaitiaki.config import get_settings
 from kaitiaki.errors import AppError
 from kaitiaki.models import PLATFORMS, ChannelRequest, User
 from kaitiaki.people import queries as people_queries
@@ -21,7 +22,6 @@ from kaitiaki.register.web import field_errors, rules_of, send_after_commit
 from kaitiaki.web.dashboard import Panel
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
 from kaitiaki.web.templating import flash, render
-from kaitiaki.config import get_settings
 
 router = APIRouter(prefix="/register", include_in_schema=False)
 
@@ -66,7 +66,7 @@ def new_request(
     draft = ChannelDraft(platform=platform, handle=handle, url=url, display_name=display_name,
                          unit_code=unit, purposes=purposes, business_owner_email=business_owner,
                          monitoring_hours=monitoring_hours,
-                         cadence_days=cadence_days or None)  # type: ignore[arg-type]
+                         cadence_days=cadence_days)
     rules = rules_of(request)
     try:
         created = service.request_channel(session, requester=user, rules=rules, draft=draft,

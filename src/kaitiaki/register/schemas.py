@@ -131,7 +131,7 @@ class ChannelDraft:
     purposes: str
     business_owner_email: str
     monitoring_hours: str = ""
-    cadence_days: int | None = None
+    cadence_days: int | str | None = None  # a form sends text; validated by clean_cadence
 
 
 # --- API and CLI shapes ---------------------------------------------------------------------

@@ -18,7 +18,7 @@ from kaitiaki.models import Channel, ChannelApproval, ChannelAuthorisation, Chan
 from kaitiaki.people import queries as people_queries
 from kaitiaki.policy.schema import ApprovalRule
 from kaitiaki.register import permissions, queries
-from kaitiaki.register.approval_rules import holds, requirements_for
+from kaitiaki.register.approval_rules import Requirement, holds, requirements_for
 from kaitiaki.register.permissions import is_business_owner
 from kaitiaki.register.schemas import (
     CHECKLIST_ITEMS,
@@ -254,7 +254,7 @@ def withdraw(session: Session, *, request_id: int, user: User) -> ChannelRequest
 def _requirement_to_fill(
     session: Session, request: ChannelRequest, approver: User, rules: Sequence[ApprovalRule],
     verb: str,
-):
+) -> Requirement:
     """The missing approval this person gives, or NotPermitted saying why they cannot."""
     permissions.require_active(approver)
     if request.requested_by_id == approver.id:
