@@ -123,7 +123,7 @@ def complaint_page(request: Request, session: Session, user: User, complaint: Co
         actions = [a for a in actions if a != "escalate"]
     context = {
         "complaint": complaint, "policy": setup.policy, "handler": handler,
-        "state_label": STATE_LABELS[complaint.state], "actions": actions,
+        "state_label": COMPLAINT_WORKFLOW.states[complaint.state], "actions": actions,
         "action_labels": ACTION_LABELS, "source_labels": SOURCE_LABELS,
         "can_acknowledge": handler and complaint.acknowledged_at is None
         and not COMPLAINT_WORKFLOW.is_final(complaint.state),
@@ -164,7 +164,7 @@ def act(request: Request, session: DbSession, user: RequiredUser, background: Ba
     except AppError as exc:
         return _refused(request, session, user, reference, exc, {"action": action, "note": note})
     send_after_commit(background, request, outbox)
-    flash(request, f"Complaint {complaint.reference} is {STATE_LABELS[complaint.state].lower()}."
+    flash(request, f"Complaint {complaint.reference} is {COMPLAINT_WORKFLOW.states[complaint.state]}."
           if action != "acknowledge" else f"Complaint {complaint.reference} is acknowledged.")
     return RedirectResponse(f"/complaints/{complaint.reference}", status_code=303)
 
