@@ -27,6 +27,8 @@ from kaitiaki.db import make_engine
 from kaitiaki.moderation import api as moderation_api
 from kaitiaki.moderation import pages as moderation_pages
 from kaitiaki.notify import pages as notification_pages
+from kaitiaki.oia import pages as oia_pages
+from kaitiaki.oia.permissions import OIA_ROLES
 from kaitiaki.people import pages as people_pages
 from kaitiaki.people.roles import ADMIN
 from kaitiaki.publishing import api as publishing_api
@@ -35,7 +37,9 @@ from kaitiaki.register import api as register_api
 from kaitiaki.register import pages as register_pages
 from kaitiaki.register import people_pages as register_people_pages
 from kaitiaki.register import request_pages as register_request_pages
+from kaitiaki.reports import pages as report_pages
 from kaitiaki.selfcheck import pages as selfcheck_pages
+from kaitiaki.transparency import pages as transparency_pages
 from kaitiaki.web import pages as shell_pages
 from kaitiaki.web.csrf import verify_csrf
 from kaitiaki.web.dashboard import Dashboard, Panel
@@ -56,6 +60,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Complaints", "/complaints"),
     NavItem("Your page", "/people/me"),
     NavItem("Notifications", "/notifications"),
+    NavItem("Reports", "/reports", roles=report_pages.REPORT_ROLES),
+    NavItem("OIA requests", "/oia", roles=OIA_ROLES),
     NavItem("Users", "/admin/users", roles=frozenset({ADMIN})),
     NavItem("Audit log", "/admin/audit", roles=frozenset({ADMIN})),
 )
@@ -137,6 +143,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(complaints_pages.router)
     app.include_router(complaints_api.router)
     app.include_router(notification_pages.router)
+    app.include_router(transparency_pages.router)
+    app.include_router(report_pages.router)
+    app.include_router(oia_pages.router)
     return app
 
 

@@ -11,8 +11,10 @@ from kaitiaki.cli.comments import comments_app
 from kaitiaki.cli.complaints import complaints_app
 from kaitiaki.cli.db import db_app
 from kaitiaki.cli.demo import demo
+from kaitiaki.cli.oia import oia_app
 from kaitiaki.cli.pack import pack_app
 from kaitiaki.cli.serve import serve
+from kaitiaki.cli.transparency import transparency_app
 from kaitiaki.cli.users import users_app
 
 app = typer.Typer(
@@ -28,6 +30,8 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(channels_app, name="channels")
 app.add_typer(comments_app, name="comments")
 app.add_typer(complaints_app, name="complaints")
+app.add_typer(transparency_app, name="transparency")
+app.add_typer(oia_app, name="oia")
 app.command("demo")(demo)
 app.command("serve")(serve)
 app.add_typer(pack_app, name="pack")

@@ -19,6 +19,7 @@ from kaitiaki.models.login_attempt import LoginAttempt
 from kaitiaki.models.moderation_action import MODERATION_ACTIONS, ModerationAction
 from kaitiaki.models.moderation_delegate import ModerationDelegate
 from kaitiaki.models.notification import Notification
+from kaitiaki.models.oia_request import EXTENSION_REASONS, OIA_STATES, OiaRequest
 from kaitiaki.models.org_unit import ORG_UNIT_KINDS, OrgUnit
 from kaitiaki.models.personal_check import PersonalCheck
 from kaitiaki.models.role_assignment import RoleAssignment
@@ -53,6 +54,9 @@ __all__ = [
     "ModerationAction",
     "ModerationDelegate",
     "Notification",
+    "EXTENSION_REASONS",
+    "OIA_STATES",
+    "OiaRequest",
     "ORG_UNIT_KINDS",
     "OrgUnit",
     "PLATFORMS",

@@ -1,6 +1,6 @@
 """The roles a user can hold.
 
-Three roles are fixed by Kaitiaki itself. The approver roles come from the policy pack (its
+Four roles are fixed by Kaitiaki itself. The approver roles come from the policy pack (its
 `roles:` list, with the same ids and scopes); until the pack loader supplies them they are the
 constant below, matching the DPMC pack.
 """
@@ -25,11 +25,14 @@ class RoleDefinition:
 ADMIN = "admin"
 COMMS_STAFF = "comms_staff"
 STAFF = "staff"
+RECORDS_OFFICER = "records_officer"
 
 FIXED_ROLES: tuple[RoleDefinition, ...] = (
     RoleDefinition(ADMIN, "Administrator", "agency"),
     RoleDefinition(COMMS_STAFF, "Communications staff", "agency"),
     RoleDefinition(STAFF, "Staff member", "agency"),
+    # Logs Official Information Act requests and exports records for them (kaitiaki.oia).
+    RoleDefinition(RECORDS_OFFICER, "Records / OIA officer", "agency"),
 )
 
 # Supplied by the policy pack's `roles:` list once the pack loader exists (same ids and scopes).
@@ -77,6 +80,7 @@ __all__ = [
     "COMMS_STAFF",
     "FIXED_ROLES",
     "PACK_APPROVER_ROLES",
+    "RECORDS_OFFICER",
     "ROLES",
     "RoleDefinition",
     "STAFF",

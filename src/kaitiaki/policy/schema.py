@@ -87,6 +87,9 @@ class Role(Strict):
     id: str = Field(pattern=SLUG)
     title: str
     scope: Literal["agency", "unit"]
+    # A senior leader's name is released, not withheld, in an Official Information Act export
+    # (kaitiaki.oia): they act in public for the agency.
+    senior: bool = False
 
 
 class Unit(Strict):

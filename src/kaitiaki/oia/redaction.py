@@ -1,0 +1,159 @@
+"""Withholding personal information under section 9(2)(a) of the Official Information Act 1982
+("to protect the privacy of natural persons").
+
+What is withheld: the names, contact details, identifiers and addresses of members of the public
+(complainants, commenters) and of staff who are not senior leaders. Senior leaders (people who
+hold a pack role marked `senior: true`) act in public for the agency, so their names stay.
+
+Three sources find what to withhold, and every replacement is listed in the schedule:
+
+- the checker's detectors: validated identifiers (emails, phone numbers, street addresses, IRD,
+  NHI, bank, card, licence and passport numbers) and person names;
+- the names Kaitiaki knows: staff, complainants and comment authors (full names; for members of
+  the public also each part of the name, since a reply may use only one), and authors' handles;
+- whole fields that are personal by nature (a complainant's contact details, a comment's author).
+
+An agency's generic mailboxes (info@, socialmedia@ ...) and 0800 / 0508 numbers are not personal
+and stay.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from kaitiaki.checker.detectors.identifiers import FULL_CONFIDENCE, find_identifiers
+from kaitiaki.checker.detectors.personal import find_person_names
+
+WITHHELD = "[withheld under s9(2)(a)]"
+GROUND = "s9(2)(a): to protect the privacy of natural persons"
+MIN_NAME_PART = 3
+# The kinds a schedule names, by what was found.
+ENTITY_KINDS = {
+    "email": "email address", "nz_phone": "phone number", "nz_street_address": "street address",
+    "nz_ird": "identifier", "nz_nhi": "identifier", "nz_bank_account": "identifier",
+    "payment_card": "identifier", "nz_driver_licence": "identifier", "nz_passport": "identifier",
+}
+
+
+@dataclass(frozen=True)
+class Withholding:
+    file: str
+    record: str
+    field: str
+    kind: str  # "name", "email address", "phone number", "street address", "identifier", "handle"
+    ground: str = GROUND
+
+
+@dataclass(frozen=True)
+class KnownPeople:
+    """Names Kaitiaki holds. `private_*` are withheld wherever they appear; `released` are
+    senior leaders' names, which the name detector must leave alone."""
+
+    private_names: frozenset[str] = frozenset()
+    public_member_names: frozenset[str] = frozenset()
+    private_handles: frozenset[str] = frozenset()
+    released: frozenset[str] = frozenset()
+
+
+def _alternation(terms: Iterable[str]) -> re.Pattern[str] | None:
+    cleaned = sorted({t.strip() for t in terms if t and t.strip()}, key=lambda t: (-len(t), t))
+    if not cleaned:
+        return None
+    body = "|".join(re.escape(term) for term in cleaned)
+    return re.compile(rf"(?<![\w@.])(?:{body})(?![\w])", re.IGNORECASE)
+
+
+def _name_terms(people: KnownPeople) -> set[str]:
+    terms = set(people.private_names) | set(people.public_member_names)
+    for name in people.public_member_names:
+        terms.update(part for part in re.split(r"[\s\-]+", name)
+                     if len(part) >= MIN_NAME_PART and part[:1].isupper() and part.isalpha())
+    released_folded = {name.casefold() for name in people.released}
+    return {term for term in terms if term.casefold() not in released_folded}
+
+
+def _handle_terms(handles: Iterable[str]) -> set[str]:
+    terms: set[str] = set()
+    for handle in handles:
+        bare = handle.strip().removeprefix("@")
+        if len(bare) >= MIN_NAME_PART:
+            terms.update({bare, f"@{bare}"})
+    return terms
+
+
+@dataclass
+class Redactor:
+    """Replaces personal information with WITHHELD and records each replacement."""
+
+    people: KnownPeople
+    withholdings: list[Withholding] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._names = _alternation(_name_terms(self.people))
+        self._handles = _alternation(_handle_terms(self.people.private_handles))
+        self._released = {name.casefold() for name in self.people.released}
+
+    def withhold(self, value: str | None, *, file: str, record: str, field_name: str,
+                 kind: str) -> str:
+        """A whole field that is personal by nature: withheld when it holds anything."""
+        if not value or not str(value).strip():
+            return ""
+        self.withholdings.append(Withholding(file, record, field_name, kind))
+        return WITHHELD
+
+    def redact(self, text: str | None, *, file: str, record: str, field_name: str) -> str:
+        """Free text with every personal detail in it replaced."""
+        if not text:
+            return ""
+        spans = self._spans(text)
+        if not spans:
+            return text
+        pieces: list[str] = []
+        cursor = 0
+        for start, end, kind in spans:
+            pieces.append(text[cursor:start])
+            pieces.append(WITHHELD)
+            cursor = end
+            self.withholdings.append(Withholding(file, record, field_name, kind))
+        pieces.append(text[cursor:])
+        return "".join(pieces)
+
+    def _spans(self, text: str) -> list[tuple[int, int, str]]:
+        found: list[tuple[int, int, str]] = []
+        for match in find_identifiers(text):
+            if match.confidence < FULL_CONFIDENCE:
+                continue
+            if match.entity == "email" and match.subtype == "generic":
+                continue
+            if match.entity == "nz_phone" and match.subtype == "toll_free":
+                continue
+            found.append((match.start, match.end, ENTITY_KINDS[match.entity]))
+        for pattern, kind in ((self._names, "name"), (self._handles, "handle")):
+            if pattern is not None:
+                found.extend((m.start(), m.end(), kind) for m in pattern.finditer(text))
+        for span in find_person_names(text):
+            if not self._is_released(span.text):
+                found.append((span.start, span.end, "name"))
+        return _merged(found)
+
+    def _is_released(self, name: str) -> bool:
+        folded = name.casefold().strip()
+        return any(folded == released or folded in released.split() or folded in released
+                   for released in self._released)
+
+
+def _merged(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Overlapping spans joined into one; the kind of the first (longest at that start) wins."""
+    merged: list[tuple[int, int, str]] = []
+    for start, end, kind in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if merged and start < merged[-1][1]:
+            last_start, last_end, last_kind = merged[-1]
+            merged[-1] = (last_start, max(last_end, end), last_kind)
+        else:
+            merged.append((start, end, kind))
+    return merged
+
+
+__all__ = ["GROUND", "KnownPeople", "Redactor", "WITHHELD", "Withholding"]

@@ -1,0 +1,1 @@
+"""Reports for managers: the register, moderation and complaints as pages with charts and CSV."""

@@ -1,0 +1,38 @@
+"""The public transparency statement: /transparency (HTML, no sign-in) and /transparency.json.
+Built on every request from the pack and the live records, so it is always current."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from kaitiaki.checker import load_pack
+from kaitiaki.transparency import render as renderers
+from kaitiaki.transparency.statement import Statement, build_statement
+from kaitiaki.web.deps import AppSettings, DbSession
+from kaitiaki.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def current_statement(session: DbSession, settings: AppSettings) -> Statement:
+    return build_statement(session, pack=load_pack(settings.policy_pack), base_url=settings.base_url,
+                           zone=settings.zone)
+
+
+@router.get("/transparency")
+def statement_page(request: Request, session: DbSession, settings: AppSettings) -> Response:
+    statement = current_statement(session, settings)
+    return render(request, "transparency/page.html", {
+        "statement": statement, "records_text": renderers.records_text(statement),
+        "about_text": renderers.about_text(statement),
+    })
+
+
+@router.get("/transparency.json")
+def statement_json(session: DbSession, settings: AppSettings) -> Response:
+    return Response(renderers.to_json(current_statement(session, settings)),
+                    media_type="application/json")
+
+
+__all__ = ["current_statement", "router"]
