@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from kaitiaki.people import queries, service
 from kaitiaki.people.roles import format_role_spec, parse_role_spec
 from kaitiaki.complaints.demo import load_demo_complaints
-from kaitiaki.complaints.demo import load_demo_complaints
 from kaitiaki.moderation.demo import load_demo_comments
 from kaitiaki.register.demo import load_demo_channels
 
@@ -76,7 +75,6 @@ def load_demo(session: Session) -> list[tuple[str, str]]:
     _load_users(session)
     load_demo_channels(session)
     load_demo_comments(session)
-    load_demo_complaints(session)
     load_demo_complaints(session)
     return [(user.email, ", ".join(user.roles)) for user in DEMO_USERS]
 
