@@ -36,9 +36,16 @@ def marked_pieces(text: str, findings: list[dict[str, Any]], field: str = "text"
                 if end > start:
                     spans.append((start, end, str(finding.get("category", ""))))
     spans.sort()
+    merged: list[tuple[int, int, str]] = []
+    for start, end, label in spans:
+        # One mark for words of one finding that touch or are only a space apart.
+        if merged and merged[-1][2] == label and not text[merged[-1][1]:start].strip():
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]), label)
+        else:
+            merged.append((start, end, label))
     pieces: list[Piece] = []
     position = 0
-    for start, end, label in spans:
+    for start, end, label in merged:
         if end <= position:
             continue
         start = max(start, position)
