@@ -35,6 +35,11 @@ def _personal(text: str, health: TermMatcher | None = None) -> list[tuple[str, s
         ("Kia ora Tom, we have your number as 027 123 4567", [("contact", "Tom", "027 123 4567")]),
         ("Tom Smith MP spoke. Jane Doe's phone: 021 555 1234", [("contact", "Jane Doe", "021 555 1234")]),
         ("Hēmi Walker\n021 555 1234", [("contact", "Hēmi Walker", "021 555 1234")]),
+        ("Get well soon to Hemi Walker, who is recovering at home after a heart attack.",
+         [("health", "Hemi Walker", "heart attack")]),
+        # everyday short forms of given names count as names
+        ("That's Dave Paterson from the council, his number is 027 555 8812",
+         [("contact", "Dave Paterson", "027 555 8812")]),
     ],
 )
 def test_a_name_with_a_detail_is_personal_information(text: str, expected: list) -> None:
