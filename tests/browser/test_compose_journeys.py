@@ -13,7 +13,8 @@ from tests.browser.test_journeys import open_page, sign_in
 pytestmark = pytest.mark.browser
 
 POSTER = "poster@dpmc.example.govt.nz"
-STAFF = "staff@dpmc.example.govt.nz"
+# Authorised on no channel in the demo data, and no journey authorises them.
+NOT_A_POSTER = "director.comms@dpmc.example.govt.nz"
 QUOTE = "DPMC and its staff must remain politically neutral."
 
 
@@ -78,7 +79,7 @@ def test_the_check_button_works_without_javascript(browser, live_server, watch: 
 
 
 def test_person_not_authorised_sees_no_channel(page: Page, watch: PageWatch):
-    sign_in(page, watch, STAFF, DEMO_PASSWORD)
+    sign_in(page, watch, NOT_A_POSTER, DEMO_PASSWORD)
     open_page(page, watch, "/compose")
     expect(page.get_by_text("You are not authorised to post on any channel.")).to_be_visible()
     expect(page.get_by_label("Channel")).to_have_count(0)

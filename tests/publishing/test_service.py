@@ -184,6 +184,7 @@ def test_a_revoked_poster_can_no_longer_change_their_draft(db: Session, posting:
     ({"kind": "interaction", "text": "", "action": "wave", "target_handle": "@x"}, "action"),
 ])
 def test_bad_input_is_a_field_error(db: Session, posting: Posting, pack, fields, field):
+    fields = dict(fields)  # shared by the SQLite and PostgreSQL runs
     text = fields.pop("text")
     with pytest.raises(BadInput) as raised:
         new_draft(db, posting, pack, text, **fields)

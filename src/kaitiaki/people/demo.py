@@ -15,6 +15,7 @@ from kaitiaki.people import queries, service
 from kaitiaki.people.roles import format_role_spec, parse_role_spec
 from kaitiaki.complaints.demo import load_demo_complaints
 from kaitiaki.moderation.demo import load_demo_comments
+from kaitiaki.publishing.demo import load_demo_drafts
 from kaitiaki.register.demo import load_demo_channels
 
 DEMO_PASSWORD = "kaitiaki-demo-2026"
@@ -70,10 +71,11 @@ DEMO_USERS: tuple[DemoUser, ...] = (
 
 
 def load_demo(session: Session) -> list[tuple[str, str]]:
-    """Create the demo organisation, users and channels; return the (email, role) sign-ins."""
+    """Create the demo organisation, users, channels and drafts; return the (email, role) sign-ins."""
     _load_units(session)
     _load_users(session)
     load_demo_channels(session)
+    load_demo_drafts(session)
     load_demo_comments(session)
     load_demo_complaints(session)
     return [(user.email, ", ".join(user.roles)) for user in DEMO_USERS]

@@ -144,6 +144,26 @@ class GuidanceSection:
     heading: str
     clauses: list[Clause] = field(default_factory=list)
 
+    @property
+    def parts(self) -> list[tuple[str, str | None]]:
+        """The heading's parts with their language ("mi" for te reo Māori, None for English),
+        so a screen reader pronounces each in its own language."""
+        parts = self.heading.split(" | ")
+        if len(parts) != 2:
+            return [(self.heading, None)]
+        return [(part, "mi" if is_te_reo(part) else None) for part in parts]
+
+
+# The fifteen letters of te reo Māori (ng and wh are written with them), with the macron vowels.
+_MAORI_LETTERS = frozenset("aehikmnoprtuwgāēīōū")
+
+
+def is_te_reo(text: str) -> bool:
+    """Whether a heading is written only in the letters of te reo Māori: "Kaupapa" is, "Purpose"
+    is not. Good for telling the two halves of a bilingual heading apart, not for prose."""
+    letters = [ch for ch in text.lower() if ch.isalpha()]
+    return bool(letters) and all(ch in _MAORI_LETTERS for ch in letters)
+
 
 @dataclass
 class GuidanceSource:

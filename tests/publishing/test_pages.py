@@ -1,0 +1,139 @@
+"""The compose and draft pages without a browser: field errors keep what was typed, the live
+check is escaped and stores nothing, the item page shows its history to the right people, and the
+API token page shows a new token once."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from kaitiaki.app import create_app
+from kaitiaki.db import session_scope
+from kaitiaki.models import ApiToken, Draft, PersonalCheck
+from tests.fixtures.people import DEFAULT_PASSWORD
+from tests.publishing.conftest import authorised_channel
+from tests.web.helpers import form_token, sign_in
+
+_handles = itertools.count(1)
+
+
+@pytest.fixture
+def site(cast, cast_settings) -> Iterator[dict]:
+    with session_scope(cast.engine) as session:
+        channel_id = authorised_channel(session, cast, handle=f"GatePage{next(_handles)}").channel.id
+    with TestClient(create_app(cast_settings), follow_redirects=False) as client:
+        yield {"client": client, "channel_id": channel_id, "cast": cast}
+
+
+def signed_in(site, name: str) -> TestClient:
+    client = site["client"]
+    assert sign_in(client, site["cast"].emails[name], DEFAULT_PASSWORD).status_code == 303
+    return client
+
+
+def post(client: TestClient, path: str, data: dict, *, token_from: str = "/compose"):
+    return client.post(path, data={**data, "csrf_token": form_token(client, token_from)})
+
+
+def drafts_count(cast) -> int:
+    with session_scope(cast.engine) as session:
+        return session.scalar(select(func.count()).select_from(Draft))
+
+
+def test_empty_text_is_a_field_error_and_the_form_keeps_its_values(site):
+    client = signed_in(site, "poster")
+    before = drafts_count(site["cast"])
+    response = post(client, "/compose", {"channel_id": site["channel_id"], "kind": "reply",
+                                         "text": "", "reply_to_text": "When are sirens tested?"})
+    assert response.status_code == 422
+    assert "Write the text of the reply before saving it." in response.text
+    assert "When are sirens tested?" in response.text
+    assert drafts_count(site["cast"]) == before
+
+
+def test_live_check_is_escaped_and_stores_nothing(site):
+    client = signed_in(site, "poster")
+    before = drafts_count(site["cast"])
+    response = post(client, "/compose/live", {"channel_id": site["channel_id"], "kind": "post",
+                                              "text": "<script>alert(1)</script> Vote National!"})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.text
+    assert "&lt;script&gt;" in response.text
+    assert "<mark>Vote National</mark>" in response.text
+    assert drafts_count(site["cast"]) == before
+
+
+def test_live_check_names_the_platform_limit(site):
+    client = signed_in(site, "poster")
+    response = post(client, "/compose/live", {"channel_id": site["channel_id"], "kind": "post",
+                                              "text": "a" * 300})
+    assert "300 characters; X allows at most 280." in response.text
+
+
+def test_unknown_channel_keeps_the_text(site):
+    client = signed_in(site, "poster")
+    response = post(client, "/compose", {"channel_id": "999999", "kind": "post",
+                                         "text": "Sirens are tested on Sunday."})
+    assert response.status_code == 422
+    assert "Choose one of the channels you are authorised to post on." in response.text
+    assert "Sirens are tested on Sunday." in response.text
+
+
+def test_draft_page_history_and_who_may_see_it(site):
+    client = signed_in(site, "poster")
+    saved = post(client, "/compose", {"channel_id": site["channel_id"], "kind": "post",
+                                      "text": "Vote National on Saturday!"})
+    assert saved.status_code == 303
+    path = saved.headers["location"]
+    page = client.get(path)
+    assert "This draft is checked." in page.text
+    assert "DPMC and its staff must remain politically neutral." in page.text
+    assert "draft.checked" in page.text
+    refused = post(client, f"{path}/revise", {"text": ""}, token_from=path)
+    assert refused.status_code == 422 and "Vote National on Saturday!" in refused.text
+    client.post("/logout", data={"csrf_token": form_token(client, path)})
+    signed_in(site, "staff")
+    assert client.get(path).status_code == 403
+    client.post("/logout", data={"csrf_token": form_token(client, "/")})
+    signed_in(site, "owner")
+    assert client.get(path).status_code == 200
+
+
+def test_api_token_is_shown_once(site):
+    client = signed_in(site, "staff")
+    created = post(client, "/people/me/tokens", {"name": "Scheduler", "expires_in_days": "30"},
+                   token_from="/people/me/tokens")
+    assert created.status_code == 201
+    secret = re.search(r'value="(kt_[^"]+)"', created.text).group(1)
+    again = client.get("/people/me/tokens")
+    assert secret not in again.text and secret[:10] in again.text
+    assert client.get("/api/v1/drafts", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    with session_scope(site["cast"].engine) as session:
+        assert session.scalars(select(ApiToken).where(ApiToken.prefix == secret[:10])).one()
+
+
+def test_self_check_kept_only_when_asked_and_deletable(site):
+    client = signed_in(site, "staff")
+    cast = site["cast"]
+
+    def kept() -> int:
+        with session_scope(cast.engine) as session:
+            return session.scalar(select(func.count()).select_from(PersonalCheck))
+
+    before = kept()
+    text = "My manager is useless and this department treats us like dirt."
+    post(client, "/self-check", {"platform": "x", "text": text}, token_from="/self-check")
+    assert kept() == before
+    response = post(client, "/self-check", {"platform": "x", "text": text, "keep": "1"},
+                    token_from="/self-check")
+    assert response.status_code == 303 and kept() == before + 1
+    page = client.get("/self-check")
+    assert text[:40] in page.text
+    check_id = re.search(r'/self-check/kept/(\d+)/delete', page.text).group(1)
+    post(client, f"/self-check/kept/{check_id}/delete", {}, token_from="/self-check")
+    assert kept() == before
