@@ -8,6 +8,7 @@ from collections.abc import Collection, Sequence
 
 from kaitiaki.checker.checks.base import Hit, ItemContext, Resources, View
 from kaitiaki.checker.detectors.gazetteer import Gazetteer, GazMatch, TermMatcher
+from kaitiaki.checker.detectors.pattern_set import LiteralIndex, PatternSet
 from kaitiaki.policy.schema import Matcher
 
 
@@ -28,7 +29,8 @@ class CompiledMatcher:
         self.terms = TermMatcher(spec.terms) if spec.terms else None
         # applied to the folded text (lower-case, macrons and look-alikes folded); one combined
         # scan instead of one per pattern, unless a pattern refers back to its own groups
-        self.patterns = _compile_patterns(spec.patterns)
+        self.literal_index: LiteralIndex = resources.shared(("literal-index",), LiteralIndex)
+        self.patterns = _compile_patterns(spec.patterns, self.literal_index)
         self.lexicon = spec.gazetteer
         self.gazetteer = lexicon_gazetteer(resources, spec.gazetteer) if spec.gazetteer else None
         self.types: Collection[str] | None = frozenset(spec.types) if spec.types else None
@@ -44,9 +46,13 @@ class CompiledMatcher:
             terms = self.terms
             for start, end, _ in ctx.cached(("terms", id(terms), id(view)), lambda: terms.find(view.norm)):
                 hits.append(view.hit(start, end, 1.0, "terms"))
+        if not self.patterns:
+            return hits
         folded = view.norm.folded
+        index = self.literal_index
+        present = ctx.cached(("literals", id(index), id(view)), lambda: index.present(folded))
         for pattern in self.patterns:
-            for match in pattern.finditer(folded):
+            for match in pattern.finditer(folded, present):
                 if match.end() > match.start():
                     start, end = view.norm.to_original(match.start(), match.end())
                     hits.append(view.hit(start, end, 1.0, "regex"))
@@ -59,7 +65,7 @@ class CompiledMatcher:
 _BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 
 
-def _compile_patterns(patterns: Sequence[str]) -> list[re.Pattern[str]]:
+def _compile_patterns(patterns: Sequence[str], literal_index: LiteralIndex) -> list[PatternSet]:
     if len(patterns) > 1 and not any(_BACKREFERENCE.search(pattern) for pattern in patterns):
-        return [re.compile("|".join(f"(?:{pattern})" for pattern in patterns), re.IGNORECASE)]
-    return [re.compile(pattern, re.IGNORECASE) for pattern in patterns]
+        return [PatternSet(patterns, literal_index)]
+    return [PatternSet([pattern], literal_index) for pattern in patterns]
