@@ -7,7 +7,8 @@ criticism of the government, abuse, threats, hate, spam waves and personal detai
 file, then for each database:
 
 * import: read, parse, check (kind `comment`) and store the file through `import_comments`, the
-  code path of `kaitiaki comments import`, one committed transaction per 1,000 comments;
+  code path of `kaitiaki comments import --workers N` (N = --workers, by default the core count;
+  1 checks inline), one committed transaction per 1,000 comments;
 * peer: the same file read, parsed and stored with the same bulk insert, without checking (every
   comment given a constant pass result): the ratio says what checking costs;
 * queue: p50/p99 latency of the queue page (HTML, signed in as the business owner, through the
@@ -32,6 +33,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +48,7 @@ from kaitiaki.config import Settings
 from kaitiaki.db import make_engine, migrate, session_scope
 from kaitiaki.models import Channel, Comment
 from kaitiaki.moderation import formats
+from kaitiaki.moderation.checking import checker_pool
 from kaitiaki.moderation.ingest import BATCH_SIZE, _insert_skipping_stored, comment_row, import_comments
 from kaitiaki.people.demo import DEMO_PASSWORD, load_demo
 from kaitiaki.register import queries as register_queries
@@ -133,13 +136,16 @@ def timed(work: Callable[[], Any]) -> tuple[float, float, Any]:
     return time.perf_counter() - wall, time.process_time() - cpu, value
 
 
-def run_import(engine, channel_id: int, path: Path) -> int:  # noqa: ANN001
+def run_import(engine, channel_id: int, path: Path, workers: int) -> int:  # noqa: ANN001
+    """`kaitiaki comments import FILE --workers N`, without the command-line wrapping."""
     pack = load_pack("dpmc")
-    with session_scope(engine) as session:
+    with session_scope(engine) as session, ExitStack() as stack:
         channel = session.get(Channel, channel_id)
+        check = stack.enter_context(checker_pool("dpmc", workers)) if workers > 1 else None
         text_ = formats.read_import_file(path, max_bytes=1 << 30)
         report = import_comments(session, channel=channel, pack=pack, records=formats.parse_jsonl(text_),
-                                 actor="bench", source="bench", commit_each_batch=session.commit)
+                                 actor="bench", source="bench", commit_each_batch=session.commit,
+                                 check_batch=check, in_flight=2 * workers if check else 1)
         return report.stored
 
 
@@ -201,7 +207,7 @@ def queue_latency(url: str, channel_id: int, workdir: Path) -> dict[str, dict[st
 
 
 def bench_database(kind: str, pg_base: str | None, path: Path, count: int, runs: int,
-                   workdir: Path) -> dict[str, Any]:
+                   workdir: Path, workers: int) -> dict[str, Any]:
     imports, peers = [], []
     latency: dict[str, Any] = {}
     stored_total = 0
@@ -219,7 +225,7 @@ def bench_database(kind: str, pg_base: str | None, path: Path, count: int, runs:
         try:
             engine, channel_id = prepared(url)
             load = os.getloadavg()[0]
-            wall, cpu, stored = timed(lambda: run_import(engine, channel_id, path))
+            wall, cpu, stored = timed(lambda: run_import(engine, channel_id, path, workers))
             assert stored == count, stored
             imports.append((wall, cpu, load))
             print(f"  {kind} run {run + 1}: import {wall:.1f} s wall ({cpu:.1f} s CPU, load {load:.1f}); "
@@ -237,7 +243,7 @@ def bench_database(kind: str, pg_base: str | None, path: Path, count: int, runs:
     cpu = statistics.median(c for _w, c, _l in imports)
     peer_wall = statistics.median(w for w, _c in peers)
     return {
-        "comments": count, "runs": runs, "comments_stored_when_queue_measured": stored_total,
+        "comments": count, "runs": runs, "checker_workers": workers, "comments_stored_when_queue_measured": stored_total,
         "import_wall_s": round(wall, 2), "import_cpu_s": round(cpu, 2),
         "import_comments_per_s_wall": round(count / wall), "import_comments_per_s_cpu": round(count / cpu),
         "load_average_at_start": [round(l, 2) for _w, _c, l in imports],
@@ -253,6 +259,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--pg-url", default=os.environ.get("KAITIAKI_TEST_DATABASE_URL"))
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="checker processes (1: inline, as `kaitiaki comments import` by default)")
     args = parser.parse_args()
     results: dict[str, Any] = {
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
@@ -268,7 +276,7 @@ def main() -> None:
         for kind in kinds:
             print(f"{kind}: {args.comments:,} comments, {args.runs} run(s)", flush=True)
             results["databases"][kind] = bench_database(kind, args.pg_url, path, args.comments,
-                                                        args.runs, workdir)
+                                                        args.runs, workdir, args.workers)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"\n{'database':<11} {'import s':>9} {'CPU s':>7} {'per s':>7} {'peer s':>7} {'ratio':>6}  queue p50/p99 ms")

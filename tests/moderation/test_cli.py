@@ -17,7 +17,7 @@ from tests.register.conftest import Cast
 def cli(cast: Cast, tmp_path):
     runner = CliRunner()
     environment = {"KAITIAKI_DATABASE_URL": cast.url, "KAITIAKI_VAR_DIR": str(tmp_path / "var"),
-                   "KAITIAKI_ENV": "test", "KAITIAKI_IMPORT_MAX_BYTES": "4096"}
+                   "KAITIAKI_ENV": "test", "KAITIAKI_IMPORT_MAX_BYTES": "1048576"}
 
     def invoke(*args: str):
         return runner.invoke(app, list(args), env=environment)
@@ -76,10 +76,23 @@ def test_an_unknown_channel_is_refused_before_the_file_is_read(cli, tmp_path):
 def test_files_over_the_limit_or_not_utf8_are_refused_with_the_reason(cli, cast, tmp_path):
     _channel(cast, "CliLimits")
     big = tmp_path / "big.jsonl"
-    big.write_text(json.dumps({"id": "1", "text": "x" * 5000}))
+    big.write_text(json.dumps({"id": "1", "text": "x" * 1_100_000}))
     too_big = cli("comments", "import", str(big), "--channel", "CliLimits")
-    assert too_big.exit_code == 2 and "over the import limit of 4,096 bytes" in too_big.stderr
+    assert too_big.exit_code == 2 and "over the import limit of 1,048,576 bytes" in too_big.stderr
     latin = tmp_path / "latin.csv"
     latin.write_bytes("id,text\n1,café\n".encode("latin-1"))
     not_utf8 = cli("comments", "import", str(latin), "--channel", "CliLimits", "--format", "csv")
     assert not_utf8.exit_code == 2 and "is not UTF-8 text (byte 14, line 2)" in not_utf8.stderr
+
+
+def test_worker_processes_check_a_file_in_order_with_the_same_results(cli, cast, tmp_path):
+    _channel(cast, "CliWorkers")
+    texts = [THREAT, SPAM, CRITICISM] * 900  # three batches of 1,000 and a part batch
+    path = tmp_path / "many.jsonl"
+    path.write_text("\n".join(json.dumps({"id": f"w{n}", "text": f"{t} #{n}"}) for n, t in enumerate(texts)) + "\n")
+    result = cli("comments", "import", str(path), "--channel", "CliWorkers", "--workers", "2", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["stored"], report["by_decision"]) == (2700, {"block": 1800, "warn": 0, "pass": 900})
+    first = json.loads(cli("comments", "queue", "--channel", "CliWorkers", "--json").stdout)["comments"][0]
+    assert first["external_id"] == "w0" and first["categories"] == ["threat"]

@@ -23,6 +23,7 @@ from kaitiaki.checker import load_pack
 from kaitiaki.cli.channels import AsOption, JsonOption, PlatformOption, _channel, _person
 from kaitiaki.cli.common import cli_actor, command_session, fail, load_settings, reported_errors
 from kaitiaki.moderation import formats, queries, service
+from kaitiaki.moderation.checking import CheckBatch, checker_pool
 from kaitiaki.moderation.ingest import Progress as ProgressCallback
 from kaitiaki.moderation.ingest import import_comments
 from kaitiaki.moderation.transitions import ACTION_LABELS, STATE_LABELS
@@ -54,6 +55,15 @@ def _progress_bar(total: int | None) -> Iterator[ProgressCallback | None]:
         yield lambda done: progress.advance(task, done)
 
 
+@contextmanager
+def _checker(pack_name: str, workers: int) -> Iterator[CheckBatch | None]:
+    if workers == 1:
+        yield None  # inline, in this process
+        return
+    with checker_pool(pack_name, workers) as check:
+        yield check
+
+
 @comments_app.command("import")
 def import_file(
     file: Annotated[Path, typer.Argument(help="The file of comments.", show_default=False)],
@@ -61,6 +71,7 @@ def import_file(
     fmt: Annotated[str, typer.Option("--format", help=f"File format: {', '.join(formats.FORMATS)}.")] = "jsonl",
     platform: PlatformOption = None,
     column: Annotated[list[str], typer.Option("--column", help="CSV only: FIELD=HEADER, e.g. text=Message (repeatable).")] = [],  # noqa: B006
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Processes checking comments; more than 1 uses more cores for a large file.")] = 1,
     as_json: JsonOption = False,
 ) -> None:
     """Check and store comments from a file; lines already stored are skipped."""
@@ -73,10 +84,11 @@ def import_file(
         text = formats.read_import_file(file, max_bytes=settings.import_max_bytes)
         pack = load_pack(settings.policy_pack)
         records = formats.parse(text, fmt, columns=columns)
-        with _progress_bar(formats.count_records(text, fmt)) as progress:
+        with _progress_bar(formats.count_records(text, fmt)) as progress, _checker(settings.policy_pack, workers) as check:
             report = import_comments(
                 session, channel=target, pack=pack, records=records, actor=cli_actor(),
                 source=f"file:{file.name}", commit_each_batch=session.commit, progress=progress,
+                check_batch=check, in_flight=2 * workers if check else 1,
             )
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2))

@@ -3,13 +3,15 @@
 Each batch is checked with the checker (kind `comment`) and written with one bulk insert that
 skips comments already stored (`ON CONFLICT DO NOTHING` on SQLite and PostgreSQL), so importing
 the same file twice stores nothing new. A batch is written in its caller's transaction; the CLI
-and the API commit after each batch, so a failure part-way loses no batch that was reported as
-stored and never leaves a half-stored comment.
+commits after each batch, so a failure part-way loses no batch that was reported as stored and
+never leaves a half-stored comment (an API request, at most 1,000 comments, is one transaction).
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -20,10 +22,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from kaitiaki.audit import service as audit
-from kaitiaki.checker import CompiledPack, check_many
+from kaitiaki.checker import CompiledPack
 from kaitiaki.checker.items import Platform, Result
 from kaitiaki.checker.render import mask_for_storage
 from kaitiaki.models import BlockedAuthor, Channel, Comment
+from kaitiaki.moderation.checking import CheckBatch, inline_checker
 from kaitiaki.moderation.formats import CommentIn, Parsed, RecordError
 from kaitiaki.moderation.transitions import STATE_FOR_DECISION
 from kaitiaki.register.service import subject_of
@@ -109,9 +112,9 @@ def blocked_authors(session: Session, channel: Channel) -> set[str]:
     ))
 
 
-def store_batch(session: Session, *, channel: Channel, pack: CompiledPack,
-                records: Sequence[CommentIn], report: ImportReport, blocked: set[str]) -> None:
-    """Check and store one batch (flushed in the session's transaction, not committed)."""
+def fresh_records(session: Session, channel: Channel, records: Sequence[CommentIn],
+                  report: ImportReport, seen: set[str]) -> list[CommentIn]:
+    """The records not stored yet and not earlier in this import; the rest count as stored."""
     stored_ids = set(session.scalars(
         select(Comment.external_id).where(
             Comment.platform == channel.platform,
@@ -120,18 +123,23 @@ def store_batch(session: Session, *, channel: Channel, pack: CompiledPack,
     ))
     fresh: list[CommentIn] = []
     for record in records:
-        if record.external_id in stored_ids:
+        if record.external_id in stored_ids or record.external_id in seen:
             report.already_stored += 1
         else:
-            stored_ids.add(record.external_id)  # a repeat further down the same file
+            seen.add(record.external_id)
             fresh.append(record)
-    if not fresh:
+    return fresh
+
+
+def store_checked(session: Session, *, channel: Channel, records: Sequence[CommentIn],
+                  results: Sequence[Result], report: ImportReport, blocked: set[str]) -> None:
+    """Store checked comments with one bulk insert (flushed, not committed)."""
+    if not records:
         return
-    results = check_many([checker_item(channel, r) for r in fresh], pack)
     now = utcnow()
     rows = [
         comment_row(channel, r, result, received_at=now, blocked=author_key(r.author_handle) in blocked)
-        for r, result in zip(fresh, results, strict=True)
+        for r, result in zip(records, results, strict=True)
     ]
     session.execute(_insert_skipping_stored(session), rows)
     report.stored += len(rows)
@@ -150,25 +158,40 @@ def import_comments(
     commit_each_batch: Callable[[], None] | None = None,
     progress: Progress | None = None,
     batch_size: int = BATCH_SIZE,
+    check_batch: CheckBatch | None = None,
+    in_flight: int = 1,
 ) -> ImportReport:
     """Check and store `records`; refused records go into the report with their numbers.
 
     `commit_each_batch` (the CLI passes session.commit) ends each batch's transaction; without it
-    everything stays in the caller's one transaction. One audit event records the import.
+    everything stays in the caller's one transaction. `check_batch` (default: inline with `pack`)
+    may be a worker pool (kaitiaki.moderation.checking); up to `in_flight` batches are then
+    checked while earlier ones are stored, always in file order. One audit event records the
+    import.
     """
     report = ImportReport(channel=channel.label)
     blocked = blocked_authors(session, channel)
+    check = check_batch or inline_checker(pack)
+    seen: set[str] = set()
+    pending: deque[tuple[list[CommentIn], int, Future[list[Result]]]] = deque()
     batch: list[CommentIn] = []
 
-    def flush() -> None:
+    def store_oldest() -> None:
+        fresh, size, future = pending.popleft()
+        store_checked(session, channel=channel, records=fresh, results=future.result(),
+                      report=report, blocked=blocked)
+        if commit_each_batch is not None:
+            commit_each_batch()
+        if progress is not None:
+            progress(size)
+
+    def submit() -> None:
         if batch:
-            store_batch(session, channel=channel, pack=pack, records=batch, report=report,
-                        blocked=blocked)
-            if commit_each_batch is not None:
-                commit_each_batch()
-            if progress is not None:
-                progress(len(batch))
+            fresh = fresh_records(session, channel, batch, report, seen)
+            pending.append((fresh, len(batch), check([checker_item(channel, r) for r in fresh])))
             batch.clear()
+        while len(pending) > max(0, in_flight - 1):
+            store_oldest()
 
     for record in records:
         if isinstance(record, RecordError):
@@ -178,8 +201,10 @@ def import_comments(
             continue
         batch.append(record)
         if len(batch) >= batch_size:
-            flush()
-    flush()
+            submit()
+    submit()
+    while pending:
+        store_oldest()
     audit.record(session, actor=actor, action="comments.imported", subject=subject_of(channel),
                  details={"source": source, "stored": report.stored,
                           "already_stored": report.already_stored, "refused": len(report.errors),
@@ -189,5 +214,6 @@ def import_comments(
 
 __all__ = [
     "BATCH_SIZE", "ImportReport", "SENSITIVE_CATEGORIES", "author_key", "blocked_authors",
-    "checker_item", "comment_row", "import_comments", "severity_rank", "store_batch",
+    "checker_item", "comment_row", "fresh_records", "import_comments", "severity_rank",
+    "store_checked",
 ]
