@@ -287,6 +287,8 @@ def test_search_and_filters(db, cast):
     def handles(**filters):
         return [c.handle for c, _ in queries.list_channels(db, RegisterFilter(**filters))]
     assert handles(q="civildefence") == ["CivilDefenceSearch"]
+    assert handles(q="@CivilDefenceSearch") == ["CivilDefenceSearch"]
+    assert handles(q="%") == []  # a typed % is not a wildcard
     assert handles(q="display govhouse") == ["GovHouseSearch"]
     assert handles(platform="facebook") == ["GovHouseSearch"]
     assert handles(unit="dpmc-gh") == [gh.handle]

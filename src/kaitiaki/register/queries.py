@@ -87,13 +87,14 @@ def list_channels(
     filters = filters or RegisterFilter()
     today = today or utcnow().date()
     statement = select(Channel).join(OrgUnit, OrgUnit.id == Channel.unit_id)
-    if filters.q.strip():
-        needle = f"%{filters.q.strip().lower()}%"
+    term = filters.q.strip()
+    if term:
+        # autoescape: a typed % or _ is a character to find, not a wildcard.
         statement = statement.where(
             or_(
-                Channel.handle_key.like(needle),
-                Channel.display_name.ilike(needle),
-                Channel.purposes.ilike(needle),
+                Channel.handle_key.contains(handle_key(term), autoescape=True),
+                Channel.display_name.icontains(term, autoescape=True),
+                Channel.purposes.icontains(term, autoescape=True),
             )
         )
     if filters.platform:
