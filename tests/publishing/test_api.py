@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from kaitiaki.app import create_app
 from kaitiaki.auth import tokens
 from kaitiaki.db import session_scope
+from tests.fixtures.mail import MailSink, mail_sink  # noqa: F401 (a fixture)
 from tests.publishing.conftest import authorised_channel
 
 _handles = itertools.count(1)
@@ -132,3 +133,27 @@ def test_tokens_are_stored_hashed(gate, cast):
         stored = tokens.tokens_of(session, cast.user(session, "poster"))
         assert stored and all(t.token_hash != gate["tokens"]["poster"] for t in stored)
         assert any(t.token_hash == tokens.hash_token(gate["tokens"]["poster"]) for t in stored)
+
+
+def test_exception_emails_reach_the_owner_then_the_poster(
+    cast, cast_settings, mail_sink: MailSink,  # noqa: F811 (the fixture)
+):
+    settings = cast_settings.model_copy(update={
+        "smtp_host": "127.0.0.1", "smtp_port": mail_sink.port,
+        "smtp_from": "kaitiaki@dpmc.example.govt.nz"})
+    with session_scope(cast.engine) as session:
+        channel_id = authorised_channel(session, cast, handle=f"GateMail{next(_handles)}").channel.id
+        poster = bearer(tokens.create_token(session, user=cast.user(session, "poster"), name="t")[1])
+        owner = bearer(tokens.create_token(session, user=cast.user(session, "owner"), name="t")[1])
+    with TestClient(create_app(settings), follow_redirects=False) as client:
+        draft = client.post("/api/v1/drafts", headers=poster, json={
+            "channel_id": channel_id, "text": "Vote National on Saturday!"}).json()
+        client.post(f"/api/v1/drafts/{draft['id']}/exception", headers=poster,
+                    json={"justification": "A verbatim quote."})
+        client.post(f"/api/v1/drafts/{draft['id']}/exception/decision", headers=owner,
+                    json={"decision": "decline", "reason": "Not on an agency channel."})
+    asked, decided = mail_sink.received
+    assert asked.recipients == [cast.emails["owner"]]
+    assert "A verbatim quote." in asked.message.get_payload()
+    assert decided.recipients == [cast.emails["poster"]]
+    assert "Not on an agency channel." in decided.message.get_payload()

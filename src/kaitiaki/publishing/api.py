@@ -10,11 +10,12 @@ refused step changes nothing and answers `{"error", "detail", "fields"}` with a 
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from sqlalchemy.orm import Session
 
 from kaitiaki.models import Draft, User
 from kaitiaki.publishing import permissions, queries, service
+from kaitiaki.publishing.notices import exception_notices
 from kaitiaki.publishing.out import ChannelRef, DraftOut
 from kaitiaki.publishing.schemas import (
     AcknowledgeIn,
@@ -29,6 +30,7 @@ from kaitiaki.publishing.views import draft_view
 from kaitiaki.publishing.web import connector, gate_pack
 from kaitiaki.register import queries as register_queries
 from kaitiaki.register.permissions import require_active
+from kaitiaki.register.web import send_after_commit
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
 
 router = APIRouter(prefix="/api/v1/drafts", tags=["drafts"])
@@ -105,20 +107,25 @@ def acknowledge(draft_id: int, body: AcknowledgeIn, session: DbSession,
 
 @router.post("/{draft_id}/exception", response_model=DraftOut,
              summary="Ask the business owner for an exception to a block finding")
-def request_exception(draft_id: int, body: ExceptionRequestIn, session: DbSession,
-                      user: RequiredUser) -> DraftOut:
+def request_exception(request: Request, draft_id: int, body: ExceptionRequestIn,
+                      session: DbSession, user: RequiredUser, background: BackgroundTasks,
+                      settings: AppSettings) -> DraftOut:
     draft = _visible(session, user, draft_id)
-    service.request_exception(session, user=user, draft=draft, justification=body.justification)
+    exception = service.request_exception(session, user=user, draft=draft,
+                                          justification=body.justification)
+    send_after_commit(background, request, exception_notices(exception, settings.base_url))
     return _out(session, draft)
 
 
 @router.post("/{draft_id}/exception/decision", response_model=DraftOut,
              summary="Approve or decline an exception (the channel's business owner)")
-def decide_exception(draft_id: int, body: ExceptionDecisionIn, session: DbSession,
-                     user: RequiredUser) -> DraftOut:
+def decide_exception(request: Request, draft_id: int, body: ExceptionDecisionIn,
+                     session: DbSession, user: RequiredUser, background: BackgroundTasks,
+                     settings: AppSettings) -> DraftOut:
     draft = _visible(session, user, draft_id)
-    service.decide_exception(session, user=user, draft=draft, approve=body.decision == "approve",
-                             reason=body.reason)
+    exception = service.decide_exception(session, user=user, draft=draft,
+                                         approve=body.decision == "approve", reason=body.reason)
+    send_after_commit(background, request, exception_notices(exception, settings.base_url))
     return _out(session, draft)
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,7 @@ from kaitiaki.checker.items import Result
 from kaitiaki.errors import AppError, BadInput, FieldError
 from kaitiaki.models import Channel, Draft, DraftException, User
 from kaitiaki.publishing import permissions, queries, service
+from kaitiaki.publishing.notices import exception_notices
 from kaitiaki.publishing.forms import ComposeForm
 from kaitiaki.publishing.highlight import Segment, segments
 from kaitiaki.publishing.schemas import (
@@ -34,7 +35,7 @@ from kaitiaki.publishing.views import draft_view
 from kaitiaki.publishing.web import connector, gate_pack
 from kaitiaki.register import queries as register_queries
 from kaitiaki.register.permissions import is_comms_staff, require_active
-from kaitiaki.register.web import field_errors
+from kaitiaki.register.web import field_errors, send_after_commit
 from kaitiaki.web.dashboard import Panel
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
 from kaitiaki.web.templating import flash, render
@@ -237,20 +238,24 @@ async def submit(request: Request, session: DbSession, user: RequiredUser, draft
 
 @router.post("/drafts/{draft_id}/exception")
 async def request_exception(request: Request, session: DbSession, user: RequiredUser,
+                            background: BackgroundTasks, settings: AppSettings,
                             draft_id: int) -> Response:
     justification = _text((await request.form()).get("justification"))
     try:
         draft = service.require_draft(session, draft_id)
-        service.request_exception(session, user=user, draft=draft, justification=justification)
+        exception = service.request_exception(session, user=user, draft=draft,
+                                              justification=justification)
     except AppError as exc:
         return _refused(request, session, user, draft_id, exc, "exception",
                         {"justification": justification})
+    send_after_commit(background, request, exception_notices(exception, settings.base_url))
     return _done(request, draft, f"Exception requested. {draft.channel.business_owner.name}, the "
                                  "channel's business owner, decides it.")
 
 
 @router.post("/drafts/{draft_id}/exception/decision")
 async def decide_exception(request: Request, session: DbSession, user: RequiredUser,
+                           background: BackgroundTasks, settings: AppSettings,
                            draft_id: int) -> Response:
     submitted = await request.form()
     decision, reason = _text(submitted.get("decision")), _text(submitted.get("reason"))
@@ -259,11 +264,12 @@ async def decide_exception(request: Request, session: DbSession, user: RequiredU
         if decision not in ("approve", "decline"):
             raise BadInput("Choose to approve or decline the exception.",
                            fields=[FieldError(["decision"], "Choose approve or decline.")])
-        service.decide_exception(session, user=user, draft=draft, approve=decision == "approve",
-                                 reason=reason)
+        exception = service.decide_exception(session, user=user, draft=draft,
+                                             approve=decision == "approve", reason=reason)
     except AppError as exc:
         return _refused(request, session, user, draft_id, exc, "decision",
                         {"decision": decision, "reason": reason})
+    send_after_commit(background, request, exception_notices(exception, settings.base_url))
     return _done(request, draft, "Exception approved." if decision == "approve"
                  else "Exception declined.")
 

@@ -55,7 +55,8 @@ def current_user(request: Request, session: DbSession) -> User | None:
     """The signed-in person, or None. Someone deactivated or gone is signed out at once.
     On /api/ paths a personal API token (`Authorization: Bearer ...`, kaitiaki.auth.tokens)
     stands in for the session; an invalid token is refused, never ignored."""
-    secret = bearer_token(request.headers.get("authorization")) if request.url.path.startswith("/api/") else None
+    on_api = request.url.path.startswith("/api/")
+    secret = bearer_token(request.headers.get("authorization")) if on_api else None
     if secret is not None:
         token_user = user_for_token(session, secret)
         request.state.user = Viewer(id=token_user.id, email=token_user.email, name=token_user.name)
