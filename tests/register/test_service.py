@@ -182,6 +182,19 @@ def test_withdrawing_a_new_channel_request(db, cast):
     assert (request.state, request.channel.status) == ("withdrawn", "withdrawn")
 
 
+def test_a_declined_channel_can_be_requested_again_and_keeps_its_history(db, cast):
+    first = make_request(db, requester=cast.user(db, "comms"), owner=cast.user(db, "owner"),
+                         handle="AskAgain")
+    service.decline(db, request_id=first.id, approver=cast.user(db, "nema_ce"), rules=RULES,
+                    reason="Say who will monitor it.")
+    second = make_request(db, requester=cast.user(db, "comms"), owner=cast.user(db, "staff"),
+                          handle="@askagain")
+    assert second.channel is first.channel
+    assert (second.state, second.channel.status) == ("pending", "proposed")
+    assert second.channel.business_owner == cast.user(db, "staff")
+    assert [r.state for r in queries.requests_of_channel(db, second.channel)] == ["pending", "declined"]
+
+
 def test_requests_awaiting_an_approver(db, cast):
     request = make_request(db, requester=cast.user(db, "comms"), owner=cast.user(db, "owner"))
     ce, cm = cast.user(db, "nema_ce"), cast.user(db, "nema_cm")

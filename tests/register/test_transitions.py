@@ -27,6 +27,8 @@ CHANNEL_TABLE = {
     ("active", "retire", "retired"),
     ("suspended", "resume", "active"),
     ("suspended", "retire", "retired"),
+    ("declined", "reopen", "proposed"),
+    ("withdrawn", "reopen", "proposed"),
 }
 
 

@@ -121,17 +121,23 @@ def request_channel(
     assert unit is not None and owner is not None
     permissions.require_can_request(session, requester, owner)
     existing = queries.get_channel_by_handle(session, platform, handle)
-    if existing is not None:
+    if existing is not None and not CHANNEL_WORKFLOW.can(existing.status, "reopen"):
         raise DuplicateChannel(existing)
     requirements_for(rules, unit, "new_channel")  # refuses a unit nobody can approve for
-    channel = Channel(
+    values = dict(
         platform=platform, handle=handle, handle_key=handle_key(handle), url=url,
         display_name=display_name, unit=unit, purposes=purposes, business_owner=owner,
-        status=CHANNEL_WORKFLOW.initial, monitoring_hours=monitoring_hours,
-        cadence_days=cadence_days,
+        monitoring_hours=monitoring_hours, cadence_days=cadence_days,
     )
-    session.add(channel)
-    session.flush()
+    if existing is None:
+        channel = Channel(status=CHANNEL_WORKFLOW.initial, **values)
+        session.add(channel)
+        session.flush()
+    else:  # requested again after a decline or a withdrawal: same record, new request
+        channel = existing
+        for key, value in values.items():
+            setattr(channel, key, value)
+        _move_channel(session, channel, "reopen", requester.email)
     request = _new_request(session, channel, "new_channel", details or purposes, requester)
     audit.record(
         session, actor=requester.email, action="channel.requested", subject=subject_of(channel),

@@ -54,6 +54,7 @@ CHANNEL_WORKFLOW = TransitionTable(
         "suspend": "suspended",
         "resume": "resumed",
         "retire": "retired",
+        "reopen": "reopened",
     },
     transitions={
         ("proposed", "activate"): "active",
@@ -63,6 +64,9 @@ CHANNEL_WORKFLOW = TransitionTable(
         ("active", "retire"): "retired",
         ("suspended", "resume"): "active",
         ("suspended", "retire"): "retired",
+        # A declined or withdrawn channel may be requested again; it keeps its history.
+        ("declined", "reopen"): "proposed",
+        ("withdrawn", "reopen"): "proposed",
     },
     initial="proposed",
 )
