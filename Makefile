@@ -8,11 +8,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test help
+.PHONY: run test help bench
 
 help:
 	@echo "make run    install, migrate ./var/kaitiaki.db, load the demo organisation, serve on http://$(HOST):$(PORT)"
 	@echo "make test   install the test extras and axe-core, run the whole test suite"
+	@echo "make bench  install the bench extras (peers), run every benchmark, update docs/performance.md"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +43,12 @@ run: $(VENV)/.installed-run
 
 test: $(VENV)/.installed-test node_modules/.package-lock.json
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	@touch $@
+
+# BENCH_ARGS=--quick for a short run; KAITIAKI_TEST_DATABASE_URL adds PostgreSQL to the web benchmark.
+BENCH_ARGS ?=
+bench: $(VENV)/.installed-bench
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
