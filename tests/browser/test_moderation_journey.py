@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from kaitiaki.people.demo import DEMO_PASSWORD
 from tests.browser.conftest import PageWatch
-from tests.browser.test_journeys import open_page, sign_in
+from tests.browser.test_journeys import sign_in
 
 pytestmark = pytest.mark.browser
 

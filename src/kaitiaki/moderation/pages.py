@@ -207,16 +207,12 @@ def figures(request: Request, session: DbSession, user: RequiredUser, settings: 
     })
 
 
-def _waiting(session: Session, user: User) -> list[tuple[Channel, int]]:
-    return queries.queues_waiting_for(session, user)
-
-
 QUEUES_PANEL = Panel(
     key="moderation_queues",
     title="Comments waiting in your queues",
     template="moderation/panel_queues.html",
     empty_text="No comments are waiting for you.",
-    gather=_waiting,
+    gather=queries.queues_waiting_for,
 )
 
 __all__ = ["QUEUES_PANEL", "router"]
