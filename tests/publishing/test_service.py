@@ -10,13 +10,15 @@ from sqlalchemy.orm import Session
 from kaitiaki.audit import queries as audit_queries
 from kaitiaki.checker import CompiledPack
 from kaitiaki.errors import BadInput, Conflict, InvalidTransition, NotPermitted
+from kaitiaki.models import Comment
 from kaitiaki.publishing import queries, service
 from kaitiaki.publishing.connectors import ManualRecordConnector
 from kaitiaki.publishing.schemas import DraftInput
 from kaitiaki.publishing.transitions import DRAFT_WORKFLOW
+from kaitiaki.register import service as register_service
 from kaitiaki.timeutil import utcnow
 from tests.fixtures.register import ZONE
-from tests.publishing.conftest import Posting
+from tests.publishing.conftest import Posting, authorised_channel
 
 POLITICAL = "Vote National on Saturday! They are the only party with a plan."
 NEUTRAL = "Civil Defence sirens are tested at 9am on Sunday. No action is needed."
@@ -39,6 +41,15 @@ def test_table_has_one_initial_state_and_final_states():
     assert DRAFT_WORKFLOW.initial == "draft"
     assert DRAFT_WORKFLOW.is_final("published") and DRAFT_WORKFLOW.is_final("withdrawn")
     assert not DRAFT_WORKFLOW.can("draft", "submit")
+
+
+@pytest.mark.parametrize("state", list(DRAFT_WORKFLOW.states))
+def test_every_move_outside_the_table_is_refused_naming_the_state(state):
+    for action in DRAFT_WORKFLOW.actions:
+        if DRAFT_WORKFLOW.can(state, action):
+            continue
+        with pytest.raises(InvalidTransition, match=f"This draft is {DRAFT_WORKFLOW.states[state]}"):
+            DRAFT_WORKFLOW.apply(state, action)
 
 
 def test_clean_post_is_checked_submitted_and_published(db: Session, posting: Posting, pack):
@@ -116,9 +127,7 @@ def test_declined_exception_sends_the_poster_back_to_rewrite(db: Session, postin
 
 
 def test_nobody_decides_their_own_exception(db: Session, cast, pack):
-    from tests.publishing.conftest import authorised_channel
     posting = authorised_channel(db, cast)
-    from kaitiaki.register import service as register_service
     register_service.authorise(db, user=posting.owner, channel=posting.channel,
                                person_email=posting.owner.email, until=None, reason="", zone=ZONE)
     draft = service.create_draft(db, user=posting.owner, pack=pack, channel_id=posting.channel.id,
@@ -168,7 +177,6 @@ def test_person_not_authorised_cannot_compose_for_the_channel(db: Session, posti
 
 
 def test_a_revoked_poster_can_no_longer_change_their_draft(db: Session, posting: Posting, pack):
-    from kaitiaki.register import service as register_service
     draft = new_draft(db, posting, pack)
     register_service.revoke(db, user=posting.owner, channel=posting.channel,
                             person_email=posting.poster.email)
@@ -233,3 +241,27 @@ def test_publication_time_cannot_be_in_the_future(db: Session, posting: Posting,
         service.record_publication(db, user=posting.poster, draft=draft, connector=MANUAL,
                                    url="not a url", zone=ZONE)
     assert draft.state == "submitted"
+
+
+def _comment(db: Session, channel, text: str, external_id: str):
+    comment = Comment(channel_id=channel.id, platform=channel.platform, external_id=external_id,
+                      author_handle="@resident", text=text, decision="pass", severity_rank=0,
+                      findings=[], pack_id="dpmc@test", state="visible")
+    db.add(comment)
+    db.flush()
+    return comment
+
+
+def test_reply_to_a_comment_from_the_channel_queue(db: Session, cast, posting: Posting, pack):
+    own = _comment(db, posting.channel, "When are the sirens tested?", "c-own")
+    other_channel = authorised_channel(db, cast).channel
+    other = _comment(db, other_channel, "Another channel's comment.", "c-other")
+    with pytest.raises(BadInput) as raised:
+        new_draft(db, posting, pack, "At 9am on Sunday.", kind="reply",
+                  reply_to_comment_id=other.id)
+    assert raised.value.fields[0].loc == ["reply_to_comment_id"]
+    draft = new_draft(db, posting, pack, "At 9am on Sunday.", kind="reply",
+                      reply_to_comment_id=own.id)
+    assert draft.reply_to_comment_id == own.id
+    assert service.current_version(db, draft).reply_to_text == "When are the sirens tested?"
+    assert service.check_draft(db, user=posting.poster, draft=draft, pack=pack).decision == "pass"
