@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from kaitiaki.app import create_app
 from kaitiaki.db import session_scope
-from kaitiaki.models import ApiToken, Draft, PersonalCheck
+from kaitiaki.models import ApiToken, Comment, Draft, PersonalCheck
 from tests.fixtures.people import DEFAULT_PASSWORD
 from tests.publishing.conftest import authorised_channel
 from tests.web.helpers import form_token, sign_in
@@ -137,3 +137,18 @@ def test_self_check_kept_only_when_asked_and_deletable(site):
     check_id = re.search(r'/self-check/kept/(\d+)/delete', page.text).group(1)
     post(client, f"/self-check/kept/{check_id}/delete", {}, token_from="/self-check")
     assert kept() == before
+
+
+def test_reply_opened_from_a_queue_comment_picks_its_channel(site):
+    with session_scope(site["cast"].engine) as session:
+        comment = Comment(channel_id=site["channel_id"], platform="x",
+                          external_id=f"queue-{site['channel_id']}", author_handle="@resident",
+                          text="Is the road to Napier open?", decision="pass", severity_rank=0,
+                          findings=[], pack_id="dpmc@test", state="review")
+        session.add(comment)
+        session.flush()
+        comment_id = comment.id
+    page = signed_in(site, "poster").get(f"/compose?comment={comment_id}").text
+    assert re.search(rf'<option value="{site["channel_id"]}" selected>', page)
+    assert re.search(r'id="kind-reply" name="kind" value="reply"\s*checked', page)
+    assert re.search(rf'<option value="{comment_id}" selected>', page)

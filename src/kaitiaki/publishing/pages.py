@@ -100,7 +100,11 @@ def compose(request: Request, session: DbSession, user: RequiredUser, channel: s
     form = ComposeForm(channel_id=channel[:20], kind=kind if kind in KIND_LABELS else "post",
                        reply_to_comment_id=comment[:20])
     if form.comment is not None:
+        # A reply to a comment picked in the moderation queue (/compose?comment=<id>).
         form.kind = "reply"
+        picked = queries.get_comment(session, form.comment)
+        if picked is not None and not form.channel_id:
+            form.channel_id = str(picked.channel_id)
     return compose_page(request, session, user, form)
 
 

@@ -93,9 +93,13 @@ def exceptions_waiting_for(session: Session, user: User, *, comms_staff: bool) -
     return waiting
 
 
+def get_comment(session: Session, comment_id: int) -> Comment | None:
+    return session.get(Comment, comment_id)
+
+
 def channel_comment(session: Session, channel: Channel, comment_id: int) -> Comment | None:
     """A comment from the channel's moderation queue; None for another channel's comment."""
-    comment = session.get(Comment, comment_id)
+    comment = get_comment(session, comment_id)
     return comment if comment is not None and comment.channel_id == channel.id else None
 
 
@@ -112,6 +116,6 @@ def recent_comments(session: Session, channel_ids: Sequence[int], limit: int = 5
 
 __all__ = [
     "acknowledgements_of", "channel_comment", "drafts_by", "exceptions_of",
-    "exceptions_waiting_for", "get_draft", "open_exception", "recent_comments", "version",
+    "exceptions_waiting_for", "get_comment", "get_draft", "open_exception", "recent_comments", "version",
     "versions_of",
 ]
