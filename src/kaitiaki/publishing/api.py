@@ -10,7 +10,9 @@ refused step changes nothing and answers `{"error", "detail", "fields"}` with a 
 
 from __future__ import annotations
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Query, Request
 from sqlalchemy.orm import Session
 
 from kaitiaki.models import Draft, User
@@ -55,9 +57,10 @@ def channels(request: Request, session: DbSession, user: RequiredUser) -> list[C
 
 
 @router.get("", response_model=list[DraftOut], summary="Your drafts")
-def my_drafts(session: DbSession, user: RequiredUser, all: bool = False) -> list[DraftOut]:
+def my_drafts(session: DbSession, user: RequiredUser,
+              include_closed: Annotated[bool, Query(alias="all")] = False) -> list[DraftOut]:
     require_active(user)
-    return [_out(session, d) for d in queries.drafts_by(session, user, open_only=not all)]
+    return [_out(session, d) for d in queries.drafts_by(session, user, open_only=not include_closed)]
 
 
 @router.post("", response_model=DraftOut, status_code=201,

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import APIRouter, BackgroundTasks, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -149,9 +149,10 @@ DECISION_NOTES = {
 
 
 @router.get("/drafts")
-def my_drafts(request: Request, session: DbSession, user: RequiredUser, all: str = "") -> Response:
+def my_drafts(request: Request, session: DbSession, user: RequiredUser,
+              show: Annotated[str, Query(alias="all")] = "") -> Response:
     require_active(user)
-    show_all = all in ("1", "true", "yes")
+    show_all = show in ("1", "true", "yes")
     context = {"drafts": queries.drafts_by(session, user, open_only=not show_all),
                "show_all": show_all, "states": DRAFT_WORKFLOW.states, "kind_labels": KIND_LABELS}
     return render(request, "publishing/drafts.html", context)
