@@ -37,6 +37,8 @@ def _personal(text: str, health: TermMatcher | None = None) -> list[tuple[str, s
         ("Hēmi Walker\n021 555 1234", [("contact", "Hēmi Walker", "021 555 1234")]),
         ("Get well soon to Hemi Walker, who is recovering at home after a heart attack.",
          [("health", "Hemi Walker", "heart attack")]),
+        ("Thinking of Tania Rewiti, who starts chemotherapy next week.",
+         [("health", "Tania Rewiti", "chemotherapy")]),
         # everyday short forms of given names count as names
         ("That's Dave Paterson from the council, his number is 027 555 8812",
          [("contact", "Dave Paterson", "027 555 8812")]),

@@ -62,7 +62,8 @@ DEFAULT_HEALTH_TERMS = (
 # A health term counts as a person's health detail only right after words like these.
 HEALTH_CUES = frozenset(
     "has had have having is was were with diagnosed suffers suffering suffered living his her their "
-    "your my from for treated admitted got getting battling fighting recovering after following".split()
+    "your my from for treated admitted got getting battling fighting recovering after following "
+    "starts starting started undergoing underwent needs needing".split()
 )
 
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
