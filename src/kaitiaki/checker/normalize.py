@@ -186,6 +186,15 @@ def _is_leet_word(word: str) -> bool:
 
 def normalize(text: str, *, leet: bool = True) -> Normalized:
     """Fold `text` for matching; see the module docstring. `leet=False` keeps digits as typed."""
+    if text.isascii():
+        # the common case: lower-casing is the whole fold, one character to one
+        folded = text.lower()
+        if leet and _MAYBE_LEET.search(text):
+            folded_chars = list(folded)
+            _fold_leet(folded_chars)
+            folded = "".join(folded_chars)
+        return Normalized(original=text, folded=folded, offsets=tuple(range(len(text) + 1)),
+                          ends=tuple(range(1, len(text) + 1)))
     chars, starts, ends = _fold_with_map(text, keep_case=False)
     if leet and _MAYBE_LEET.search(text):
         _fold_leet(chars)
@@ -193,13 +202,17 @@ def normalize(text: str, *, leet: bool = True) -> Normalized:
     return Normalized(original=text, folded="".join(chars), offsets=offsets, ends=tuple(ends))
 
 
+@lru_cache(maxsize=65536)
 def fold_term(term: str) -> str:
-    """Fold a lexicon phrase the same way `normalize` folds text, so the two can be compared."""
+    """Fold a lexicon phrase the same way `normalize` folds text, so the two can be compared.
+    Cached: a pack folds each phrase several times (automata, context words, vocabulary)."""
     return normalize(term).folded.strip()
 
 
 def fold_keep_case(text: str) -> str:
     """Like `normalize(...).folded` but without casefolding or leet (for case-sensitive aliases)."""
+    if text.isascii():
+        return text
     return "".join(_fold_with_map(text, keep_case=True)[0])
 
 

@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from kaitiaki.checker.items import Item
-from kaitiaki.checker.normalize import Normalized, extract, fold_keep_case, normalize, sentences, split_hashtag
+from kaitiaki.checker.normalize import (
+    Normalized,
+    extract,
+    fold_keep_case,
+    fold_term,
+    normalize,
+    sentences,
+    split_hashtag,
+)
 
 #: Fields a rule looks at when it names none.
 DEFAULT_FIELDS: tuple[str, ...] = ("text", "hashtags", "mentions")
@@ -192,5 +200,5 @@ def vocabulary_of(phrases: Sequence[str]) -> frozenset[str]:
     """Folded words of the given phrases: what an all-lower-case hashtag may be split into."""
     words: set[str] = set()
     for phrase in phrases:
-        words.update(word for word in _WORD.findall(normalize(phrase).folded) if len(word) > 1)
+        words.update(word for word in _WORD.findall(fold_term(phrase)) if len(word) > 1)
     return frozenset(words)
