@@ -161,7 +161,7 @@ class _PackReader:
         self.hashed.append(path)
         yaml_file = read_yaml(path)
         self.problems.extend(yaml_file.problems)
-        return yaml_file if yaml_file.node is not None else None
+        return yaml_file if yaml_file.parsed else None
 
     def _validate(self, yaml_file: YamlFile, model: Any, data: Any, prefix: tuple = ()) -> Any:
         try:
