@@ -132,11 +132,11 @@ def char_ngrams(word: str) -> list[str]:
     """Character n-grams of a word padded with spaces, each key prefixed with CHAR_PREFIX."""
     padded = f" {word} "
     length = len(padded)
-    grams = []
-    for size in range(CHAR_NGRAM_MIN, CHAR_NGRAM_MAX + 1):
-        for i in range(length - size + 1):
-            grams.append(CHAR_PREFIX + padded[i : i + size])
-    return grams
+    return [
+        CHAR_PREFIX + padded[i : i + size]
+        for size in range(CHAR_NGRAM_MIN, CHAR_NGRAM_MAX + 1)
+        for i in range(length - size + 1)
+    ]
 
 
 def word_keys(texts: list[str]) -> list[str]:

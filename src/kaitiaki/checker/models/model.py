@@ -71,6 +71,7 @@ class TextModel:
         self._weights = weights
         self.bias = bias
         self._chunk_cache: dict[str, _ChunkPart] = {}
+        self._word_cache: dict[str, tuple[float, int]] = {}
 
     # -- loading and saving -------------------------------------------------------------------
     @classmethod
@@ -102,9 +103,17 @@ class TextModel:
 
     # -- scoring ------------------------------------------------------------------------------
     def _char_part(self, word: str) -> tuple[float, int]:
-        grams = char_ngrams(word)
-        get = self._weights.get
-        return sum(get(gram, 0.0) for gram in grams), len(grams)
+        """(sum of the word's char n-gram weights, their count); cached per word, since words
+        repeat across texts far more than chunks do (the n-grams are most of the work)."""
+        part = self._word_cache.get(word)
+        if part is None:
+            grams = char_ngrams(word)
+            get = self._weights.get
+            part = (sum([get(gram, 0.0) for gram in grams]), len(grams))
+            if len(self._word_cache) >= _CHUNK_CACHE_LIMIT:
+                self._word_cache.clear()
+            self._word_cache[word] = part
+        return part
 
     def _chunk_part(self, chunk: str) -> _ChunkPart:
         """Sums of one whitespace-free chunk: word weights (unigrams and the bigrams inside the
