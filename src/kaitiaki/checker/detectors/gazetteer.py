@@ -15,7 +15,8 @@ Building is done once (at pack load); `find` is linear in the length of the text
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+import threading
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -139,26 +140,40 @@ class Gazetteer:
     """Finds the entries of one or more lexicons in a normalised text."""
 
     def __init__(self, phrases: Iterable[tuple[str, GazEntry]], exclude: Iterable[str] = ()) -> None:
+        # Built on first use: a pack names large lexicons (global companies) that many runs never
+        # need, and building their automata is most of the cost of loading a pack.
+        self._source: tuple[Iterable[tuple[str, GazEntry]], Iterable[str]] | None = (phrases, exclude)
         self._index = _PhraseIndex()
         self._context_keys: dict[GazEntry, frozenset[str]] = {}
-        for alias, entry in phrases:
-            record = self._index.record(alias)
-            if record is None:
-                continue
-            record.aliases.append((alias, entry))
-            if entry.needs_context and entry not in self._context_keys:
-                keys = set()
-                for word in entry.context:
-                    context_record = self._index.record(word)
-                    if context_record is not None:
-                        context_record.context = True
-                        keys.add(fold_term(word))
-                self._context_keys[entry] = frozenset(keys)
-        for phrase in exclude:
-            record = self._index.record(phrase)
-            if record is not None:
-                record.exclude = True
-        self._index.build()
+        self._lock = threading.Lock()
+
+    def _build(self) -> None:
+        with self._lock:
+            if self._source is None:
+                return
+            phrases, exclude = self._source
+            index = _PhraseIndex()
+            context_keys: dict[GazEntry, frozenset[str]] = {}
+            for alias, entry in phrases:
+                record = index.record(alias)
+                if record is None:
+                    continue
+                record.aliases.append((alias, entry))
+                if entry.needs_context and entry not in context_keys:
+                    keys = set()
+                    for word in entry.context:
+                        context_record = index.record(word)
+                        if context_record is not None:
+                            context_record.context = True
+                            keys.add(fold_term(word))
+                    context_keys[entry] = frozenset(keys)
+            for phrase in exclude:
+                record = index.record(phrase)
+                if record is not None:
+                    record.exclude = True
+            index.build()
+            self._index, self._context_keys = index, context_keys
+            self._source = None
 
     @classmethod
     def from_lexicon(
@@ -172,19 +187,11 @@ class Gazetteer:
 
         Matched phrases are each entry's name, aliases, case-sensitive aliases and handles.
         """
-        phrases: list[tuple[str, GazEntry]] = []
-        for raw in entries:
-            entry = gaz_entry(lexicon, raw)
-            if types is not None and entry.type not in types:
-                continue
-            seen: set[str] = set()
-            for phrase in entry_phrases(raw):
-                if phrase not in seen:
-                    seen.add(phrase)
-                    phrases.append((phrase, entry))
-        return cls(phrases, exclude)
+        return cls(_lexicon_phrases(lexicon, list(entries), types), list(exclude))
 
     def find(self, norm: Normalized) -> list[GazMatch]:
+        if self._source is not None:
+            self._build()
         phrase_hits, _, context_hits = self._index.scan(norm.folded)
         if not phrase_hits:
             return []
@@ -257,6 +264,20 @@ class TermMatcher:
                 start, end = norm.to_original(hit.start, hit.end)
                 found.append((start, end, norm.original[start:end], hit.record.terms[0]))
         return found
+
+
+def _lexicon_phrases(
+    lexicon: str, entries: Iterable[Mapping[str, Any] | Any], types: Collection[str] | None
+) -> Iterator[tuple[str, GazEntry]]:
+    for raw in entries:
+        entry = gaz_entry(lexicon, raw)
+        if types is not None and entry.type not in types:
+            continue
+        seen: set[str] = set()
+        for phrase in entry_phrases(raw):
+            if phrase not in seen:
+                seen.add(phrase)
+                yield phrase, entry
 
 
 def _field(raw: Mapping[str, Any] | Any, name: str, default: Any) -> Any:
