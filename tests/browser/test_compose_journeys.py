@@ -3,6 +3,8 @@ passes, is submitted and recorded as published; a person not authorised sees no 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -13,6 +15,7 @@ from tests.browser.test_journeys import open_page, sign_in
 pytestmark = pytest.mark.browser
 
 POSTER = "poster@dpmc.example.govt.nz"
+OWNER = "nema.comms@nema.example.govt.nz"
 # Authorised on no channel in the demo data, and no journey authorises them.
 NOT_A_POSTER = "director.comms@dpmc.example.govt.nz"
 QUOTE = "DPMC and its staff must remain politically neutral."
@@ -85,3 +88,20 @@ def test_person_not_authorised_sees_no_channel(page: Page, watch: PageWatch):
     open_page(page, watch, "/compose")
     expect(page.get_by_text("You are not authorised to post on any channel.")).to_be_visible()
     expect(page.get_by_label("Channel")).to_have_count(0)
+
+
+def test_business_owner_decides_an_exception_from_the_dashboard(page: Page, watch: PageWatch):
+    # The demo data holds a brand-endorsement post on @NZCivilDefence waiting for an exception.
+    sign_in(page, watch, OWNER, DEMO_PASSWORD)
+    panel = page.get_by_role("region", name="Exceptions waiting for you")
+    panel.get_by_role("link", name=re.compile("@NZCivilDefence")).first.click()
+    page.wait_for_load_state("load")
+    watch.check(page)
+    expect(page.locator("#draft-state")).to_contain_text("waiting for the business owner's decision")
+    page.get_by_label("Decline: it must be rewritten").check()
+    page.get_by_label("Reason").fill("Thank donors without naming the brand's deals.")
+    page.get_by_role("button", name="Record the decision").click()
+    page.wait_for_load_state("load")
+    watch.check(page)
+    expect(page.locator("#draft-state")).to_have_text("This draft is not cleared: the business owner declined the exception.")
+    expect(page.get_by_text("Thank donors without naming the brand's deals.", exact=False)).to_be_visible()

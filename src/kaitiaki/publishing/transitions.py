@@ -21,7 +21,7 @@ DRAFT_WORKFLOW = TransitionTable(
         "checked": "checked",
         "exception_requested": "waiting for the business owner's decision on an exception",
         "exception_approved": "cleared to go ahead by an exception",
-        "exception_declined": "refused an exception",
+        "exception_declined": "not cleared: the business owner declined the exception",
         "submitted": "submitted",
         "published": "published",
         "withdrawn": "withdrawn",
