@@ -287,7 +287,9 @@ def _trim_link(text: str, start: int, end: int) -> int:
 def extract(text: str) -> Extracted:
     """Links (http(s), www., bare domains), #hashtags and @mentions as spans on `text`."""
     links: list[Span] = []
-    for match in _LINK.finditer(text):
+    # Each kind needs its own character (a link keeps only a match with a dot), so most texts
+    # skip most of the scans.
+    for match in _LINK.finditer(text) if "." in text else ():
         end = _trim_link(text, match.start(), match.end())
         if end > match.start() and "." in text[match.start():end]:
             links.append(Span(match.start(), end, text[match.start():end]))
@@ -297,9 +299,9 @@ def extract(text: str) -> Extracted:
 
     hashtags = [
         Span(m.start(), m.end(), m.group()) for m in _HASHTAG.finditer(text) if outside_links(m.start())
-    ]
+    ] if "#" in text or "＃" in text else []
     mentions = []
-    for match in _MENTION.finditer(text):
+    for match in _MENTION.finditer(text) if "@" in text else ():
         end = _trim_link(text, match.start(), match.end())
         if outside_links(match.start()) and end - match.start() > 1:
             mentions.append(Span(match.start(), end, text[match.start():end]))
