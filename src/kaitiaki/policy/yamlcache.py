@@ -37,8 +37,9 @@ def cache_folder() -> Path | None:
     configured = os.environ.get(CACHE_ENV)
     if configured is not None:
         return Path(configured) / "packs" if configured else None
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "kaitiaki" / "packs"
+    xdg = Path(os.environ.get("XDG_CACHE_HOME") or ".")
+    base = xdg if xdg.is_absolute() else Path(os.path.expanduser("~")) / ".cache"
+    return base / "kaitiaki" / "packs" if base.is_absolute() else None  # no home: no cache
 
 
 def entry_name(raw: bytes) -> str:
