@@ -248,6 +248,12 @@ class _PackReader:
     def _read_lexicons(self, folder: Path) -> dict[str, Lexicon]:
         lexicons: dict[str, Lexicon] = {}
         for path in sorted(folder.glob("*.yaml")):
+            digest = _digest(path)
+            known = _VALID_LEXICONS.get(digest) if digest else None
+            if known is not None and known.name not in lexicons:
+                self.hashed.append(path)
+                lexicons[known.name] = known
+                continue
             yaml_file = self._load(path)
             if yaml_file is None:
                 continue
@@ -258,6 +264,10 @@ class _PackReader:
                 self._at(yaml_file, ("name",), f"lexicon {lexicon.name} is defined twice in {folder}")
                 continue
             lexicons[lexicon.name] = lexicon
+            if digest and not yaml_file.problems:
+                if len(_VALID_LEXICONS) >= _VALID_LEXICONS_LIMIT:
+                    _VALID_LEXICONS.clear()
+                _VALID_LEXICONS[digest] = lexicon
         return lexicons
 
     def _lexicons_from(self, index: int, other: str) -> dict[str, Lexicon]:
@@ -379,6 +389,20 @@ class _PackReader:
             self._at(yaml_file, (*prefix, *loc),
                      f"rule {rule.id}: lexicon {lexicon_name} has no entries of type {', '.join(unknown)} "
                      f"(its types: {', '.join(sorted(lexicon.types()))})", rule.check)
+
+
+# Validated lexicons by the SHA-256 of their file's bytes: a pack that borrows another's lexicons
+# (lexicons_from) and a pack loaded again reuse them instead of validating thousands of entries
+# again. Lexicons are immutable, so sharing them is safe.
+_VALID_LEXICONS: dict[bytes, Lexicon] = {}
+_VALID_LEXICONS_LIMIT = 512
+
+
+def _digest(path: Path) -> bytes | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return None
 
 
 def _lexicon_uses(rule: Rule) -> list[tuple[tuple, str, list[str]]]:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 CACHE_ENV = "KAITIAKI_CACHE_DIR"
-MIN_BYTES = 8 * 1024
+MIN_BYTES = 2 * 1024
 # Part of every entry's name: change it when the parsed form or its encoding changes.
 FORMAT = b"kaitiaki-yaml-cache-1\0"
 _DATE = "\0date"
