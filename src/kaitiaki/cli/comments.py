@@ -122,13 +122,16 @@ def show_queue(
             state=state, decision=decision, category=category, q=search, page=page))
         rows = [_comment_dict(c, settings.zone) for c in result.comments]
     if as_json:
-        typer.echo(json.dumps({"channel": target.label, "total": result.total, "page": result.filters.page,
+        typer.echo(json.dumps({"channel": target.label, "total": result.total, "capped": result.capped,
+                               "page": result.filters.page,
                                "pages": result.pages, "comments": rows}, indent=2, ensure_ascii=False))
         return
     if not rows:
         typer.echo(f"No comments on {target.label} match ({result.filters.state}).")
         return
-    typer.echo(f"{result.total} comments on {target.label}; page {result.filters.page} of {result.pages}")
+    counted = f"more than {result.total:,}" if result.capped else f"{result.total}"
+    typer.echo(f"{counted} comments on {target.label}; page {result.filters.page}"
+               + ("" if result.capped else f" of {result.pages}"))
     for row in rows:
         categories = ", ".join(row["categories"]) or "no findings"
         typer.echo(f"#{row['id']}  {row['decision']:5}  {row['state']:9}  {row['received_at']}  "

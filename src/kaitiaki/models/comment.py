@@ -30,7 +30,6 @@ class Comment(Base):
     __table_args__ = (
         UniqueConstraint("platform", "external_id"),
         Index("ix_comments_queue", "channel_id", "state", "severity_rank", "received_at"),
-        Index("ix_comments_channel_received", "channel_id", "received_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,3 +62,9 @@ class Comment(Base):
 
     def __repr__(self) -> str:
         return f"Comment({self.platform!r}, {self.external_id!r}, {self.state!r})"
+
+
+# The queue's order (most severe first, then the longest waiting) as an index, so a page of the
+# queue, however deep, is read in order instead of sorting every comment of the channel.
+Index("ix_comments_channel_order", Comment.channel_id, Comment.severity_rank.desc(),
+      Comment.received_at, Comment.id)

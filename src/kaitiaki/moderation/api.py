@@ -64,7 +64,8 @@ class CommentOut(BaseModel):
 
 
 class QueueOut(BaseModel):
-    total: int
+    total: int = Field(description="Comments matching, counted up to 1,000 (see `capped`).")
+    capped: bool
     page: int
     pages: int
     comments: list[CommentOut]
@@ -144,7 +145,7 @@ def list_queue(session: DbSession, user: RequiredUser, channel_id: int, state: s
     permissions.require_can_moderate(session, user, channel)
     result = queries.queue(session, channel, queries.QueueFilter(
         state=state, decision=decision, category=category, q=q, page=page, per_page=per_page))
-    return QueueOut(total=result.total, page=result.filters.page, pages=result.pages,
+    return QueueOut(total=result.total, capped=result.capped, page=result.filters.page, pages=result.pages,
                     comments=[CommentOut.of(c) for c in result.comments])
 
 

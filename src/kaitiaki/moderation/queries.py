@@ -10,13 +10,15 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from kaitiaki.models import Channel, Comment, ModerationAction, ModerationDelegate, User
 from kaitiaki.moderation.transitions import STATE_LABELS, WAITING_STATES
 from kaitiaki.timeutil import to_local
 
 PAGE_SIZE = 50
+# Counting stops here: a page of a huge queue need not count every comment to say "more than".
+COUNT_CAP = 1_000
 MAX_PAGE_SIZE = 200
 DECISIONS = ("block", "warn", "pass")
 STATE_FILTERS = ("waiting", "all", *STATE_LABELS)
@@ -47,10 +49,17 @@ class QueuePage:
     comments: list[Comment]
     total: int
     counts: dict[str, int] = field(default_factory=dict)
+    capped: bool = False  # more comments match than COUNT_CAP; `total` is the cap
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.filters.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        if self.capped:
+            return len(self.comments) == self.filters.per_page
+        return self.filters.page < self.pages
 
 
 def _conditions(channel: Channel, filters: QueueFilter) -> list:
@@ -75,24 +84,27 @@ def queue(session: Session, channel: Channel, filters: QueueFilter) -> QueuePage
     """One page of the channel's comments: most severe first, then the longest waiting."""
     filters = filters.normalised()
     conditions = _conditions(channel, filters)
-    total = session.scalar(select(func.count()).select_from(Comment).where(*conditions)) or 0
+    matching = select(Comment.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
+    total = session.scalar(select(func.count()).select_from(matching)) or 0
     comments = list(session.scalars(
-        select(Comment).where(*conditions)
+        # The page knows its channel: no join to it for every comment it reads past.
+        select(Comment).options(lazyload(Comment.channel)).where(*conditions)
         .order_by(Comment.severity_rank.desc(), Comment.received_at, Comment.id)
         .limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
     ))
-    return QueuePage(filters=filters, comments=comments, total=total,
-                     counts=state_counts(session, channel))
+    return QueuePage(filters=filters, comments=comments, total=min(total, COUNT_CAP),
+                     counts=state_counts(session, channel), capped=total > COUNT_CAP)
 
 
 def state_counts(session: Session, channel: Channel) -> dict[str, int]:
+    """How many comments wait in each waiting state, and in all (exact: these are the work)."""
     rows = session.execute(
-        select(Comment.state, func.count()).where(Comment.channel_id == channel.id)
+        select(Comment.state, func.count())
+        .where(Comment.channel_id == channel.id, Comment.state.in_(WAITING_STATES))
         .group_by(Comment.state)
     ).all()
-    counts = {state: count for state, count in rows}
-    counts["all"] = sum(counts.values())
-    counts["waiting"] = sum(counts.get(state, 0) for state in WAITING_STATES)
+    counts = {state: 0 for state in WAITING_STATES} | {state: count for state, count in rows}
+    counts["waiting"] = sum(counts.values())
     return counts
 
 
@@ -188,7 +200,7 @@ def moderation_figures(
 
 
 __all__ = [
-    "DECISIONS", "FigureRow", "PAGE_SIZE", "QueueFilter", "QueuePage", "STATE_FILTERS",
+    "COUNT_CAP", "DECISIONS", "FigureRow", "PAGE_SIZE", "QueueFilter", "QueuePage", "STATE_FILTERS",
     "channels_moderated_by", "delegates_of", "get_comment", "history", "last_actions",
     "moderation_figures", "queue", "queues_waiting_for", "state_counts", "waiting_counts",
 ]

@@ -48,7 +48,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('platform', 'external_id', name=op.f('uq_comments_platform_external_id'))
     )
     with op.batch_alter_table('comments', schema=None) as batch_op:
-        batch_op.create_index('ix_comments_channel_received', ['channel_id', 'received_at'], unique=False)
+        batch_op.create_index('ix_comments_channel_order', ['channel_id', sa.text('severity_rank DESC'), 'received_at', 'id'], unique=False)
         batch_op.create_index('ix_comments_queue', ['channel_id', 'state', 'severity_rank', 'received_at'], unique=False)
 
     op.create_table('moderation_delegates',
@@ -125,6 +125,6 @@ def downgrade() -> None:
     op.drop_table('moderation_delegates')
     with op.batch_alter_table('comments', schema=None) as batch_op:
         batch_op.drop_index('ix_comments_queue')
-        batch_op.drop_index('ix_comments_channel_received')
+        batch_op.drop_index('ix_comments_channel_order')
 
     op.drop_table('comments')
