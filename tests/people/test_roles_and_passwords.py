@@ -10,7 +10,7 @@ from kaitiaki.people.roles import ROLES, format_role_spec, parse_role_spec
 def test_every_role_of_the_policy_is_known():
     assert set(ROLES) == {
         "admin", "comms_staff", "staff", "director_strategic_comms", "elt_member",
-        "nema_chief_executive", "nema_comms_manager",
+        "nema_chief_executive", "nema_comms_manager", "records_officer",
     }
 
 
