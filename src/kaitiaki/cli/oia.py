@@ -50,9 +50,13 @@ def due(
     """Print the due date: the N-th working day after the day received (20 by default)."""
     settings = load_settings()
     with reported_errors():
-        day = parse_received(received, local_today(settings.zone), field="received")
+        today = local_today(settings.zone)
+        day = parse_received(received, today, field="received", allow_future=True)
         result = due_date(day, days)
     typer.echo(result.isoformat())
+    if day > today:
+        typer.echo(f"({day.isoformat()} is still to come: this is the due date for a request "
+                   "received that day.)", err=True)
     reason = why_not_working(day)
     if reason:
         typer.echo(f"({day.isoformat()} is not a working day: {reason}; counting starts after it.)",

@@ -63,15 +63,16 @@ def working_days_left(due: date, today: date) -> int:
     return -working_days_between(due, today, extra_closed=oia_closed)
 
 
-def parse_received(value: str, today: date, *, field: str = "received_on") -> date:
-    """A received date typed as YYYY-MM-DD: a real date, not in the future."""
+def parse_received(value: str, today: date, *, field: str = "received_on", allow_future: bool = False) -> date:
+    """A received date typed as YYYY-MM-DD: a real date, not in the future unless `allow_future`
+    (the due-date calculator plans ahead; a logged request cannot have arrived tomorrow)."""
     text = value.strip()
     try:
         received = datetime.strptime(text, "%Y-%m-%d").date()
     except ValueError:
         message = f"{text[:40]!r} is not a date: write it as YYYY-MM-DD, for example 2026-12-10."
         raise BadInput(message, fields=[FieldError([field], "Enter the date as YYYY-MM-DD.")]) from None
-    if received > today:
+    if received > today and not allow_future:
         message = (f"The received date {received.isoformat()} is in the future; a request is "
                    f"logged on or after the day it arrives (today is {today.isoformat()}).")
         raise BadInput(message, fields=[FieldError([field], "The received date cannot be in the future.")])
