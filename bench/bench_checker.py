@@ -27,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-from kaitiaki.checker import load_pack
+from common import percentile
 from kaitiaki.checker.render import render_jsonl_line
 from kaitiaki.checking.batch import check_stream
 from kaitiaki.checking.routing import PackSet
@@ -140,11 +140,6 @@ def timed(function, *args) -> tuple[float, float]:  # noqa: ANN001
     start, cpu = time.perf_counter(), time.process_time()
     function(*args)
     return time.perf_counter() - start, time.process_time() - cpu
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
 
 
 def main() -> None:

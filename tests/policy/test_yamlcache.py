@@ -16,8 +16,8 @@ from kaitiaki.policy.yamlfile import construct, read_yaml
 def _lexicon(entries: int, extra: str = "") -> str:
     lines = ['name: demo', 'title: "Demo"', 'version: "1"', "entries:"]
     for index in range(entries):
-        lines += [f'  - name: "Company {index}"', "    type: company", "    attributes: {rank: %d, listed: true}" % index,
-                  '    source: "test"', "    as_of: 2025-06-01"]
+        lines += [f'  - name: "Company {index}"', "    type: company",
+                  "    attributes: {rank: %d, listed: true}" % index, '    source: "test"', "    as_of: 2025-06-01"]
     return "\n".join(lines) + "\n" + extra
 
 
