@@ -19,6 +19,10 @@ def serve(
         int | None,
         typer.Option(min=1, max=65535, help="Port to listen on (default: KAITIAKI_PORT, 8000)."),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(min=1, max=64, help="Worker processes (each builds its own app from KAITIAKI_* settings)."),
+    ] = 1,
 ) -> None:
     """Serve the web interface. The database must be reachable and migrated (`kaitiaki db upgrade`)."""
     settings = load_settings()
@@ -30,4 +34,10 @@ def serve(
     with reported_errors():
         app = create_app(settings)
     typer.echo(f"Kaitiaki is running at http://{settings.host}:{settings.port}/ (Ctrl+C stops it).")
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    if workers == 1:
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+        return
+    # Several processes cannot share one app object: each worker imports the factory and reads the
+    # same KAITIAKI_* environment this process was given.
+    uvicorn.run("kaitiaki.app:create_app", factory=True, workers=workers, host=settings.host,
+                port=settings.port, log_level="info")

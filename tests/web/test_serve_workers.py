@@ -1,0 +1,75 @@
+"""`kaitiaki serve --workers N` starts several worker processes that each answer on the port."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+# A bound on waiting, not a speed target: each worker imports the whole application, which takes
+# several seconds on a busy two-core machine.
+STARTUP_LIMIT_SECONDS = 120
+SHUTDOWN_LIMIT_SECONDS = 30
+WORKER_READY = "Application startup complete"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for_workers(server: subprocess.Popen, log: Path, workers: int, url: str) -> httpx.Response:
+    """Wait until every worker has started, then return the health check's answer."""
+    deadline = time.monotonic() + STARTUP_LIMIT_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(
+                f"kaitiaki serve exited with {server.returncode}:\n{log.read_text(encoding='utf-8')}"
+            )
+        if log.read_text(encoding="utf-8").count(WORKER_READY) >= workers:
+            try:
+                return httpx.get(url, timeout=5)
+            except httpx.TransportError:
+                pass
+        time.sleep(0.2)
+    raise AssertionError(
+        f"{workers} workers did not start and answer {url} within {STARTUP_LIMIT_SECONDS} s:\n"
+        + log.read_text(encoding="utf-8")
+    )
+
+
+def test_serve_with_two_workers_answers_health_and_stops_cleanly(db_url: str, tmp_path: Path):
+    port = _free_port()
+    environment = {
+        **os.environ,
+        "KAITIAKI_DATABASE_URL": db_url,
+        "KAITIAKI_VAR_DIR": str(tmp_path / "var"),
+        "KAITIAKI_ENV": "test",
+    }
+    log = tmp_path / "serve.log"
+    with log.open("w", encoding="utf-8") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-c", "from kaitiaki.cli import main; main()",
+             "serve", "--workers", "2", "--host", "127.0.0.1", "--port", str(port)],
+            env=environment, stdout=output, stderr=subprocess.STDOUT,
+        )
+    try:
+        response = _wait_for_workers(server, log, 2, f"http://127.0.0.1:{port}/healthz")
+        assert response.status_code == 200
+        assert response.json() == {"status": "ok", "database": "ok"}
+        server.send_signal(signal.SIGINT)  # what Ctrl+C sends: uvicorn stops its workers
+        assert server.wait(timeout=SHUTDOWN_LIMIT_SECONDS) == 0, log.read_text(encoding="utf-8")
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    text = log.read_text(encoding="utf-8")
+    assert f"Kaitiaki is running at http://127.0.0.1:{port}/" in text
+    assert text.count("Finished server process") == 2, text  # both workers shut down cleanly
