@@ -13,6 +13,7 @@ from kaitiaki.cli.db import db_app
 from kaitiaki.cli.demo import demo
 from kaitiaki.cli.oia import oia_app
 from kaitiaki.cli.pack import pack_app
+from kaitiaki.cli.reference import docs_app
 from kaitiaki.cli.serve import serve
 from kaitiaki.cli.transparency import transparency_app
 from kaitiaki.cli.users import users_app
@@ -36,6 +37,7 @@ app.command("demo")(demo)
 app.command("serve")(serve)
 app.add_typer(pack_app, name="pack")
 app.command("check")(check)
+app.add_typer(docs_app, name="docs")
 
 
 def main() -> None:
