@@ -10,7 +10,7 @@ import pytest
 
 from kaitiaki.checker.models import load_model
 from kaitiaki.checker.models.datasets import tweeteval
-from kaitiaki.checker.models.training import macro_f1
+from kaitiaki.checker.models.metrics import macro_f1
 
 DATA_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "data"
 
