@@ -24,7 +24,6 @@ MAX_ENTRIES. `--check` exits 1 when the committed lexicon differs from what the 
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 import re
@@ -36,7 +35,7 @@ from pathlib import Path
 import yaml
 
 from kaitiaki.errors import PackError
-from kaitiaki.policy.lexicon_build import DPMC_LEXICONS, default_data_dir, fold, render_lexicon, write_if_changed
+from kaitiaki.policy.lexicon_build import DPMC_LEXICONS, fold, render_lexicon, run_builder
 
 OUTPUT = DPMC_LEXICONS / "companies_global.yaml"
 VERSION = "2025-06-01"
@@ -208,26 +207,8 @@ def build(data_dir: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, default=default_data_dir())
-    parser.add_argument("--output", type=Path, default=OUTPUT)
-    parser.add_argument("--check", action="store_true", help="exit 1 if the output file is out of date")
-    args = parser.parse_args(argv)
-    try:
-        text = build(args.data_dir)
-    except PackError as error:
-        print(f"error: {error.detail}", file=sys.stderr)
-        return 2
-    if args.check:
-        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
-        if current != text:
-            print(f"{args.output} is out of date; run python -m kaitiaki.policy.build_company_gazetteer")
-            return 1
-        return 0
-    changed = write_if_changed(args.output, text)
-    print(f"{'wrote' if changed else 'unchanged'} {args.output} ({text.count(chr(10) + '  - name:')} entries)")
-    return 0
-
+    return run_builder(argv, description=__doc__.splitlines()[0], module="kaitiaki.policy.build_company_gazetteer",
+                       output=OUTPUT, build=build)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -13,7 +13,6 @@ regional Civil Defence groups, state-owned enterprises, councils, a few internat
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 import re
@@ -25,7 +24,7 @@ from typing import Any
 import yaml
 
 from kaitiaki.errors import PackError
-from kaitiaki.policy.lexicon_build import DPMC_LEXICONS, default_data_dir, fold, render_lexicon, write_if_changed
+from kaitiaki.policy.lexicon_build import DPMC_LEXICONS, fold, render_lexicon, run_builder
 
 CSV_PATH = Path("nz_agencies") / "nz_agencies_derived.csv"
 SUPPLEMENT = Path(__file__).resolve().parent / "lexicon_sources" / "nz_government_bodies_supplement.yaml"
@@ -179,26 +178,8 @@ def build(data_dir: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, default=default_data_dir())
-    parser.add_argument("--output", type=Path, default=OUTPUT)
-    parser.add_argument("--check", action="store_true", help="exit 1 if the output file is out of date")
-    args = parser.parse_args(argv)
-    try:
-        text = build(args.data_dir)
-    except PackError as error:
-        print(f"error: {error.detail}", file=sys.stderr)
-        return 2
-    if args.check:
-        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
-        if current != text:
-            print(f"{args.output} is out of date; run python -m kaitiaki.policy.build_government_bodies")
-            return 1
-        return 0
-    changed = write_if_changed(args.output, text)
-    print(f"{'wrote' if changed else 'unchanged'} {args.output} ({text.count(chr(10) + '  - name:')} entries)")
-    return 0
-
+    return run_builder(argv, description=__doc__.splitlines()[0], module="kaitiaki.policy.build_government_bodies",
+                       output=OUTPUT, build=build)
 
 if __name__ == "__main__":
     sys.exit(main())

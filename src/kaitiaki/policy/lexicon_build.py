@@ -7,11 +7,13 @@ validated against the pack schema before anything is written.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import os
+import sys
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -90,3 +92,28 @@ def write_if_changed(path: Path, text: str) -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return True
+
+
+def run_builder(argv: list[str] | None, *, description: str, module: str, output: Path,
+                build: Callable[[Path], str]) -> int:
+    """The command line every lexicon builder shares: build from the data folder, then write the
+    lexicon, or with `--check` exit 1 when the committed file is out of date."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--data-dir", type=Path, default=default_data_dir())
+    parser.add_argument("--output", type=Path, default=output)
+    parser.add_argument("--check", action="store_true", help="exit 1 if the output file is out of date")
+    args = parser.parse_args(argv)
+    try:
+        text = build(args.data_dir)
+    except PackError as error:
+        print(f"error: {error.detail}", file=sys.stderr)
+        return 2
+    if args.check:
+        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+        if current != text:
+            print(f"{args.output} is out of date; run python -m {module}")
+            return 1
+        return 0
+    changed = write_if_changed(args.output, text)
+    print(f"{'wrote' if changed else 'unchanged'} {args.output} ({text.count(chr(10) + '  - name:')} entries)")
+    return 0
