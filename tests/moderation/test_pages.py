@@ -5,35 +5,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 
-import pytest
 from fastapi.testclient import TestClient
 
-from kaitiaki.app import create_app
-from kaitiaki.config import Settings
 from kaitiaki.db import session_scope
-from tests.fixtures.people import DEFAULT_PASSWORD
 from tests.moderation.conftest import INSULT, QUESTION, SPAM, THREAT, new_channel
 from tests.register.conftest import Cast
-from tests.web.helpers import csrf_from, sign_in
+from tests.web.helpers import csrf_from
 
-
-@pytest.fixture
-def signed_in(cast: Cast, cast_settings: Settings) -> Iterator:
-    app = create_app(cast_settings)
-    clients: list[TestClient] = []
-
-    def client_for(name: str) -> TestClient:
-        client = TestClient(app, follow_redirects=False)
-        client.__enter__()
-        clients.append(client)
-        assert sign_in(client, cast.emails[name], DEFAULT_PASSWORD).status_code == 303
-        return client
-
-    yield client_for
-    for client in clients:
-        client.__exit__(None, None, None)
 
 
 def _channel_id(cast: Cast, handle: str) -> int:

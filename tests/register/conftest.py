@@ -12,16 +12,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from kaitiaki.app import create_app
 from kaitiaki.config import Settings
 from kaitiaki.db import session_scope
 from kaitiaki.models import User
 from kaitiaki.people import queries as people_queries
 from tests.conftest import TEST_SECRET_KEY
 from tests.fixtures.mail import mail_sink  # noqa: F401 (a fixture)
-from tests.fixtures.people import make_units, make_user
+from tests.fixtures.people import DEFAULT_PASSWORD, make_units, make_user
+from tests.web.helpers import sign_in
 
 CAST_ROLES: dict[str, list[str]] = {
     "admin": ["admin"],
@@ -91,6 +94,24 @@ def db(cast: Cast) -> Iterator[Session]:
 def cast_settings(cast: Cast, tmp_path) -> Settings:
     return Settings(env="test", database_url=cast.url, var_dir=tmp_path / "var",
                     secret_key=TEST_SECRET_KEY)
+
+
+@pytest.fixture
+def signed_in(cast: Cast, cast_settings: Settings) -> Iterator:
+    """`signed_in("comms")`: a client signed in as that member of the cast."""
+    app = create_app(cast_settings)
+    clients: list[TestClient] = []
+
+    def client_for(name: str) -> TestClient:
+        client = TestClient(app, follow_redirects=False)
+        client.__enter__()
+        clients.append(client)
+        assert sign_in(client, cast.emails[name], DEFAULT_PASSWORD).status_code == 303
+        return client
+
+    yield client_for
+    for client in clients:
+        client.__exit__(None, None, None)
 
 
 __all__ = ["CAST_NAMES", "CAST_ROLES", "Cast", "cast_email", "mail_sink"]

@@ -7,15 +7,12 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
 from datetime import date
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from kaitiaki.app import create_app
-from kaitiaki.config import Settings
 from kaitiaki.db import session_scope
 from kaitiaki.models import Channel
 from kaitiaki.register import queries, service
@@ -25,23 +22,6 @@ from tests.fixtures.register import ZONE, make_channel, make_request
 from tests.register.conftest import Cast
 from tests.web.helpers import csrf_from, sign_in
 
-
-@pytest.fixture
-def signed_in(cast: Cast, cast_settings: Settings) -> Iterator:
-    """`signed_in("comms")`: a client signed in as that member of the cast."""
-    app = create_app(cast_settings)
-    clients: list[TestClient] = []
-
-    def client_for(name: str) -> TestClient:
-        client = TestClient(app, follow_redirects=False)
-        client.__enter__()
-        clients.append(client)
-        assert sign_in(client, cast.emails[name], DEFAULT_PASSWORD).status_code == 303
-        return client
-
-    yield client_for
-    for client in clients:
-        client.__exit__(None, None, None)
 
 
 def _nema_channel(cast: Cast, handle: str) -> int:
