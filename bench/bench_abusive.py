@@ -29,7 +29,7 @@ ABUSIVE_CATEGORIES = frozenset({"offensive", "threat", "hate_or_discrimination"}
 
 
 def kaitiaki_checker() -> Callable[[list[str]], list[int]]:
-    from kaitiaki.checking.routing import PackSet
+    from kaitiaki.check_service.routing import PackSet
     from kaitiaki.errors import BadInput
 
     packs = PackSet.open("dpmc")

@@ -29,8 +29,8 @@ from pathlib import Path
 
 from common import percentile
 from kaitiaki.checker.render import render_jsonl_line
-from kaitiaki.checking.batch import check_stream
-from kaitiaki.checking.routing import PackSet
+from kaitiaki.check_service.batch import check_stream
+from kaitiaki.check_service.routing import PackSet
 
 SEED = 20261121
 RESULTS = Path(__file__).resolve().parent / "results" / "checker.json"
@@ -117,7 +117,7 @@ def checker_batch(payload: bytes, packs: PackSet) -> int:
 LOAD_SCRIPT = """
 import json, sys, time
 wall, cpu = time.perf_counter(), time.process_time()
-from kaitiaki.checking.routing import PackSet
+from kaitiaki.check_service.routing import PackSet
 imported_wall, imported_cpu = time.perf_counter(), time.process_time()
 PackSet.open(sys.argv[1]).load_all()
 print(json.dumps({"import_wall": imported_wall - wall, "import_cpu": imported_cpu - cpu,

@@ -21,7 +21,7 @@ import time
 
 from bench_checker import checker_batch, corpus
 from common import machine, percentile, write_result
-from kaitiaki.checking.routing import PackSet
+from kaitiaki.check_service.routing import PackSet
 
 PACKS: PackSet | None = None  # loaded before forking, so every process shares the compiled packs
 

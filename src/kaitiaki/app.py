@@ -17,7 +17,7 @@ from kaitiaki import __version__
 from kaitiaki.audit import pages as audit_pages
 from kaitiaki.auth import pages as auth_pages
 from kaitiaki.auth import token_pages
-from kaitiaki.checking import api as checking_api
+from kaitiaki.check_service import api as check_api
 from kaitiaki.complaints import api as complaints_api
 from kaitiaki.complaints import pages as complaints_pages
 from kaitiaki.complaints import panels as complaints_panels
@@ -127,7 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_pages.router)
     app.include_router(people_pages.router)
     app.include_router(audit_pages.router)
-    app.include_router(checking_api.router)
+    app.include_router(check_api.router)
     app.include_router(register_pages.router)
     app.include_router(register_request_pages.router)
     app.include_router(register_people_pages.router)

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from kaitiaki.checker import load_pack
-from kaitiaki.checking.evaluate import evaluate, read_cases
-from kaitiaki.checking.packtest import run_examples
-from kaitiaki.checking.routing import PackSet
+from kaitiaki.check_service.evaluate import evaluate, read_cases
+from kaitiaki.check_service.packtest import run_examples
+from kaitiaki.check_service.routing import PackSet
 from kaitiaki.policy import bundled_pack_names
 
 CASES_DIR = Path(__file__).resolve().parents[1] / "cases"

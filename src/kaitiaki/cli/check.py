@@ -27,8 +27,8 @@ from kaitiaki.checker.render import (
     render_sarif,
     render_text,
 )
-from kaitiaki.checking.batch import check_line, read_lines
-from kaitiaki.checking.routing import PackSet
+from kaitiaki.check_service.batch import check_line, read_lines
+from kaitiaki.check_service.routing import PackSet
 from kaitiaki.cli.common import fail, load_settings
 from kaitiaki.errors import AppError, BadInput
 

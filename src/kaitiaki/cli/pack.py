@@ -16,9 +16,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from kaitiaki.checker import CompiledPack, load_pack
-from kaitiaki.checking.evaluate import EvalReport, evaluate, read_cases
-from kaitiaki.checking.packtest import run_examples
-from kaitiaki.checking.routing import PackSet
+from kaitiaki.check_service.evaluate import EvalReport, evaluate, read_cases
+from kaitiaki.check_service.packtest import run_examples
+from kaitiaki.check_service.routing import PackSet
 from kaitiaki.cli.common import EXIT_BAD_INPUT, fail, load_settings
 from kaitiaki.errors import AppError
 from kaitiaki.policy import bundled_pack_names

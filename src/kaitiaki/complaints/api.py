@@ -14,7 +14,7 @@ from kaitiaki.complaints.queries import ComplaintFilter, local_today
 from kaitiaki.complaints.schemas import ActionIn, CheckIn, ComplaintDraft, ComplaintIn, ComplaintOut
 from kaitiaki.models import Complaint, User
 from kaitiaki.notify.email import Email
-from kaitiaki.register.web import send_after_commit
+from kaitiaki.common.web import send_after_commit
 from kaitiaki.web.deps import DbSession, RequiredUser
 
 router = APIRouter(prefix="/api/v1/complaints", tags=["complaints"])

@@ -19,7 +19,7 @@ from kaitiaki.complaints.transitions import ACTION_LABELS, COMPLAINT_WORKFLOW, S
 from kaitiaki.errors import AppError
 from kaitiaki.models import Complaint, User
 from kaitiaki.notify.email import Email
-from kaitiaki.register.web import field_errors, send_after_commit
+from kaitiaki.common.web import field_errors, send_after_commit
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
 from kaitiaki.web.templating import flash, render
 

@@ -20,7 +20,7 @@ from kaitiaki.models import Complaint, User
 from kaitiaki.people.roles import ADMIN, COMMS_STAFF
 from kaitiaki.people.service import has_role
 from kaitiaki.register.approval_rules import Requirement, holds
-from kaitiaki.register.permissions import require_active
+from kaitiaki.common.access import require_active
 
 
 def escalation_requirement(complaint: Complaint) -> Requirement | None:

@@ -22,7 +22,7 @@ from kaitiaki.errors import AppError, BadInput
 from kaitiaki.notify.email import Email
 from kaitiaki.register import queries as register_queries
 from kaitiaki.register.queries import RegisterFilter
-from kaitiaki.register.web import field_errors, send_after_commit
+from kaitiaki.common.web import field_errors, send_after_commit
 from kaitiaki.web.deps import AppSettings, DbSession
 from kaitiaki.web.templating import render
 

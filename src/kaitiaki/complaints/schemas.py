@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from kaitiaki.errors import BadInput
 from kaitiaki.people.service import validate_email
-from kaitiaki.register.schemas import FieldErrors, clean_text, clean_url
+from kaitiaki.common.forms import FieldErrors, clean_text, clean_url
 
 MAX_DESCRIPTION_LENGTH = 5000
 MAX_CONTENT_LENGTH = 5000

@@ -18,8 +18,8 @@ from kaitiaki.moderation.web import pack_of
 from kaitiaki.register import queries as register_queries
 from kaitiaki.register import service as register_service
 from kaitiaki.notify.email import Email
-from kaitiaki.register.permissions import require_active
-from kaitiaki.register.web import send_after_commit
+from kaitiaki.common.access import require_active
+from kaitiaki.common.web import send_after_commit
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
 
 router = APIRouter(tags=["moderation"])

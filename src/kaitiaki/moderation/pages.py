@@ -19,9 +19,10 @@ from kaitiaki.moderation.ingest import import_comments
 from kaitiaki.moderation.transitions import ACTION_LABELS, COMMENT_WORKFLOW, STATE_LABELS
 from kaitiaki.moderation.web import comment_pieces, pack_of, read_upload
 from kaitiaki.register import service as register_service
-from kaitiaki.register.permissions import is_business_owner, require_active
+from kaitiaki.common.access import require_active
+from kaitiaki.register.permissions import is_business_owner
 from kaitiaki.notify.email import Email
-from kaitiaki.register.web import field_errors, send_after_commit
+from kaitiaki.common.web import field_errors, send_after_commit
 from kaitiaki.web.dashboard import Panel
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
 from kaitiaki.web.templating import flash, render

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from kaitiaki.errors import NotPermitted
 from kaitiaki.models import Channel, ModerationDelegate, User
-from kaitiaki.register.permissions import is_business_owner, is_comms_staff, require_active
+from kaitiaki.common.access import require_active
+from kaitiaki.register.permissions import is_business_owner, is_comms_staff
 
 
 def is_delegate(session: Session, user: User, channel: Channel) -> bool:

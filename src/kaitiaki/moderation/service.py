@@ -30,7 +30,7 @@ from kaitiaki.notify.email import Email
 from kaitiaki.people import queries as people_queries
 from kaitiaki.policy.schema import ModerationReason
 from kaitiaki.register.permissions import require_business_owner
-from kaitiaki.register.schemas import FieldErrors, clean_text
+from kaitiaki.common.forms import FieldErrors, clean_text
 from kaitiaki.register.service import subject_of
 from kaitiaki.timeutil import utcnow
 

@@ -27,7 +27,7 @@ from kaitiaki.oia.transitions import (
     OIA_WORKFLOW,
     STATE_LABELS,
 )
-from kaitiaki.register.web import field_errors
+from kaitiaki.common.web import field_errors
 from kaitiaki.web.deps import DbSession, RequiredUser
 from kaitiaki.web.templating import flash, render
 

@@ -9,7 +9,7 @@ from kaitiaki.errors import NotPermitted
 from kaitiaki.models import User
 from kaitiaki.people.roles import ADMIN, RECORDS_OFFICER
 from kaitiaki.people.service import has_role
-from kaitiaki.register.permissions import require_active
+from kaitiaki.common.access import require_active
 
 OIA_ROLES = frozenset({RECORDS_OFFICER, ADMIN})
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from kaitiaki.register.schemas import FieldErrors
+from kaitiaki.common.forms import FieldErrors
 
 RECORD_KINDS: dict[str, str] = {
     "moderation": "Moderation decisions",

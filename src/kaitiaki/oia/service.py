@@ -21,7 +21,7 @@ from kaitiaki.models import OiaRequest, User
 from kaitiaki.oia import permissions
 from kaitiaki.oia.due import MAX_WORKING_DAYS, due_date, parse_received
 from kaitiaki.oia.transitions import CLOSING_ACTIONS, EXTENSION_REASON_LABELS, OIA_WORKFLOW
-from kaitiaki.register.schemas import FieldErrors, clean_text
+from kaitiaki.common.forms import FieldErrors, clean_text
 
 REFERENCE_PREFIX = "OIA"
 MAX_SUMMARY_CHARS = 5000

@@ -31,8 +31,8 @@ from kaitiaki.publishing.schemas import (
 from kaitiaki.publishing.views import draft_view
 from kaitiaki.publishing.web import connector, gate_pack
 from kaitiaki.register import queries as register_queries
-from kaitiaki.register.permissions import require_active
-from kaitiaki.register.web import send_after_commit
+from kaitiaki.common.access import require_active
+from kaitiaki.common.web import send_after_commit
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
 
 router = APIRouter(prefix="/api/v1/drafts", tags=["drafts"])

@@ -34,8 +34,9 @@ from kaitiaki.publishing.transitions import DRAFT_WORKFLOW
 from kaitiaki.publishing.views import draft_view
 from kaitiaki.publishing.web import connector, gate_pack
 from kaitiaki.register import queries as register_queries
-from kaitiaki.register.permissions import is_comms_staff, require_active
-from kaitiaki.register.web import field_errors, send_after_commit
+from kaitiaki.common.access import require_active
+from kaitiaki.register.permissions import is_comms_staff
+from kaitiaki.common.web import field_errors, send_after_commit
 from kaitiaki.web.dashboard import Panel
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
 from kaitiaki.web.templating import flash, render

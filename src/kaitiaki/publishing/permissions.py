@@ -20,7 +20,8 @@ from kaitiaki.models import Draft, DraftException, User
 from kaitiaki.people.roles import ADMIN
 from kaitiaki.people.service import has_role
 from kaitiaki.register import service as register_service
-from kaitiaki.register.permissions import is_business_owner, is_comms_staff, require_active
+from kaitiaki.common.access import require_active
+from kaitiaki.register.permissions import is_business_owner, is_comms_staff
 
 
 def require_can_post(session: Session, user: User, draft: Draft) -> None:

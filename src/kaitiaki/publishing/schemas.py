@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, Field
 
 from kaitiaki.checker.items import MAX_TEXT_CHARS, Action, Item, Platform, Target
-from kaitiaki.register.schemas import FieldErrors
+from kaitiaki.common.forms import FieldErrors
 
 MAX_TARGET_TEXT = 10_000
 MAX_NAME = 300

@@ -32,8 +32,8 @@ from kaitiaki.publishing.schemas import (
 from kaitiaki.publishing.transitions import DRAFT_WORKFLOW
 from kaitiaki.register import queries as register_queries
 from kaitiaki.register import service as register_service
-from kaitiaki.register.permissions import require_active
-from kaitiaki.register.schemas import FieldErrors
+from kaitiaki.common.access import require_active
+from kaitiaki.common.forms import FieldErrors
 from kaitiaki.timeutil import ensure_utc, to_local, utcnow
 
 # Clocks differ a little between the poster's device and the server.

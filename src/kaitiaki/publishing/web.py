@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import Request
 
 from kaitiaki.checker import CompiledPack
-from kaitiaki.checking.api import pack_set
+from kaitiaki.check_service.api import pack_set
 from kaitiaki.publishing.connectors import CONNECTORS, Connector, ManualRecordConnector
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, BackgroundTasks, Request
 
+from kaitiaki.common.web import send_after_commit
 from kaitiaki.register import notices, permissions, queries, service
 from kaitiaki.register.export import request_out
 from kaitiaki.register.queries import RegisterFilter
@@ -25,7 +26,7 @@ from kaitiaki.register.schemas import (
     RequestOut,
     RevokeIn,
 )
-from kaitiaki.register.web import rules_of, send_after_commit
+from kaitiaki.register.web import rules_of
 from kaitiaki.timeutil import to_local, utcnow
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
 

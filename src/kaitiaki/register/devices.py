@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from kaitiaki.audit import service as audit
+from kaitiaki.common.forms import FieldErrors, clean_text
 from kaitiaki.errors import NotFound
 from kaitiaki.models import User, WorkDeviceApp
 from kaitiaki.register import permissions
-from kaitiaki.register.schemas import FieldErrors, clean_text
 from kaitiaki.timeutil import utcnow
 
 

@@ -11,7 +11,12 @@ from sqlalchemy.orm import Session
 
 from kaitiaki.models import Channel, ChannelRequest
 from kaitiaki.register import queries
-from kaitiaki.register.schemas import CHECKLIST_ITEMS, ApprovalOut, ChannelOut, RequestOut
+from kaitiaki.register.schemas import (
+    CHECKLIST_ITEMS,
+    ApprovalOut,
+    ChannelOut,
+    RequestOut,
+)
 
 CSV_COLUMNS = (
     "id", "platform", "handle", "url", "display_name", "unit", "purposes", "business_owner",

@@ -13,14 +13,16 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from kaitiaki.audit import queries as audit_queries
+from kaitiaki.common.forms import FieldErrors, parse_date
+from kaitiaki.common.web import field_errors, send_after_commit
 from kaitiaki.errors import AppError
 from kaitiaki.models import CHANNEL_STATUSES, PLATFORMS, Channel, User
 from kaitiaki.people import queries as people_queries
 from kaitiaki.register import export, notices, permissions, queries, service
 from kaitiaki.register.queries import FLAG_LABELS, RegisterFilter
-from kaitiaki.register.schemas import CHECKLIST_ITEMS, FieldErrors, parse_date
+from kaitiaki.register.schemas import CHECKLIST_ITEMS
 from kaitiaki.register.transitions import CHANNEL_WORKFLOW, MANUAL_CHANNEL_ACTIONS
-from kaitiaki.register.web import field_errors, rules_of, send_after_commit
+from kaitiaki.register.web import rules_of
 from kaitiaki.timeutil import to_local, utcnow
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
 from kaitiaki.web.templating import flash, render

@@ -9,12 +9,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from kaitiaki.common.web import field_errors
 from kaitiaki.errors import AppError, NotFound, NotPermitted
 from kaitiaki.models import User
 from kaitiaki.people import queries as people_queries
 from kaitiaki.people.service import roles_of
 from kaitiaki.register import devices, permissions, queries
-from kaitiaki.register.web import field_errors
 from kaitiaki.timeutil import utcnow
 from kaitiaki.web.deps import DbSession, RequiredUser
 from kaitiaki.web.templating import flash, render

@@ -19,16 +19,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from kaitiaki.common.access import require_active
 from kaitiaki.errors import NotPermitted
 from kaitiaki.models import Channel, ChannelRequest, User
 from kaitiaki.people.roles import ADMIN, COMMS_STAFF
 from kaitiaki.people.service import has_role
-
-
-def require_active(user: User | None) -> User:
-    if user is None or not user.is_active or user.left_at is not None:
-        raise NotPermitted("Sign in with an active account to do this.")
-    return user
 
 
 def is_comms_staff(session: Session, user: User) -> bool:

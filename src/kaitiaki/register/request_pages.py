@@ -9,6 +9,7 @@ from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from kaitiaki.common.web import field_errors, send_after_commit
 from kaitiaki.config import get_settings
 from kaitiaki.errors import AppError
 from kaitiaki.models import PLATFORMS, ChannelRequest, User
@@ -18,7 +19,7 @@ from kaitiaki.register import notices, permissions, queries, service
 from kaitiaki.register.approval_rules import approval_rules
 from kaitiaki.register.schemas import ChannelDraft
 from kaitiaki.register.transitions import REQUEST_WORKFLOW
-from kaitiaki.register.web import field_errors, rules_of, send_after_commit
+from kaitiaki.register.web import rules_of
 from kaitiaki.web.dashboard import Panel
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
 from kaitiaki.web.templating import flash, render

@@ -5,38 +5,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from kaitiaki.errors import BadInput, FieldError
-from kaitiaki.models import PLATFORMS, Channel, ChannelAuthorisation, ChannelRequest, WorkDeviceApp
+from kaitiaki.common.forms import FieldErrors
+from kaitiaki.models import (
+    PLATFORMS,
+    Channel,
+    ChannelAuthorisation,
+    ChannelRequest,
+    WorkDeviceApp,
+)
 
 MAX_HANDLE_LENGTH = 100
-MAX_URL_LENGTH = 500
 MAX_NAME_LENGTH = 200
-MAX_TEXT_LENGTH = 4000
 MAX_CADENCE_DAYS = 366
 _HANDLE = re.compile(r"^[A-Za-z0-9_.-]+$")
-_HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$", re.I)
-
-
-class FieldErrors:
-    """Collects every field's problem so a form shows them all at once."""
-
-    def __init__(self) -> None:
-        self.errors: list[FieldError] = []
-
-    def add(self, field: str, message: str) -> None:
-        self.errors.append(FieldError([field], message))
-
-    def raise_if_any(self, summary: str = "Some of the details need correcting.") -> None:
-        if len(self.errors) == 1:
-            raise BadInput(self.errors[0].msg, fields=self.errors)
-        if self.errors:
-            raise BadInput(summary, fields=self.errors)
 
 
 def handle_key(handle: str) -> str:
@@ -54,36 +39,10 @@ def clean_handle(handle: str, errors: FieldErrors) -> str:
     return cleaned
 
 
-def clean_url(url: str, errors: FieldErrors, field: str = "url") -> str:
-    cleaned = url.strip()
-    parts = urlsplit(cleaned) if len(cleaned) <= MAX_URL_LENGTH else None
-    host = parts.hostname if parts is not None else None
-    if (
-        parts is None
-        or parts.scheme not in {"https", "http"}
-        or not host
-        or not _HOST.match(host)
-        or any(ch.isspace() for ch in cleaned)
-    ):
-        errors.add(field, "Enter the full web address of the channel, starting with https://, "
-                          "for example https://x.com/NZCivilDefence.")
-    return cleaned
-
-
 def clean_platform(platform: str, errors: FieldErrors) -> str:
     cleaned = platform.strip().lower()
     if cleaned not in PLATFORMS:
         errors.add("platform", f"Choose a platform: {', '.join(PLATFORMS)}.")
-    return cleaned
-
-
-def clean_text(value: str, errors: FieldErrors, field: str, label: str, *, required: bool = True,
-               max_length: int = MAX_TEXT_LENGTH) -> str:
-    cleaned = value.strip()
-    if required and not cleaned:
-        errors.add(field, f"Enter {label}.")
-    elif len(cleaned) > max_length:
-        errors.add(field, f"{label[0].upper()}{label[1:]} must be at most {max_length} characters.")
     return cleaned
 
 
@@ -99,24 +58,6 @@ def clean_cadence(value: int | str | None, errors: FieldErrors) -> int | None:
                                    f"{MAX_CADENCE_DAYS}, or leave it empty.")
         return None
     return days
-
-
-def parse_date(value: str | date | None, errors: FieldErrors, field: str, label: str) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    if not value.strip():
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        errors.add(field, f"Enter {label} as a date like 2026-12-31.")
-        return None
-
-
-def end_of_day(day: date, zone: ZoneInfo) -> datetime:
-    """The moment `day` ends in the agency's time zone: a grant "until 31 December" covers that
-    whole day."""
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
 
 
 @dataclass(frozen=True)
@@ -298,16 +239,11 @@ __all__ = [
     "DeclineIn",
     "DeviceAppOut",
     "ExtendedUseIn",
-    "FieldErrors",
     "OwnerChangeIn",
     "RequestOut",
     "RevokeIn",
     "clean_cadence",
     "clean_handle",
     "clean_platform",
-    "clean_text",
-    "clean_url",
-    "end_of_day",
     "handle_key",
-    "parse_date",
 ]

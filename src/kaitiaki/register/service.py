@@ -13,8 +13,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from kaitiaki.audit import service as audit
+from kaitiaki.common.forms import FieldErrors, clean_text, clean_url, end_of_day
 from kaitiaki.errors import BadInput, Conflict, FieldError, NotFound, NotPermitted
-from kaitiaki.models import Channel, ChannelApproval, ChannelAuthorisation, ChannelRequest, OrgUnit, User
+from kaitiaki.models import (
+    Channel,
+    ChannelApproval,
+    ChannelAuthorisation,
+    ChannelRequest,
+    OrgUnit,
+    User,
+)
 from kaitiaki.people import queries as people_queries
 from kaitiaki.policy.schema import ApprovalRule
 from kaitiaki.register import permissions, queries
@@ -24,16 +32,16 @@ from kaitiaki.register.schemas import (
     CHECKLIST_ITEMS,
     MAX_NAME_LENGTH,
     ChannelDraft,
-    FieldErrors,
     clean_cadence,
     clean_handle,
     clean_platform,
-    clean_text,
-    clean_url,
-    end_of_day,
     handle_key,
 )
-from kaitiaki.register.transitions import CHANNEL_WORKFLOW, MANUAL_CHANNEL_ACTIONS, REQUEST_WORKFLOW
+from kaitiaki.register.transitions import (
+    CHANNEL_WORKFLOW,
+    MANUAL_CHANNEL_ACTIONS,
+    REQUEST_WORKFLOW,
+)
 from kaitiaki.timeutil import utcnow
 
 

@@ -1,14 +1,9 @@
-"""What the register's pages and API share: the pack's approval rules for this application, field
-errors for forms, and sending email once the request's transaction has committed."""
+"""The pack's approval rules for this application, as the register's pages and API read them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from fastapi import Request
 
-from fastapi import BackgroundTasks, Request
-
-from kaitiaki.errors import AppError
-from kaitiaki.notify.email import Email, send_all
 from kaitiaki.policy.schema import ApprovalRule
 from kaitiaki.register.approval_rules import approval_rules
 
@@ -17,17 +12,4 @@ def rules_of(request: Request) -> tuple[ApprovalRule, ...]:
     return approval_rules(request.app.state.settings.policy_pack)
 
 
-def field_errors(error: AppError | None) -> dict[str, str]:
-    if error is None:
-        return {}
-    return {str(field.loc[-1]): field.msg for field in error.fields if field.loc}
-
-
-def send_after_commit(background: BackgroundTasks, request: Request, emails: Sequence[Email]) -> None:
-    """Background tasks run after the response, which the request's session commits before, so
-    the email only ever reports a change that is stored."""
-    if emails:
-        background.add_task(send_all, request.app.state.settings, list(emails))
-
-
-__all__ = ["field_errors", "rules_of", "send_after_commit"]
+__all__ = ["rules_of"]

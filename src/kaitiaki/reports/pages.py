@@ -18,7 +18,7 @@ from kaitiaki.errors import NotFound, NotPermitted
 from kaitiaki.models import User
 from kaitiaki.people.roles import ADMIN, COMMS_STAFF
 from kaitiaki.people.service import has_role
-from kaitiaki.register.permissions import require_active
+from kaitiaki.common.access import require_active
 from kaitiaki.reports.csvfile import csv_text
 from kaitiaki.reports.queries import (
     Period,

@@ -9,12 +9,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from kaitiaki.checking.api import pack_set
+from kaitiaki.check_service.api import pack_set
 from kaitiaki.errors import AppError
 from kaitiaki.models import User
 from kaitiaki.publishing.highlight import segments
 from kaitiaki.publishing.schemas import PLATFORM_NAMES
-from kaitiaki.register.web import field_errors
+from kaitiaki.common.web import field_errors
 from kaitiaki.selfcheck import service
 from kaitiaki.web.deps import CurrentUser, DbSession, RequiredUser
 from kaitiaki.web.templating import flash, render

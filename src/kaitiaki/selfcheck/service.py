@@ -20,7 +20,7 @@ from kaitiaki.errors import NotFound
 from kaitiaki.models import PersonalCheck, User
 from kaitiaki.policy.schema import Clause
 from kaitiaki.publishing.schemas import PLATFORM_NAMES, checker_platform, platform_limit
-from kaitiaki.register.schemas import FieldErrors
+from kaitiaki.common.forms import FieldErrors
 from kaitiaki.timeutil import utcnow
 
 PERSONAL_PACK = "psc-personal"

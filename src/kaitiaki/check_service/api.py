@@ -15,7 +15,7 @@ from fastapi import APIRouter, Body, Request
 from pydantic import BaseModel
 
 from kaitiaki.checker.items import Item, Result
-from kaitiaki.checking.routing import PackSet
+from kaitiaki.check_service.routing import PackSet
 from kaitiaki.errors import BadInput
 
 MAX_ITEMS_PER_REQUEST = 1_000

@@ -9,7 +9,7 @@ from typing import BinaryIO
 
 from kaitiaki.checker.items import MAX_TEXT_CHARS
 from kaitiaki.checker.render import ItemError, Outcome
-from kaitiaki.checking.routing import PackSet
+from kaitiaki.check_service.routing import PackSet
 from kaitiaki.errors import BadInput
 
 # Room for a text at the limit written entirely in \uXXXX escapes, plus the rest of an item.

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kaitiaki.checker.items import Result
-from kaitiaki.checking.routing import PackSet
+from kaitiaki.check_service.routing import PackSet
 from kaitiaki.errors import BadInput
 
 DECISIONS = ("pass", "warn", "block")

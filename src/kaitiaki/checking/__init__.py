@@ -1,2 +1,0 @@
-"""Checking as a service: routing items to packs, batches of JSON lines, pack example tests,
-labelled-case evaluation and the HTTP API. Builds on the pure `kaitiaki.checker`."""
