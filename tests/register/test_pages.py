@@ -9,6 +9,7 @@ import json
 import re
 from datetime import date
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -225,13 +226,19 @@ def test_signed_out_people_are_sent_to_sign_in(cast, cast_settings):
         assert anonymous.get("/api/v1/channels").status_code == 401
 
 
-def test_business_owner_authorisation_through_a_service_matches_the_page(cast, signed_in):
-    """The page's posters table shows what the service recorded (expiry in NZ time)."""
-    channel_id = _nema_channel(cast, "PagesExpiry")
+@pytest.mark.parametrize("last_day, shown", [(date(2099, 1, 31), "Until 31 Jan 2099"),
+                                              (date(2099, 6, 30), "Until 30 Jun 2099")])
+def test_business_owner_authorisation_through_a_service_matches_the_page(cast, signed_in, last_day, shown):
+    """The page shows the last day the owner chose, in summer and winter time, not the stored moment
+    that day ends (midnight at the start of the next day)."""
+    channel_id = _nema_channel(cast, f"PagesExpiry{last_day.month}")
     with session_scope(cast.engine) as session:
         channel = service.require_channel(session, channel_id)
         service.authorise(session, user=cast.user(session, "owner"), channel=channel,
-                          person_email=cast.emails["poster"], until=date(2099, 1, 31), reason="",
+                          person_email=cast.emails["poster"], until=last_day, reason="",
                           zone=ZONE)
-    page = signed_in("staff").get(f"/register/channels/{channel_id}").text
-    assert "1 Feb 2099, 00:00 NZDT" in page and "In force" in page
+    staff = signed_in("staff")
+    page = staff.get(f"/register/channels/{channel_id}").text
+    assert shown in page and "In force" in page
+    assert "00:00" not in page.split("In force")[0].rsplit("<tr", 1)[-1]
+    assert shown in staff.get("/register/posters").text
