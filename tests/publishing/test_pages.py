@@ -72,7 +72,18 @@ def test_live_check_names_the_platform_limit(site):
     client = signed_in(site, "poster")
     response = post(client, "/compose/live", {"channel_id": site["channel_id"], "kind": "post",
                                               "text": "a" * 300})
-    assert "300 characters; X allows at most 280." in response.text
+    assert "The text is 300 characters as X counts them, 20 over its limit of 280." in response.text
+
+
+def test_line_breaks_count_once_as_people_count_them(site):
+    """A browser sends each line break as CR LF: 14 lines of 19 letters are 279 characters on X,
+    not 292, so the post is checked rather than refused."""
+    client = signed_in(site, "poster")
+    text = "\r\n".join(["Kia ora koutou katoa"[:19]] * 14)
+    response = post(client, "/compose/live", {"channel_id": site["channel_id"], "kind": "post",
+                                              "text": text})
+    assert "over its limit" not in response.text
+    assert "279 of 280 characters" in response.text
 
 
 def test_unknown_channel_keeps_the_text(site):

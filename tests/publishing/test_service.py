@@ -200,7 +200,7 @@ def test_bad_input_is_a_field_error(db: Session, posting: Posting, pack, fields,
 
 
 def test_text_over_the_x_limit_names_the_limit(db: Session, posting: Posting, pack):
-    with pytest.raises(BadInput, match="281 characters; X allows at most 280"):
+    with pytest.raises(BadInput, match="281 characters as X counts them, 1 over its limit of 280"):
         new_draft(db, posting, pack, "a" * 281)
 
 

@@ -23,6 +23,7 @@ from kaitiaki.publishing import permissions, queries, service
 from kaitiaki.publishing.notices import exception_notices
 from kaitiaki.publishing.forms import ComposeForm
 from kaitiaki.publishing.highlight import Segment, segments
+from kaitiaki.publishing.length import counted_length
 from kaitiaki.publishing.schemas import (
     ACTION_LABELS,
     KIND_LABELS,
@@ -67,9 +68,9 @@ def preview(session: Session, user: User, pack: CompiledPack, form: ComposeForm)
                             item_id=None)
         result = check(item, pack)
     except AppError as exc:
-        return Preview(error=exc, length=len(form.text.strip()))
+        return Preview(error=exc)
     return Preview(result=result, segments=segments(cleaned.text, result.findings),
-                   length=len(cleaned.text), platform=channel.platform,
+                   length=counted_length(cleaned.text, channel.platform), platform=channel.platform,
                    limit=platform_limit(service.platform_limits(pack), channel.platform))
 
 

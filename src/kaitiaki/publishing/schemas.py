@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from kaitiaki.checker.items import MAX_TEXT_CHARS, Action, Item, Platform, Target
 from kaitiaki.common.forms import FieldErrors
+from kaitiaki.publishing.length import counted_length, normalise_newlines
 
 MAX_TARGET_TEXT = 10_000
 MAX_NAME = 300
@@ -63,13 +64,15 @@ def clean_draft(data: DraftInput, *, platform: str, limits: Mapping[str, int],
     kind = data.kind.strip().lower()
     if kind not in KIND_LABELS:
         errors.add("kind", "Choose what you are writing: a post, a reply or an interaction.")
-    text = data.text.strip()
+    text = normalise_newlines(data.text).strip()
     limit = platform_limit(limits, platform)
+    length = counted_length(text, platform)
     if kind in ("post", "reply") and not text:
         errors.add("text", f"Write the text of the {kind} before saving it.")
-    elif len(text) > limit:
-        errors.add("text", f"The text is {len(text):,} characters; "
-                           f"{PLATFORM_NAMES.get(platform, platform)} allows at most {limit:,}.")
+    elif length > limit:
+        errors.add("text", f"The text is {length:,} characters as "
+                           f"{PLATFORM_NAMES.get(platform, platform)} counts them, {length - limit:,} over "
+                           f"its limit of {limit:,}.")
     cleaned = DraftInput(kind=kind, text=text)
     if kind == "reply":
         cleaned.reply_to_comment_id = data.reply_to_comment_id
