@@ -7,7 +7,7 @@ import csv
 import io
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -25,11 +25,13 @@ from tests.web.helpers import csrf_from, sign_in
 
 
 
-def _nema_channel(cast: Cast, handle: str) -> int:
+def _nema_channel(cast: Cast, handle: str, approved_days_ago: int = 0) -> int:
     with session_scope(cast.engine) as session:
         channel = make_channel(session, requester=cast.user(session, "comms"),
                                approvers=(cast.user(session, "nema_ce"), cast.user(session, "nema_cm")),
                                owner=cast.user(session, "owner"), handle=handle)
+        for channel_request in queries.requests_of_channel(session, channel):
+            channel_request.decided_at -= timedelta(days=approved_days_ago)
         return channel.id
 
 
@@ -56,7 +58,7 @@ NEW_CHANNEL = {"platform": "x", "handle": "@PagesNew", "url": "https://x.com/Pag
 
 
 def test_register_lists_searches_filters_and_exports(cast, signed_in):
-    channel_id = _nema_channel(cast, "PagesListed")
+    channel_id = _nema_channel(cast, "PagesListed", approved_days_ago=30)
     staff = signed_in("staff")
     page = staff.get("/register", params={"q": "pageslisted"})
     assert page.status_code == 200
@@ -178,7 +180,7 @@ def test_only_the_business_owner_authorises_and_unknown_people_are_field_errors(
 
 
 def test_comms_staff_see_flagged_channels_on_their_dashboard(cast, signed_in):
-    _nema_channel(cast, "PagesFlagged")
+    _nema_channel(cast, "PagesFlagged", approved_days_ago=30)
     dashboard = signed_in("comms").get("/").text
     assert "Channels that need attention" in dashboard
     assert "@PagesFlagged on x" in dashboard and "no post within its cadence" in dashboard
