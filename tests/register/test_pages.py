@@ -244,3 +244,17 @@ def test_business_owner_authorisation_through_a_service_matches_the_page(cast, s
     assert shown in page and "In force" in page
     assert "00:00" not in page.split("In force")[0].rsplit("<tr", 1)[-1]
     assert shown in staff.get("/register/posters").text
+
+
+def test_a_request_page_says_who_can_approve_and_why_nobody_can(cast, signed_in):
+    """The only NEMA Communications Manager asks for a channel: the page names who can give each
+    missing approval, and says plainly that nobody can give theirs yet, and what to do."""
+    with session_scope(cast.engine) as session:
+        manager = cast.user(session, "nema_cm")
+        request_id = make_request(session, requester=manager, owner=manager, handle="PagesOwnRequest").id
+    page = signed_in("nema_cm").get(f"/register/requests/{request_id}").text
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "Waiting for the NEMA Chief Executive: Rangi Chief can approve." in text
+    assert ("Waiting for the NEMA Communications Manager: nobody can give this approval yet. "
+            "You hold this role, but nobody approves their own request.") in text
+    assert "An administrator can give the role to another person" in text

@@ -20,7 +20,7 @@ from kaitiaki.models import (
     WorkDeviceApp,
 )
 from kaitiaki.policy.schema import ApprovalRule
-from kaitiaki.register.approval_rules import Requirement, holds, requirements_for
+from kaitiaki.register.approval_rules import Requirement, holders, holds, requirements_for
 from kaitiaki.register.schemas import handle_key
 from kaitiaki.register.transitions import OPEN_REQUEST_STATES
 from kaitiaki.timeutil import utcnow
@@ -188,6 +188,17 @@ def missing_requirements(
     ]
 
 
+def who_can_approve(
+    session: Session, request: ChannelRequest, requirement: Requirement
+) -> list[User]:
+    """Everyone who could give this missing approval now: they hold the role, did not make the
+    request and have not approved it already."""
+    approved = {approval.approver_id for approval in approvals_of(session, request)}
+    return [user for user in holders(session, requirement)
+            if user.id != request.requested_by_id and user.id not in approved
+            and user.is_active and user.left_at is None]
+
+
 def requests_awaiting(
     session: Session, user: User, rules: Sequence[ApprovalRule]
 ) -> list[ChannelRequest]:
@@ -310,5 +321,6 @@ __all__ = [
     "missing_requirements",
     "open_requests",
     "requests_awaiting",
+    "who_can_approve",
     "requests_of_channel",
 ]
