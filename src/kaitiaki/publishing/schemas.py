@@ -191,12 +191,20 @@ class PublicationIn(BaseModel):
                                                             "with a zone); now when left out.")
 
 
+class PublicationCorrectionIn(BaseModel):
+    url: str = Field(max_length=MAX_URL, description="The right address of the published post.")
+    platform_id: str = Field("", max_length=300, description="The platform's id for the post; "
+                                                            "taken from the address when empty.")
+    reason: str = Field(max_length=MAX_JUSTIFICATION, description="Why the address is corrected.")
+
+
 class WithdrawIn(BaseModel):
     reason: str = Field("", max_length=MAX_JUSTIFICATION)
 
 
 __all__ = [
     "ACTIONS", "ACTION_LABELS", "AcknowledgeIn", "DraftContentIn", "DraftIn", "DraftInput",
-    "ExceptionDecisionIn", "ExceptionRequestIn", "KIND_LABELS", "PLATFORM_NAMES", "PublicationIn",
+    "ExceptionDecisionIn", "ExceptionRequestIn", "KIND_LABELS", "PLATFORM_NAMES",
+    "PublicationCorrectionIn", "PublicationIn",
     "TargetIn", "WithdrawIn", "checker_item", "checker_platform", "clean_draft", "platform_limit",
 ]
