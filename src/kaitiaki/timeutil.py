@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -22,4 +22,12 @@ def to_local(value: datetime, tz: ZoneInfo | str) -> datetime:
     return ensure_utc(value).astimezone(zone)
 
 
-__all__ = ["ensure_utc", "to_local", "utcnow"]
+def last_covered_day(end: datetime, tz: ZoneInfo | str) -> date:
+    """The last day a period ending at `end` covers, in the given zone. A grant "until 30 June" is
+    stored as the moment that day ends (1 July 00:00 local), which people read as 30 June."""
+    local = to_local(end, tz)
+    day = local.date()
+    return day - timedelta(days=1) if local.time() == time(0) else day
+
+
+__all__ = ["ensure_utc", "last_covered_day", "to_local", "utcnow"]

@@ -9,6 +9,7 @@ import re
 from fastapi.testclient import TestClient
 
 from kaitiaki.db import session_scope
+from tests.fixtures.register import make_request
 from tests.moderation.conftest import INSULT, QUESTION, SPAM, THREAT, new_channel
 from tests.register.conftest import Cast
 from tests.web.helpers import csrf_from
@@ -141,3 +142,15 @@ def test_api_refuses_an_unknown_channel_and_an_oversized_batch(signed_in):
     assert unknown.status_code == 404 and "@NoSuchChannel is not in the register" in unknown.json()["detail"]
     too_many = _import(owner, "NoSuchChannel", [{"id": str(n), "text": "hi"} for n in range(1001)])
     assert too_many.status_code == 422
+
+
+def test_a_proposed_channel_is_not_in_the_owners_moderation_list(cast, signed_in):
+    """A channel still waiting for approval has no comments to moderate."""
+    live_id = _channel_id(cast, "PagesLive")
+    with session_scope(cast.engine) as session:
+        proposed = make_request(session, requester=cast.user(session, "comms"),
+                                owner=cast.user(session, "owner"), handle="PagesProposed").channel
+        proposed_id = proposed.id
+    listing = signed_in("owner").get("/moderation").text
+    assert f"/moderation/channels/{live_id}" in listing
+    assert f"/moderation/channels/{proposed_id}" not in listing and "PagesProposed" not in listing

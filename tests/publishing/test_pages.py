@@ -13,9 +13,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from kaitiaki.app import create_app
+from kaitiaki.checker import load_pack
 from kaitiaki.db import session_scope
 from kaitiaki.models import ApiToken, Comment, Draft, PersonalCheck
+from kaitiaki.publishing import service
+from kaitiaki.publishing.connectors import ManualRecordConnector
+from kaitiaki.publishing.schemas import DraftInput
 from tests.fixtures.people import DEFAULT_PASSWORD
+from tests.fixtures.register import ZONE
 from tests.publishing.conftest import authorised_channel
 from tests.web.helpers import form_token, sign_in
 
@@ -72,7 +77,18 @@ def test_live_check_names_the_platform_limit(site):
     client = signed_in(site, "poster")
     response = post(client, "/compose/live", {"channel_id": site["channel_id"], "kind": "post",
                                               "text": "a" * 300})
-    assert "300 characters; X allows at most 280." in response.text
+    assert "The text is 300 characters as X counts them, 20 over its limit of 280." in response.text
+
+
+def test_line_breaks_count_once_as_people_count_them(site):
+    """A browser sends each line break as CR LF: 14 lines of 19 letters are 279 characters on X,
+    not 292, so the post is checked rather than refused."""
+    client = signed_in(site, "poster")
+    text = "\r\n".join(["Kia ora koutou katoa"[:19]] * 14)
+    response = post(client, "/compose/live", {"channel_id": site["channel_id"], "kind": "post",
+                                              "text": text})
+    assert "over its limit" not in response.text
+    assert "279 of 280 characters" in response.text
 
 
 def test_unknown_channel_keeps_the_text(site):
@@ -152,3 +168,26 @@ def test_reply_opened_from_a_queue_comment_picks_its_channel(site):
     assert re.search(rf'<option value="{site["channel_id"]}" selected>', page)
     assert re.search(r'id="kind-reply" name="kind" value="reply"\s*checked', page)
     assert re.search(rf'<option value="{comment_id}" selected>', page)
+
+
+def test_a_published_address_is_corrected_on_the_draft_page(site):
+    cast = site["cast"]
+    with session_scope(cast.engine) as session:
+        poster, pack = cast.user(session, "poster"), load_pack("dpmc")
+        draft = service.create_draft(session, user=poster, pack=pack, channel_id=site["channel_id"],
+                                     data=DraftInput(kind="post", text="Check your emergency water today."))
+        service.check_draft(session, user=poster, draft=draft, pack=pack)
+        service.submit(session, user=poster, draft=draft)
+        service.record_publication(session, user=poster, draft=draft, connector=ManualRecordConnector(),
+                                   url="https://x.com/NZCivilDefence/status/100", zone=ZONE)
+        path = f"/drafts/{draft.id}"
+    client = signed_in(site, "poster")
+    assert "Correct the published address" in client.get(path).text
+    wrong = post(client, f"{path}/publication/correct",
+                 {"url": "https://bsky.app/profile/x/post/1", "reason": "Wrong link."}, token_from=path)
+    assert wrong.status_code == 422
+    assert "That address is not on x" in wrong.text and 'value="https://bsky.app/profile/x/post/1"' in wrong.text
+    fixed = post(client, f"{path}/publication/correct",
+                 {"url": "https://x.com/NZCivilDefence/status/101", "reason": "Wrong link."}, token_from=path)
+    assert fixed.status_code == 303
+    assert 'href="https://x.com/NZCivilDefence/status/101"' in client.get(path).text

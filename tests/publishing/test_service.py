@@ -200,7 +200,7 @@ def test_bad_input_is_a_field_error(db: Session, posting: Posting, pack, fields,
 
 
 def test_text_over_the_x_limit_names_the_limit(db: Session, posting: Posting, pack):
-    with pytest.raises(BadInput, match="281 characters; X allows at most 280"):
+    with pytest.raises(BadInput, match="281 characters as X counts them, 1 over its limit of 280"):
         new_draft(db, posting, pack, "a" * 281)
 
 
@@ -265,3 +265,59 @@ def test_reply_to_a_comment_from_the_channel_queue(db: Session, cast, posting: P
     assert draft.reply_to_comment_id == own.id
     assert service.current_version(db, draft).reply_to_text == "When are the sirens tested?"
     assert service.check_draft(db, user=posting.poster, draft=draft, pack=pack).decision == "pass"
+
+
+def _published(db: Session, posting: Posting, pack, url: str = "https://x.com/NZCivilDefence/status/1790"):
+    draft = new_draft(db, posting, pack)
+    service.check_draft(db, user=posting.poster, draft=draft, pack=pack)
+    service.submit(db, user=posting.poster, draft=draft)
+    return service.record_publication(db, user=posting.poster, draft=draft, connector=MANUAL,
+                                      url=url, zone=ZONE)
+
+
+@pytest.mark.parametrize("url", ["https://example.com/NZCivilDefence/status/1790",
+                                 "https://x.com.evil.example/status/1790",
+                                 "https://www.facebook.com/NZCivilDefence/posts/1"])
+def test_a_published_address_must_be_on_the_channels_platform(db: Session, posting: Posting, pack, url):
+    draft = new_draft(db, posting, pack)
+    service.check_draft(db, user=posting.poster, draft=draft, pack=pack)
+    service.submit(db, user=posting.poster, draft=draft)
+    with pytest.raises(BadInput, match="That address is not on x: a post there has an address like "
+                                       "https://x.com/") as refused:
+        service.record_publication(db, user=posting.poster, draft=draft, connector=MANUAL,
+                                   url=url, zone=ZONE)
+    assert refused.value.fields[0].loc == ["url"]
+    assert draft.state == "submitted"
+
+
+def test_twitter_and_mobile_addresses_are_on_x(db: Session, posting: Posting, pack):
+    draft = _published(db, posting, pack, url="https://mobile.twitter.com/NZCivilDefence/status/7")
+    assert draft.platform_post_id == "7"
+
+
+def test_a_published_address_can_be_corrected_with_a_reason(db: Session, posting: Posting, pack):
+    draft = _published(db, posting, pack, url="https://x.com/NZCivilDefence/status/1790")
+    service.correct_publication(db, user=posting.poster, draft=draft,
+                                url="https://x.com/NZCivilDefence/status/1791",
+                                reason="The first link was to an earlier post.")
+    assert (draft.published_url, draft.platform_post_id) == (
+        "https://x.com/NZCivilDefence/status/1791", "1791")
+    event = audit_queries.list_events(db, subject=service.subject_of(draft), limit=1)[0]
+    assert event.action == "draft.publication_corrected"
+    assert event.details["from"]["url"] == "https://x.com/NZCivilDefence/status/1790"
+    assert event.details["to"]["platform_id"] == "1791"
+    service.correct_publication(db, user=posting.comms, draft=draft,
+                                url="https://x.com/NZCivilDefence/status/1792", reason="Typo.")
+    with pytest.raises(NotPermitted, match="or communications staff can correct"):
+        service.correct_publication(db, user=posting.staff, draft=draft,
+                                    url="https://x.com/NZCivilDefence/status/1", reason="Mine.")
+    with pytest.raises(BadInput, match="Enter why the address is corrected"):
+        service.correct_publication(db, user=posting.poster, draft=draft,
+                                    url="https://x.com/NZCivilDefence/status/1", reason=" ")
+
+
+def test_only_a_published_address_can_be_corrected(db: Session, posting: Posting, pack):
+    draft = new_draft(db, posting, pack)
+    with pytest.raises(InvalidTransition, match="Only a published item's address"):
+        service.correct_publication(db, user=posting.poster, draft=draft,
+                                    url="https://x.com/NZCivilDefence/status/1", reason="Early.")

@@ -7,8 +7,9 @@ import csv
 import io
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -24,11 +25,13 @@ from tests.web.helpers import csrf_from, sign_in
 
 
 
-def _nema_channel(cast: Cast, handle: str) -> int:
+def _nema_channel(cast: Cast, handle: str, approved_days_ago: int = 0) -> int:
     with session_scope(cast.engine) as session:
         channel = make_channel(session, requester=cast.user(session, "comms"),
                                approvers=(cast.user(session, "nema_ce"), cast.user(session, "nema_cm")),
                                owner=cast.user(session, "owner"), handle=handle)
+        for channel_request in queries.requests_of_channel(session, channel):
+            channel_request.decided_at -= timedelta(days=approved_days_ago)
         return channel.id
 
 
@@ -55,7 +58,7 @@ NEW_CHANNEL = {"platform": "x", "handle": "@PagesNew", "url": "https://x.com/Pag
 
 
 def test_register_lists_searches_filters_and_exports(cast, signed_in):
-    channel_id = _nema_channel(cast, "PagesListed")
+    channel_id = _nema_channel(cast, "PagesListed", approved_days_ago=30)
     staff = signed_in("staff")
     page = staff.get("/register", params={"q": "pageslisted"})
     assert page.status_code == 200
@@ -177,7 +180,7 @@ def test_only_the_business_owner_authorises_and_unknown_people_are_field_errors(
 
 
 def test_comms_staff_see_flagged_channels_on_their_dashboard(cast, signed_in):
-    _nema_channel(cast, "PagesFlagged")
+    _nema_channel(cast, "PagesFlagged", approved_days_ago=30)
     dashboard = signed_in("comms").get("/").text
     assert "Channels that need attention" in dashboard
     assert "@PagesFlagged on x" in dashboard and "no post within its cadence" in dashboard
@@ -225,13 +228,33 @@ def test_signed_out_people_are_sent_to_sign_in(cast, cast_settings):
         assert anonymous.get("/api/v1/channels").status_code == 401
 
 
-def test_business_owner_authorisation_through_a_service_matches_the_page(cast, signed_in):
-    """The page's posters table shows what the service recorded (expiry in NZ time)."""
-    channel_id = _nema_channel(cast, "PagesExpiry")
+@pytest.mark.parametrize("last_day, shown", [(date(2099, 1, 31), "Until 31 Jan 2099"),
+                                              (date(2099, 6, 30), "Until 30 Jun 2099")])
+def test_business_owner_authorisation_through_a_service_matches_the_page(cast, signed_in, last_day, shown):
+    """The page shows the last day the owner chose, in summer and winter time, not the stored moment
+    that day ends (midnight at the start of the next day)."""
+    channel_id = _nema_channel(cast, f"PagesExpiry{last_day.month}")
     with session_scope(cast.engine) as session:
         channel = service.require_channel(session, channel_id)
         service.authorise(session, user=cast.user(session, "owner"), channel=channel,
-                          person_email=cast.emails["poster"], until=date(2099, 1, 31), reason="",
+                          person_email=cast.emails["poster"], until=last_day, reason="",
                           zone=ZONE)
-    page = signed_in("staff").get(f"/register/channels/{channel_id}").text
-    assert "1 Feb 2099, 00:00 NZDT" in page and "In force" in page
+    staff = signed_in("staff")
+    page = staff.get(f"/register/channels/{channel_id}").text
+    assert shown in page and "In force" in page
+    assert "00:00" not in page.split("In force")[0].rsplit("<tr", 1)[-1]
+    assert shown in staff.get("/register/posters").text
+
+
+def test_a_request_page_says_who_can_approve_and_why_nobody_can(cast, signed_in):
+    """The only NEMA Communications Manager asks for a channel: the page names who can give each
+    missing approval, and says plainly that nobody can give theirs yet, and what to do."""
+    with session_scope(cast.engine) as session:
+        manager = cast.user(session, "nema_cm")
+        request_id = make_request(session, requester=manager, owner=manager, handle="PagesOwnRequest").id
+    page = signed_in("nema_cm").get(f"/register/requests/{request_id}").text
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "Waiting for the NEMA Chief Executive: Rangi Chief can approve." in text
+    assert ("Waiting for the NEMA Communications Manager: nobody can give this approval yet. "
+            "You hold this role, but nobody approves their own request.") in text
+    assert "An administrator can give the role to another person" in text

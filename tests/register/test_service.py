@@ -291,6 +291,17 @@ def test_flags_cadence_checklist_and_an_owner_who_left(db, cast):
     assert [c for c, _ in queries.flagged_channels(db, today)] == [channel]
 
 
+def test_a_channel_approved_today_has_its_first_cadence_before_it_is_flagged(db, cast):
+    channel = _nema_channel(db, cast)  # approved just now, cadence 14 days, never posted
+    today = utcnow().date()
+    assert queries.channel_flags(db, channel, today) == []
+    assert queries.channel_flags(db, channel, today + timedelta(days=14)) == []
+    assert queries.channel_flags(db, channel, today + timedelta(days=15)) == ["no_recent_post"]
+    listed = dict(queries.list_channels(db, today=today))
+    assert listed[channel] == []
+    assert channel not in [c for c, _ in queries.flagged_channels(db, today)]
+
+
 def test_search_and_filters(db, cast):
     nema = _nema_channel(db, cast, handle="CivilDefenceSearch")
     gh = make_channel(db, requester=cast.user(db, "comms"),

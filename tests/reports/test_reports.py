@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from fastapi.testclient import TestClient
 
 from kaitiaki.app import create_app
 from kaitiaki.db import session_scope
-from kaitiaki.reports.svg import bar_chart
+from kaitiaki.reports.svg import CHAR_WIDTH, bar_chart
 from tests.moderation.conftest import new_channel
 from tests.register.conftest import Cast, cast, cast_settings  # noqa: F401 (fixtures)
 from tests.fixtures.people import DEFAULT_PASSWORD
@@ -22,6 +23,18 @@ def test_chart_is_an_image_with_a_title_and_description():
     assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
     assert "facebook &lt;b&gt;" in svg and "<b>" not in svg
     assert "No data" in str(bar_chart("Empty", []))
+
+
+def test_long_labels_fit_inside_the_chart():
+    """Each label is right-aligned against the bars; the column is wide enough for the longest,
+    so no label starts left of the chart's edge (they were cut off)."""
+    labels = ["Offensive or abusive", "Personal information of a member of the public",
+              "Spam, scams or advertising"]
+    svg = str(bar_chart("Comments hidden by reason", [(label, 5) for label in labels]))
+    anchors = [float(x) for x in re.findall(r'<text x="([\d.]+)"[^>]*text-anchor="end"', svg)]
+    for label, anchor in zip(labels, anchors, strict=True):
+        assert label in svg
+        assert anchor - len(label) * CHAR_WIDTH >= 0
 
 
 def test_reports_for_managers_with_csv(cast_settings, cast: Cast):

@@ -23,7 +23,7 @@ from kaitiaki.register import export, notices, queries, service
 from kaitiaki.register.approval_rules import approval_rules
 from kaitiaki.register.queries import RegisterFilter
 from kaitiaki.register.schemas import AuthorisationOut, ChannelDraft
-from kaitiaki.timeutil import to_local, utcnow
+from kaitiaki.timeutil import last_covered_day, to_local, utcnow
 
 channels_app = typer.Typer(help="The register of channels, channel requests and posting authorisations.",
                            no_args_is_help=True)
@@ -288,7 +288,8 @@ def set_owner(
 @channels_app.command("posters")
 def posters(as_json: JsonOption = False) -> None:
     """Who can post where, now."""
-    with command_session() as session:
+    settings = load_settings()
+    with command_session(settings) as session:
         now = utcnow()
         rows = [AuthorisationOut.of(g, g.channel, now) for g in queries.authorisations_in_force(session, now)]
     if as_json:
@@ -297,7 +298,8 @@ def posters(as_json: JsonOption = False) -> None:
         typer.echo("Nobody is authorised to post on any channel.")
     else:
         for r in rows:
-            ends = r.expires_at.date().isoformat() if r.expires_at else "no end date"
+            ends = (last_covered_day(r.expires_at, settings.timezone).isoformat() if r.expires_at
+                    else "no end date")
             typer.echo(f"{r.channel:<34} {r.email:<36} until {ends}")
 
 

@@ -24,6 +24,9 @@ DECISIONS = ("block", "warn", "pass")
 STATE_FILTERS = ("waiting", "all", *STATE_LABELS)
 
 
+MODERATED_STATUSES = ("active", "suspended", "retired")
+
+
 @dataclass(frozen=True)
 class QueueFilter:
     state: str = "waiting"  # "waiting" (held or review), "all", or one state
@@ -142,11 +145,13 @@ def delegates_of(session: Session, channel: Channel) -> list[ModerationDelegate]
 
 
 def channels_moderated_by(session: Session, user: User) -> list[Channel]:
-    """Channels whose comments this person moderates: owned, or delegated and not revoked."""
+    """Channels whose comments this person moderates: owned, or delegated and not revoked, and
+    in use or once in use (a proposed, declined or withdrawn channel has no comments)."""
     delegated = select(ModerationDelegate.channel_id).where(
         ModerationDelegate.user_id == user.id, ModerationDelegate.revoked_at.is_(None))
     return list(session.scalars(
-        select(Channel).where(or_(Channel.business_owner_id == user.id, Channel.id.in_(delegated)))
+        select(Channel).where(or_(Channel.business_owner_id == user.id, Channel.id.in_(delegated)),
+                              Channel.status.in_(MODERATED_STATUSES))
         .order_by(Channel.handle, Channel.platform)
     ).unique())
 

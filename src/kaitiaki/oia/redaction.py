@@ -57,29 +57,45 @@ class KnownPeople:
     released: frozenset[str] = frozenset()
 
 
-def _alternation(terms: Iterable[str]) -> re.Pattern[str] | None:
+def _alternation(terms: Iterable[str], *, ignore_case: bool = True) -> re.Pattern[str] | None:
     cleaned = sorted({t.strip() for t in terms if t and t.strip()}, key=lambda t: (-len(t), t))
     if not cleaned:
         return None
     body = "|".join(re.escape(term) for term in cleaned)
-    return re.compile(rf"(?<![\w@.])(?:{body})(?![\w])", re.IGNORECASE)
+    return re.compile(rf"(?<![\w@.])(?:{body})(?![\w])", re.IGNORECASE if ignore_case else 0)
 
 
-def _name_terms(people: KnownPeople) -> set[str]:
-    terms = set(people.private_names) | set(people.public_member_names)
-    for name in people.public_member_names:
-        terms.update(part for part in re.split(r"[\s\-]+", name)
-                     if len(part) >= MIN_NAME_PART and part[:1].isupper() and part.isalpha())
-    released_folded = {name.casefold() for name in people.released}
-    return {term for term in terms if term.casefold() not in released_folded}
+def _released_folded(people: KnownPeople) -> set[str]:
+    return {name.casefold() for name in people.released}
+
+
+def _full_name_terms(people: KnownPeople) -> set[str]:
+    """Whole names, found in any letter case: "aroha ngata" is still Aroha Ngata."""
+    released = _released_folded(people)
+    return {name for name in people.private_names | people.public_member_names
+            if name.casefold() not in released}
+
+
+def _name_part_terms(people: KnownPeople) -> set[str]:
+    """Each part of a member of the public's name, since a reply may use only one. A part stands
+    for the person only written as a name is (capitalised): a commenter called "Cheap Deals" makes
+    "Deals" a name, never the word "deals"."""
+    released = _released_folded(people)
+    parts = {part for name in people.public_member_names for part in re.split(r"[\s\-]+", name)
+             if len(part) >= MIN_NAME_PART and part[:1].isupper() and part.isalpha()}
+    return {part for part in parts if part.casefold() not in released}
 
 
 def _handle_terms(handles: Iterable[str]) -> set[str]:
+    """A handle with its @ always; bare only when it cannot be an ordinary word (it has a digit,
+    an underscore, a dot or a capital inside), so "@deals" does not withhold "deals"."""
     terms: set[str] = set()
     for handle in handles:
         bare = handle.strip().removeprefix("@")
         if len(bare) >= MIN_NAME_PART:
-            terms.update({bare, f"@{bare}"})
+            terms.add(f"@{bare}")
+            if not bare.isalpha() or any(ch.isupper() for ch in bare[1:]):
+                terms.add(bare)
     return terms
 
 
@@ -91,7 +107,8 @@ class Redactor:
     withholdings: list[Withholding] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._names = _alternation(_name_terms(self.people))
+        self._names = _alternation(_full_name_terms(self.people))
+        self._name_parts = _alternation(_name_part_terms(self.people), ignore_case=False)
         self._handles = _alternation(_handle_terms(self.people.private_handles))
         self._released = {name.casefold() for name in self.people.released}
 
@@ -130,7 +147,8 @@ class Redactor:
             if match.entity == "nz_phone" and match.subtype == "toll_free":
                 continue
             found.append((match.start, match.end, ENTITY_KINDS[match.entity]))
-        for pattern, kind in ((self._names, "name"), (self._handles, "handle")):
+        for pattern, kind in ((self._names, "name"), (self._name_parts, "name"),
+                              (self._handles, "handle")):
             if pattern is not None:
                 found.extend((m.start(), m.end(), kind) for m in pattern.finditer(text))
         for span in find_person_names(text):

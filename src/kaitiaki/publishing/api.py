@@ -25,6 +25,7 @@ from kaitiaki.publishing.schemas import (
     DraftIn,
     ExceptionDecisionIn,
     ExceptionRequestIn,
+    PublicationCorrectionIn,
     PublicationIn,
     WithdrawIn,
 )
@@ -147,6 +148,16 @@ def record_publication(draft_id: int, body: PublicationIn, session: DbSession,
     service.record_publication(session, user=user, draft=draft, connector=connector(),
                                url=body.url, platform_id=body.platform_id,
                                published_at=body.published_at, zone=settings.zone)
+    return _out(session, draft)
+
+
+@router.post("/{draft_id}/publication/correction", response_model=DraftOut,
+             summary="Correct the recorded address of a published item")
+def correct_publication(draft_id: int, body: PublicationCorrectionIn, session: DbSession,
+                        user: RequiredUser) -> DraftOut:
+    draft = _visible(session, user, draft_id)
+    service.correct_publication(session, user=user, draft=draft, url=body.url,
+                                platform_id=body.platform_id, reason=body.reason)
     return _out(session, draft)
 
 

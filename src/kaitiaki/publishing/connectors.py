@@ -13,6 +13,29 @@ from urllib.parse import urlsplit
 from kaitiaki.errors import BadInput, FieldError
 
 MAX_PLATFORM_ID_LENGTH = 300
+MAX_URL_LENGTH = 1000
+# Where each platform serves its posts; subdomains (www., m.) count. Mastodon and "other" have
+# no fixed domain: every instance or site has its own.
+PLATFORM_DOMAINS: dict[str, tuple[str, ...]] = {
+    "x": ("x.com", "twitter.com"),
+    "facebook": ("facebook.com", "fb.com", "fb.watch"),
+    "instagram": ("instagram.com",),
+    "linkedin": ("linkedin.com",),
+    "youtube": ("youtube.com", "youtu.be"),
+    "bluesky": ("bsky.app",),
+    "threads": ("threads.net", "threads.com"),
+    "tiktok": ("tiktok.com",),
+}
+PLATFORM_EXAMPLES = {
+    "x": "https://x.com/NZCivilDefence/status/1790000000000000000",
+    "facebook": "https://www.facebook.com/NZCivilDefence/posts/123456789",
+    "instagram": "https://www.instagram.com/p/C1a2B3c4D5e/",
+    "linkedin": "https://www.linkedin.com/feed/update/urn:li:activity:7100000000000000000/",
+    "youtube": "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+    "bluesky": "https://bsky.app/profile/civildefence.govt.nz/post/3kabc123xyz",
+    "threads": "https://www.threads.net/@nzcivildefence/post/C1a2B3c4D5e",
+    "tiktok": "https://www.tiktok.com/@nzcivildefence/video/7300000000000000000",
+}
 
 
 @dataclass(frozen=True)
@@ -50,17 +73,35 @@ class ManualRecordConnector:
     name = "manual"
 
     def publish(self, item: PublicationItem) -> PublishedRef:
-        url = item.reported_url.strip()
-        parts = urlsplit(url) if len(url) <= 1000 else None
-        if parts is None or parts.scheme not in ("https", "http") or not parts.hostname \
-                or any(ch.isspace() for ch in url):
-            message = "Enter the full web address of the published post, starting with https://."
-            raise BadInput(message, fields=[FieldError(["url"], message)])
-        platform_id = item.reported_platform_id.strip() or _last_segment(parts.path) or url
-        if len(platform_id) > MAX_PLATFORM_ID_LENGTH:
-            message = f"The platform's id for the post must be at most {MAX_PLATFORM_ID_LENGTH} characters."
-            raise BadInput(message, fields=[FieldError(["platform_id"], message)])
-        return PublishedRef(platform_id=platform_id[:MAX_PLATFORM_ID_LENGTH], url=url)
+        return reported_ref(item.platform, item.reported_url, item.reported_platform_id)
+
+
+def reported_ref(platform: str, reported_url: str, reported_platform_id: str = "") -> PublishedRef:
+    """A post's address as a person reports it, checked: a web address on the channel's platform,
+    and the platform's id for the post (by default the address's last part)."""
+    url = reported_url.strip()
+    parts = urlsplit(url) if len(url) <= MAX_URL_LENGTH else None
+    if parts is None or parts.scheme not in ("https", "http") or not parts.hostname \
+            or any(ch.isspace() for ch in url):
+        message = "Enter the full web address of the published post, starting with https://."
+        raise BadInput(message, fields=[FieldError(["url"], message)])
+    if not on_platform(parts.hostname, platform):
+        message = (f"That address is not on {platform}: a post there has an address like "
+                   f"{PLATFORM_EXAMPLES[platform]}.")
+        raise BadInput(message, fields=[FieldError(["url"], message)])
+    platform_id = reported_platform_id.strip() or _last_segment(parts.path) or url
+    if len(platform_id) > MAX_PLATFORM_ID_LENGTH:
+        message = f"The platform's id for the post must be at most {MAX_PLATFORM_ID_LENGTH} characters."
+        raise BadInput(message, fields=[FieldError(["platform_id"], message)])
+    return PublishedRef(platform_id=platform_id, url=url)
+
+
+def on_platform(host: str, platform: str) -> bool:
+    domains = PLATFORM_DOMAINS.get(platform)
+    if domains is None:
+        return True
+    host = host.lower().rstrip(".")
+    return any(host == domain or host.endswith("." + domain) for domain in domains)
 
 
 def _last_segment(path: str) -> str:
@@ -72,4 +113,5 @@ def _last_segment(path: str) -> str:
 
 CONNECTORS: dict[str, Connector] = {ManualRecordConnector.name: ManualRecordConnector()}
 
-__all__ = ["CONNECTORS", "Connector", "ManualRecordConnector", "PublicationItem", "PublishedRef"]
+__all__ = ["CONNECTORS", "PLATFORM_DOMAINS", "Connector", "ManualRecordConnector", "PublicationItem",
+           "PublishedRef", "on_platform", "reported_ref"]

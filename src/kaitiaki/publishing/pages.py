@@ -23,6 +23,7 @@ from kaitiaki.publishing import permissions, queries, service
 from kaitiaki.publishing.notices import exception_notices
 from kaitiaki.publishing.forms import ComposeForm
 from kaitiaki.publishing.highlight import Segment, segments
+from kaitiaki.publishing.length import counted_length
 from kaitiaki.publishing.schemas import (
     ACTION_LABELS,
     KIND_LABELS,
@@ -67,9 +68,9 @@ def preview(session: Session, user: User, pack: CompiledPack, form: ComposeForm)
                             item_id=None)
         result = check(item, pack)
     except AppError as exc:
-        return Preview(error=exc, length=len(form.text.strip()))
+        return Preview(error=exc)
     return Preview(result=result, segments=segments(cleaned.text, result.findings),
-                   length=len(cleaned.text), platform=channel.platform,
+                   length=counted_length(cleaned.text, channel.platform), platform=channel.platform,
                    limit=platform_limit(service.platform_limits(pack), channel.platform))
 
 
@@ -177,6 +178,8 @@ def item_page(request: Request, session: Session, user: User, draft: Draft, *,
         "revise_form": revise_form, "states": DRAFT_WORKFLOW.states, "kind_labels": KIND_LABELS,
         "action_labels": ACTION_LABELS, "platform_names": PLATFORM_NAMES,
         "is_author": draft.author_id == user.id,
+        "can_correct": draft.state == "published" and (draft.author_id == user.id
+                                                        or is_comms_staff(session, user)),
         "can_decide": open_exception is not None and permissions.can_decide(session, user, open_exception),
         "limit": platform_limit(service.platform_limits(pack), draft.channel.platform),
         "history": audit_queries.list_events(session, subject=service.subject_of(draft),
@@ -294,6 +297,20 @@ async def record_publication(request: Request, session: DbSession, user: Require
     except AppError as exc:
         return _refused(request, session, user, draft_id, exc, "publication", form)
     return _done(request, draft, "Publication recorded; the channel's last-post date is updated.")
+
+
+@router.post("/drafts/{draft_id}/publication/correct")
+async def correct_publication(request: Request, session: DbSession, user: RequiredUser,
+                              draft_id: int) -> Response:
+    submitted = await request.form()
+    form = {key: _text(submitted.get(key)) for key in ("url", "platform_id", "reason")}
+    try:
+        draft = service.require_draft(session, draft_id)
+        service.correct_publication(session, user=user, draft=draft, url=form["url"],
+                                    platform_id=form["platform_id"], reason=form["reason"])
+    except AppError as exc:
+        return _refused(request, session, user, draft_id, exc, "correct", form)
+    return _done(request, draft, "The published address is corrected.")
 
 
 def _local_time(value: str, settings: Any) -> datetime | None:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from kaitiaki.checker.items import MAX_TEXT_CHARS, Action, Item, Platform, Target
 from kaitiaki.common.forms import FieldErrors
+from kaitiaki.publishing.length import counted_length, normalise_newlines
 
 MAX_TARGET_TEXT = 10_000
 MAX_NAME = 300
@@ -63,13 +64,15 @@ def clean_draft(data: DraftInput, *, platform: str, limits: Mapping[str, int],
     kind = data.kind.strip().lower()
     if kind not in KIND_LABELS:
         errors.add("kind", "Choose what you are writing: a post, a reply or an interaction.")
-    text = data.text.strip()
+    text = normalise_newlines(data.text).strip()
     limit = platform_limit(limits, platform)
+    length = counted_length(text, platform)
     if kind in ("post", "reply") and not text:
         errors.add("text", f"Write the text of the {kind} before saving it.")
-    elif len(text) > limit:
-        errors.add("text", f"The text is {len(text):,} characters; "
-                           f"{PLATFORM_NAMES.get(platform, platform)} allows at most {limit:,}.")
+    elif length > limit:
+        errors.add("text", f"The text is {length:,} characters as "
+                           f"{PLATFORM_NAMES.get(platform, platform)} counts them, {length - limit:,} over "
+                           f"its limit of {limit:,}.")
     cleaned = DraftInput(kind=kind, text=text)
     if kind == "reply":
         cleaned.reply_to_comment_id = data.reply_to_comment_id
@@ -188,12 +191,20 @@ class PublicationIn(BaseModel):
                                                             "with a zone); now when left out.")
 
 
+class PublicationCorrectionIn(BaseModel):
+    url: str = Field(max_length=MAX_URL, description="The right address of the published post.")
+    platform_id: str = Field("", max_length=300, description="The platform's id for the post; "
+                                                            "taken from the address when empty.")
+    reason: str = Field(max_length=MAX_JUSTIFICATION, description="Why the address is corrected.")
+
+
 class WithdrawIn(BaseModel):
     reason: str = Field("", max_length=MAX_JUSTIFICATION)
 
 
 __all__ = [
     "ACTIONS", "ACTION_LABELS", "AcknowledgeIn", "DraftContentIn", "DraftIn", "DraftInput",
-    "ExceptionDecisionIn", "ExceptionRequestIn", "KIND_LABELS", "PLATFORM_NAMES", "PublicationIn",
+    "ExceptionDecisionIn", "ExceptionRequestIn", "KIND_LABELS", "PLATFORM_NAMES",
+    "PublicationCorrectionIn", "PublicationIn",
     "TargetIn", "WithdrawIn", "checker_item", "checker_platform", "clean_draft", "platform_limit",
 ]

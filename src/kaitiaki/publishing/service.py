@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 from kaitiaki.audit import service as audit
 from kaitiaki.checker import CompiledPack, check
 from kaitiaki.checker.render import mask_for_storage
-from kaitiaki.errors import BadInput, Conflict, FieldError, NotFound, NotPermitted
+from kaitiaki.errors import BadInput, Conflict, FieldError, InvalidTransition, NotFound, NotPermitted
 from kaitiaki.models import Channel, Draft, DraftAcknowledgement, DraftException, DraftVersion, User
 from kaitiaki.publishing import permissions, queries
-from kaitiaki.publishing.connectors import Connector, PublicationItem
+from kaitiaki.publishing.connectors import Connector, PublicationItem, reported_ref
 from kaitiaki.publishing.schemas import (
     MAX_JUSTIFICATION,
     DraftInput,
@@ -32,8 +32,9 @@ from kaitiaki.publishing.schemas import (
 from kaitiaki.publishing.transitions import DRAFT_WORKFLOW
 from kaitiaki.register import queries as register_queries
 from kaitiaki.register import service as register_service
+from kaitiaki.register.permissions import is_comms_staff
 from kaitiaki.common.access import require_active
-from kaitiaki.common.forms import FieldErrors
+from kaitiaki.common.forms import FieldErrors, clean_text
 from kaitiaki.timeutil import ensure_utc, to_local, utcnow
 
 # Clocks differ a little between the poster's device and the server.
@@ -376,6 +377,33 @@ def record_publication(session: Session, *, user: User, draft: Draft, connector:
     return draft
 
 
+def correct_publication(session: Session, *, user: User, draft: Draft, url: str,
+                        platform_id: str = "", reason: str = "") -> Draft:
+    """Correct the recorded address of a published item (a mistyped or wrong link). The author
+    or communications staff can; the old and new addresses go into the audit log."""
+    require_active(user)
+    if draft.state != "published":
+        raise InvalidTransition("Only a published item's address can be corrected.")
+    if draft.author_id != user.id and not is_comms_staff(session, user):
+        raise NotPermitted(f"Only {draft.author.name}, who published it, or communications staff "
+                           "can correct its address.")
+    errors = FieldErrors()
+    reason = clean_text(reason, errors, "reason", "why the address is corrected",
+                        max_length=MAX_JUSTIFICATION)
+    errors.raise_if_any()
+    ref = reported_ref(draft.channel.platform, url, platform_id)
+    previous = {"url": draft.published_url, "platform_id": draft.platform_post_id}
+    draft.published_url = ref.url
+    draft.platform_post_id = ref.platform_id
+    draft.updated_at = utcnow()
+    session.flush()
+    audit.record(session, actor=user.email, action="draft.publication_corrected",
+                 subject=subject_of(draft),
+                 details={"from": previous, "to": {"url": ref.url, "platform_id": ref.platform_id},
+                          "reason": reason})
+    return draft
+
+
 def withdraw(session: Session, *, user: User, draft: Draft, reason: str = "") -> Draft:
     """The author stops the draft; an exception request waiting on it is withdrawn too."""
     require_active(user)
@@ -396,7 +424,8 @@ def withdraw(session: Session, *, user: User, draft: Draft, reason: str = "") ->
 
 
 __all__ = [
-    "acknowledge", "check_draft", "create_draft", "current_version", "decide_exception",
+    "acknowledge", "check_draft", "correct_publication", "create_draft", "current_version",
+    "decide_exception",
     "draft_path", "input_of", "platform_limits", "record_publication", "request_exception",
     "require_draft", "revise_draft", "subject_of", "submission_problems", "submit",
     "text_digest", "unacknowledged", "validate", "warning_indexes", "withdraw",

@@ -117,7 +117,7 @@ def show_channel(request: Request, channel_id: int, session: DbSession, user: Re
     permissions.require_active(user)
     channel = service.require_channel(session, channel_id)
     today = to_local(utcnow(), request.app.state.settings.zone).date()
-    return ChannelOut.of(channel, queries.flags_of(channel, today))
+    return ChannelOut.of(channel, queries.channel_flags(session, channel, today))
 
 
 @router.post("/{channel_id}/extended-use", response_model=RequestOut, status_code=201,
@@ -171,7 +171,7 @@ def change_owner(request: Request, channel_id: int, body: OwnerChangeIn, session
     service.change_business_owner(session, user=user, channel=channel,
                                   new_owner_email=body.business_owner, reason=body.reason)
     today = to_local(utcnow(), request.app.state.settings.zone).date()
-    return ChannelOut.of(channel, queries.flags_of(channel, today))
+    return ChannelOut.of(channel, queries.channel_flags(session, channel, today))
 
 
 __all__ = ["router"]

@@ -99,7 +99,7 @@ def channel_page(
     requests = queries.requests_of_channel(session, channel)
     context = {
         "channel": channel,
-        "flags": queries.flags_of(channel, _today(request)),
+        "flags": queries.channel_flags(session, channel, _today(request)),
         "flag_labels": FLAG_LABELS,
         "checklist_items": CHECKLIST_ITEMS,
         "grants": queries.authorisations_of(session, channel),

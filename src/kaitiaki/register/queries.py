@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from kaitiaki.models import (
@@ -20,7 +20,7 @@ from kaitiaki.models import (
     WorkDeviceApp,
 )
 from kaitiaki.policy.schema import ApprovalRule
-from kaitiaki.register.approval_rules import Requirement, holds, requirements_for
+from kaitiaki.register.approval_rules import Requirement, holders, holds, requirements_for
 from kaitiaki.register.schemas import handle_key
 from kaitiaki.register.transitions import OPEN_REQUEST_STATES
 from kaitiaki.timeutil import utcnow
@@ -42,14 +42,15 @@ class RegisterFilter:
     flagged: bool = False
 
 
-def flags_of(channel: Channel, today: date) -> list[str]:
-    """What needs attention on a channel in use: missed cadence, checklist, owner gone."""
+def flags_of(channel: Channel, today: date, live_since: datetime | None = None) -> list[str]:
+    """What needs attention on a channel in use: missed cadence, checklist, owner gone.
+    `live_since`: when its new-channel request was approved. A channel that has not posted yet
+    has its first cadence from then, so one approved today is not flagged at once."""
     if channel.status not in FLAGGED_STATUSES:
         return []
     flags = []
-    if channel.cadence_days is not None and (
-        channel.last_post_on is None or (today - channel.last_post_on).days > channel.cadence_days
-    ):
+    last = channel.last_post_on or (live_since.date() if live_since is not None else None)
+    if channel.cadence_days is not None and (last is None or (today - last).days > channel.cadence_days):
         flags.append("no_recent_post")
     if not channel.checklist_complete:
         flags.append("checklist_incomplete")
@@ -57,6 +58,25 @@ def flags_of(channel: Channel, today: date) -> list[str]:
     if not owner.is_active or owner.left_at is not None:
         flags.append("owner_left")
     return flags
+
+
+def _approved_at():
+    """When the channel's new-channel request was approved (UTC), for each channel row."""
+    return (
+        select(func.max(ChannelRequest.decided_at))
+        .where(ChannelRequest.channel_id == Channel.id, ChannelRequest.kind == "new_channel",
+               ChannelRequest.state == "approved")
+        .correlate(Channel)
+        .scalar_subquery()
+    )
+
+
+def live_since(session: Session, channel: Channel) -> datetime | None:
+    return session.scalar(select(_approved_at()).where(Channel.id == channel.id))
+
+
+def channel_flags(session: Session, channel: Channel, today: date) -> list[str]:
+    return flags_of(channel, today, live_since(session, channel))
 
 
 def get_channel(session: Session, channel_id: int) -> Channel | None:
@@ -104,8 +124,9 @@ def list_channels(
     if filters.status:
         statement = statement.where(Channel.status == filters.status)
     rows = [
-        (channel, flags_of(channel, today))
-        for channel in session.scalars(statement.order_by(Channel.platform, Channel.handle_key))
+        (channel, flags_of(channel, today, approved_at))
+        for channel, approved_at in session.execute(
+            statement.add_columns(_approved_at()).order_by(Channel.platform, Channel.handle_key))
     ]
     if filters.flagged:
         rows = [(channel, flags) for channel, flags in rows if flags]
@@ -165,6 +186,17 @@ def missing_requirements(
         for requirement in requirements_for(rules, request.channel.unit, request.kind)
         if requirement.spec not in given
     ]
+
+
+def who_can_approve(
+    session: Session, request: ChannelRequest, requirement: Requirement
+) -> list[User]:
+    """Everyone who could give this missing approval now: they hold the role, did not make the
+    request and have not approved it already."""
+    approved = {approval.approver_id for approval in approvals_of(session, request)}
+    return [user for user in holders(session, requirement)
+            if user.id != request.requested_by_id and user.id not in approved
+            and user.is_active and user.left_at is None]
 
 
 def requests_awaiting(
@@ -278,7 +310,9 @@ __all__ = [
     "channels_with_handle",
     "device_apps_of",
     "flagged_channels",
+    "channel_flags",
     "flags_of",
+    "live_since",
     "get_channel",
     "get_channel_by_handle",
     "get_device_app",
@@ -287,5 +321,6 @@ __all__ = [
     "missing_requirements",
     "open_requests",
     "requests_awaiting",
+    "who_can_approve",
     "requests_of_channel",
 ]

@@ -101,13 +101,16 @@ def request_page(request: Request, session: Session, user: User, channel_request
         "req": channel_request,
         "channel": channel_request.channel,
         "approvals": queries.approvals_of(session, channel_request),
-        "missing": queries.missing_requirements(session, rules, channel_request) if is_open else [],
+        "missing": [(requirement, queries.who_can_approve(session, channel_request, requirement))
+                    for requirement in (queries.missing_requirements(session, rules, channel_request)
+                                        if is_open else [])],
         "kind_labels": KIND_LABELS,
         "state_label": REQUEST_WORKFLOW.states[channel_request.state],
         "can_decide": awaiting,
         "can_withdraw": is_open and (channel_request.requested_by_id == user.id
                                      or permissions.is_comms_staff(session, user)),
         "error": error, "errors": field_errors(error), "reason": reason,
+        "current_user_id": user.id,
     }
     return render(request, "register/request.html", context, status_code=status_code)
 

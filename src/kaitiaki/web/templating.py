@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse
 
 from kaitiaki.people.roles import ROLES
-from kaitiaki.timeutil import to_local
+from kaitiaki.timeutil import last_covered_day, to_local
 from kaitiaki.web.csrf import FORM_FIELD, csrf_token
 from kaitiaki.web.navigation import items_for
 
@@ -43,14 +43,25 @@ def _csrf_field(context: Mapping[str, Any]) -> Markup:
     return Markup('<input type="hidden" name="{}" value="{}">').format(FORM_FIELD, escape(token))
 
 
+def _zone(context: Mapping[str, Any]) -> str:
+    settings = getattr(context["request"].app.state, "settings", None)
+    return settings.timezone if settings is not None else DEFAULT_TIMEZONE
+
+
 @pass_context
 def _local_time(context: Mapping[str, Any], value: datetime | None) -> str:
     """A stored UTC time shown in the configured zone, e.g. "21 Nov 2026, 09:34 NZDT"."""
     if value is None:
         return ""
-    settings = getattr(context["request"].app.state, "settings", None)
-    zone = settings.timezone if settings is not None else DEFAULT_TIMEZONE
-    return to_local(value, zone).strftime("%-d %b %Y, %H:%M %Z")
+    return to_local(value, _zone(context)).strftime("%-d %b %Y, %H:%M %Z")
+
+
+@pass_context
+def _until_day(context: Mapping[str, Any], value: datetime | None) -> str:
+    """The end of a dated period as the day people chose, e.g. "until 30 Jun 2026"."""
+    if value is None:
+        return ""
+    return last_covered_day(value, _zone(context)).strftime("%-d %b %Y")
 
 
 def role_label(role: str, unit_code: str | None = None) -> str:
@@ -61,7 +72,7 @@ def role_label(role: str, unit_code: str | None = None) -> str:
 
 
 templates.env.globals.update(csrf_token=_csrf_token, csrf_field=_csrf_field, htmx_path=HTMX_PATH)
-templates.env.filters.update(local_time=_local_time, role_label=role_label)
+templates.env.filters.update(local_time=_local_time, until_day=_until_day, role_label=role_label)
 
 
 FLASH_KEY = "flash"
