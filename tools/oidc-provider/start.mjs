@@ -7,7 +7,7 @@
 import http from 'node:http'
 import https from 'node:https'
 import { readFileSync } from 'node:fs'
-import Provider from 'oidc-provider'
+import Provider, { interactionPolicy } from 'oidc-provider'
 import { generateKeyPair, exportJWK } from 'jose'
 
 const t0 = performance.now()
@@ -53,6 +53,14 @@ const activeUser = (sub) => currentUsers().find((u) => u.sub === sub && !u.disab
 const signingKey = await generateKeyPair('RS256', { extractable: true })
 const jwk = { ...(await exportJWK(signingKey.privateKey)), kid: 'dev-rs256', alg: 'RS256', use: 'sig' }
 
+// A provider session whose account has since been disabled must not sign anyone in: the login
+// prompt is requested again (and the login form then refuses the account).
+const policy = interactionPolicy.base()
+policy.get('login').checks.add(new interactionPolicy.Check('account_disabled', 'The account is disabled', (ctx) => {
+  const accountId = ctx.oidc.session.accountId
+  return accountId && !activeUser(accountId) ? interactionPolicy.Check.REQUEST_PROMPT : interactionPolicy.Check.NO_NEED_TO_PROMPT
+}), 0)
+
 const provider = new Provider(ISSUER, {
   clients: [client],
   jwks: { keys: [jwk] },
@@ -73,7 +81,7 @@ const provider = new Provider(ISSUER, {
     revocation: { enabled: true },
     introspection: { enabled: true },
   },
-  interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
+  interactions: { policy, url: (ctx, interaction) => `/interaction/${interaction.uid}` },
   async findAccount(ctx, sub) {
     const u = activeUser(sub) // a disabled account ends its sessions too
     if (!u) return undefined
