@@ -157,11 +157,20 @@ class OidcClient:
 
     # -- the sign-in ----------------------------------------------------------------------------
 
+    def _auth_method(self) -> str:
+        if not self.client_secret:
+            return "none"
+        offered = self.metadata().get("token_endpoint_auth_methods_supported") or []
+        # Basic is the OpenID default; some providers offer only the secret in the form body.
+        if "client_secret_basic" not in offered and "client_secret_post" in offered:
+            return "client_secret_post"
+        return "client_secret_basic"
+
     def _session(self, **kwargs: Any) -> OAuth2Session:
         return OAuth2Session(
             self.client_id,
             self.client_secret,
-            token_endpoint_auth_method="client_secret_basic" if self.client_secret else "none",
+            token_endpoint_auth_method=self._auth_method(),
             scope=self.scope,
             redirect_uri=self.redirect_uri,
             code_challenge_method="S256",
