@@ -33,6 +33,7 @@ PROVIDER_PACKAGE = REPO_ROOT / "node_modules" / "oidc-provider" / "package.json"
 START_SECONDS = 30
 CLIENT_ID = "kaitiaki"
 CLIENT_SECRET = "kaitiaki-test-secret"
+LOG_VARIABLE = "OIDC_PROVIDER_LOG"  # set it to see the provider's own log (stderr)
 
 ADVISOR = {
     "sub": "u-advisor",
@@ -100,8 +101,12 @@ def running_provider(folder: Path, redirect_uris: list[str]) -> Iterator[Provide
         "OIDC_USERS_FILE": str(provider.users_file),
     }
     process = subprocess.Popen(
-        [node, str(START_SCRIPT)], cwd=REPO_ROOT, env=env,
-        stdout=subprocess.PIPE, stderr=None if os.environ.get("OIDC_PROVIDER_LOG") else subprocess.DEVNULL, text=True,
+        [node, str(START_SCRIPT)],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=None if os.environ.get(LOG_VARIABLE) else subprocess.DEVNULL,
+        text=True,
     )
     try:
         _wait_until_ready(process, provider.issuer)
@@ -132,7 +137,9 @@ def _wait_until_ready(process: subprocess.Popen, issuer: str) -> None:
         except queue.Empty:
             raise RuntimeError(f"the OpenID provider did not start in {START_SECONDS} s") from None
         if line is None:
-            raise RuntimeError(f"the OpenID provider exited with {process.wait()} before it was ready")
+            raise RuntimeError(
+                f"the OpenID provider exited with {process.wait()} before it was ready"
+            )
         if line.startswith("OIDC_READY "):
             break
     response = httpx.get(f"{issuer}/.well-known/openid-configuration", timeout=10)
@@ -158,7 +165,9 @@ class ProviderRefused(Exception):
     """The provider answered the login form with an error page."""
 
 
-def through_provider(browser: httpx.Client, url: str, *, stop_at: str, username: str, password: str) -> str:
+def through_provider(
+    browser: httpx.Client, url: str, *, stop_at: str, username: str, password: str
+) -> str:
     """Follow the provider's pages as a person would (log in, allow) until the browser is sent to
     `stop_at`; that URL. `browser` keeps the provider's cookies."""
     for _ in range(20):

@@ -105,9 +105,9 @@ class Settings(BaseSettings):
 
     password_sign_in: bool = Field(
         True,
-        description="Whether people can sign in with a Kaitiaki password. Turn it off when everyone "
-        "signs in through the agency's identity provider (KAITIAKI_OIDC_ISSUER): the password form "
-        "disappears and password sign-in is refused.",
+        description="Whether people can sign in with a Kaitiaki password. Turn it off when "
+        "everyone signs in through the agency's identity provider (KAITIAKI_OIDC_ISSUER): the "
+        "password form disappears and password sign-in is refused.",
     )
     oidc_issuer: str | None = Field(
         None,

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from kaitiaki.models import AuditEvent
 from kaitiaki.auth.oidc_accounts import AccountRules, SignInRefused, account_for, parse_group_roles
 from kaitiaki.config import Settings, SettingsError
+from kaitiaki.models import AuditEvent
 from kaitiaki.people import queries
 from kaitiaki.people.service import add_user, authenticate, deactivate, roles_of
 
@@ -30,8 +30,14 @@ def person(email: str = f"aroha@{DOMAIN}", **extra: object) -> dict:
 
 
 def test_an_existing_account_is_matched_by_email_whatever_its_case(session: Session):
-    existing = add_user(session, email=f"aroha@{DOMAIN}", name="Aroha", password=PASSWORD,
-                        roles=["comms_staff"], actor="test")
+    existing = add_user(
+        session,
+        email=f"aroha@{DOMAIN}",
+        name="Aroha",
+        password=PASSWORD,
+        roles=["comms_staff"],
+        actor="test",
+    )
     user = account_for(session, person(email=f"Aroha@{DOMAIN.upper()}"), rules())
     assert user.id == existing.id
     assert roles_of(session, user) == [("comms_staff", None)]  # roles stay Kaitiaki's
@@ -67,9 +73,17 @@ def test_without_provisioning_an_unknown_person_is_refused(session: Session):
 
 
 def test_a_deactivated_kaitiaki_account_cannot_sign_in(session: Session):
-    add_user(session, email=f"admin@{DOMAIN}", name="Admin", password=PASSWORD, roles=["admin"],
-             actor="test")
-    add_user(session, email=f"aroha@{DOMAIN}", name="Aroha", password=PASSWORD, roles=[], actor="test")
+    add_user(
+        session,
+        email=f"admin@{DOMAIN}",
+        name="Admin",
+        password=PASSWORD,
+        roles=["admin"],
+        actor="test",
+    )
+    add_user(
+        session, email=f"aroha@{DOMAIN}", name="Aroha", password=PASSWORD, roles=[], actor="test"
+    )
     deactivate(session, email=f"aroha@{DOMAIN}", actor="test")
     with pytest.raises(SignInRefused, match="has been deactivated"):
         account_for(session, person(), rules(provision=True))
@@ -84,15 +98,23 @@ def test_missing_or_unverified_email_is_refused(session: Session):
 
 def test_group_roles_set_exactly_the_roles_of_the_groups(session: Session):
     mapping = "g-comms=comms_staff,g-records=records_officer,g-comms=staff"
-    user = account_for(session, person(groups=["g-comms", "g-other"]), rules(provision=True, group_roles=mapping))
+    user = account_for(
+        session, person(groups=["g-comms", "g-other"]), rules(provision=True, group_roles=mapping)
+    )
     assert sorted(roles_of(session, user)) == [("comms_staff", None), ("staff", None)]
     user = account_for(session, person(groups=["g-records"]), rules(group_roles=mapping))
     assert roles_of(session, user) == [("records_officer", None)]
 
 
 def test_group_roles_never_remove_the_last_administrator(session: Session):
-    add_user(session, email=f"aroha@{DOMAIN}", name="Aroha", password=PASSWORD, roles=["admin"],
-             actor="test")
+    add_user(
+        session,
+        email=f"aroha@{DOMAIN}",
+        name="Aroha",
+        password=PASSWORD,
+        roles=["admin"],
+        actor="test",
+    )
     user = account_for(session, person(groups=[]), rules(group_roles="g-comms=comms_staff"))
     assert roles_of(session, user) == [("admin", None)]
 
@@ -102,8 +124,13 @@ def test_bad_group_role_settings_stop_start_up():
         parse_group_roles("g1=chief")
     with pytest.raises(SettingsError, match="is not group=role"):
         parse_group_roles("g1")
-    settings = Settings(env="test", oidc_issuer="https://id.example.govt.nz", oidc_client_id="k",
-                        oidc_allowed_email_domains=DOMAIN, oidc_group_roles="g1=admin")
+    settings = Settings(
+        env="test",
+        oidc_issuer="https://id.example.govt.nz",
+        oidc_client_id="k",
+        oidc_allowed_email_domains=DOMAIN,
+        oidc_group_roles="g1=admin",
+    )
     with pytest.raises(SettingsError, match="KAITIAKI_OIDC_GROUP_CLAIM"):
         AccountRules.from_settings(settings)
     with pytest.raises(SettingsError, match="KAITIAKI_OIDC_ALLOWED_EMAIL_DOMAINS is required"):

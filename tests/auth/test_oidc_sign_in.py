@@ -47,21 +47,25 @@ def provider(oidc_provider: Provider) -> Provider:
 
 
 def sso_settings(settings: Settings, issuer: str, **changes: object) -> Settings:
-    return settings.model_copy(update={
-        "base_url": APP_URL,
-        "oidc_issuer": issuer,
-        "oidc_client_id": CLIENT_ID,
-        "oidc_client_secret": CLIENT_SECRET,
-        "oidc_scopes": "openid email profile groups",
-        "oidc_allowed_email_domains": "agency.example.govt.nz",
-        "oidc_provider_name": "Agency ID",
-        **changes,
-    })
+    return settings.model_copy(
+        update={
+            "base_url": APP_URL,
+            "oidc_issuer": issuer,
+            "oidc_client_id": CLIENT_ID,
+            "oidc_client_secret": CLIENT_SECRET,
+            "oidc_scopes": "openid email profile groups",
+            "oidc_allowed_email_domains": "agency.example.govt.nz",
+            "oidc_provider_name": "Agency ID",
+            **changes,
+        }
+    )
 
 
 @pytest.fixture
 def client(settings: Settings, provider: Provider) -> Iterator[TestClient]:
-    with TestClient(create_app(sso_settings(settings, provider.issuer)), follow_redirects=False) as client:
+    with TestClient(
+        create_app(sso_settings(settings, provider.issuer)), follow_redirects=False
+    ) as client:
         yield client
 
 
@@ -71,9 +75,12 @@ def start(client: TestClient, next_path: str = "/") -> str:
     return response.headers["location"]
 
 
-def sign_in(client: TestClient, browser: httpx.Client, username: str, password: str, next_path: str = "/"):
-    callback = through_provider(browser, start(client, next_path), stop_at=CALLBACK,
-                                username=username, password=password)
+def sign_in(
+    client: TestClient, browser: httpx.Client, username: str, password: str, next_path: str = "/"
+):
+    callback = through_provider(
+        browser, start(client, next_path), stop_at=CALLBACK, username=username, password=password
+    )
     return client.get(callback)
 
 
@@ -84,7 +91,14 @@ def signed_in_as(client: TestClient) -> str | None:
 
 
 def test_an_existing_person_signs_in_through_the_provider(client: TestClient, session: Session):
-    add_user(session, email=ADVISOR_EMAIL, name="Aroha", password=PASSWORD, roles=["comms_staff"], actor="test")
+    add_user(
+        session,
+        email=ADVISOR_EMAIL,
+        name="Aroha",
+        password=PASSWORD,
+        roles=["comms_staff"],
+        actor="test",
+    )
     session.commit()
     login_page = client.get("/login")
     assert "Sign in with Agency ID" in login_page.text
@@ -96,7 +110,9 @@ def test_an_existing_person_signs_in_through_the_provider(client: TestClient, se
     assert page is not None and "Kia ora, Aroha" in page
 
 
-def test_provisioning_creates_the_person_with_no_roles(settings: Settings, provider: Provider, session: Session):
+def test_provisioning_creates_the_person_with_no_roles(
+    settings: Settings, provider: Provider, session: Session
+):
     app = create_app(sso_settings(settings, provider.issuer, oidc_provision_users=True))
     with TestClient(app, follow_redirects=False) as client, httpx.Client() as browser:
         assert sign_in(client, browser, "advisor", "advisor-pass").status_code == 303
@@ -107,8 +123,15 @@ def test_provisioning_creates_the_person_with_no_roles(settings: Settings, provi
 
 
 def test_group_claim_grants_mapped_roles(settings: Settings, provider: Provider, session: Session):
-    app = create_app(sso_settings(settings, provider.issuer, oidc_provision_users=True,
-                                  oidc_group_claim="groups", oidc_group_roles="kaitiaki-comms=comms_staff"))
+    app = create_app(
+        sso_settings(
+            settings,
+            provider.issuer,
+            oidc_provision_users=True,
+            oidc_group_claim="groups",
+            oidc_group_roles="kaitiaki-comms=comms_staff",
+        )
+    )
     with TestClient(app, follow_redirects=False) as client, httpx.Client() as browser:
         assert sign_in(client, browser, "advisor", "advisor-pass").status_code == 303
     user = queries.get_user_by_email(session, ADVISOR_EMAIL)
@@ -155,8 +178,9 @@ def test_a_callback_with_another_state_is_refused(client: TestClient, session: S
     add_user(session, email=ADVISOR_EMAIL, name="Aroha", password=PASSWORD, roles=[], actor="test")
     session.commit()
     with httpx.Client() as browser:
-        callback = through_provider(browser, start(client), stop_at=CALLBACK,
-                                    username="advisor", password="advisor-pass")
+        callback = through_provider(
+            browser, start(client), stop_at=CALLBACK, username="advisor", password="advisor-pass"
+        )
     url = httpx.URL(callback)
     forged = url.copy_set_param("state", "a-state-this-browser-was-never-given")
     response = client.get(str(forged))
@@ -167,12 +191,17 @@ def test_a_callback_with_another_state_is_refused(client: TestClient, session: S
     assert signed_in_as(client) is None
 
 
-def test_a_callback_in_another_browser_is_refused(client: TestClient, settings: Settings, provider: Provider):
+def test_a_callback_in_another_browser_is_refused(
+    client: TestClient, settings: Settings, provider: Provider
+):
     with httpx.Client() as browser:
-        callback = through_provider(browser, start(client), stop_at=CALLBACK,
-                                    username="advisor", password="advisor-pass")
+        callback = through_provider(
+            browser, start(client), stop_at=CALLBACK, username="advisor", password="advisor-pass"
+        )
     # Someone else's browser (a login CSRF attempt) has no pending sign-in to match.
-    with TestClient(create_app(sso_settings(settings, provider.issuer)), follow_redirects=False) as other:
+    with TestClient(
+        create_app(sso_settings(settings, provider.issuer)), follow_redirects=False
+    ) as other:
         response = other.get(callback)
         assert response.status_code == 400
         assert signed_in_as(other) is None
@@ -180,8 +209,9 @@ def test_a_callback_in_another_browser_is_refused(client: TestClient, settings: 
 
 def test_an_answer_claiming_another_issuer_is_refused(client: TestClient):
     with httpx.Client() as browser:
-        callback = through_provider(browser, start(client), stop_at=CALLBACK,
-                                    username="advisor", password="advisor-pass")
+        callback = through_provider(
+            browser, start(client), stop_at=CALLBACK, username="advisor", password="advisor-pass"
+        )
     forged = httpx.URL(callback).copy_set_param("iss", "https://impostor.example.com")
     response = client.get(str(forged))
     assert response.status_code == 400
@@ -200,8 +230,9 @@ def test_with_passwords_off_the_form_is_gone_and_password_sign_in_is_refused(
         assert "Sign in with Agency ID" in page.text
         assert 'type="password"' not in page.text
         token = form_token(client, "/self-check")
-        response = client.post("/login", data={"email": ADVISOR_EMAIL, "password": PASSWORD,
-                                               "csrf_token": token})
+        response = client.post(
+            "/login", data={"email": ADVISOR_EMAIL, "password": PASSWORD, "csrf_token": token}
+        )
         assert response.status_code == 403
         assert "switched off" in response.text
         assert signed_in_as(client) is None

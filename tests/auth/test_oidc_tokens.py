@@ -55,7 +55,7 @@ def test_a_genuine_token_gives_its_claims():
 
 def test_an_altered_signature_is_refused():
     header, payload, signature = signed(claims()).split(".")
-    flipped = ("A" if signature[10] != "A" else "B")
+    flipped = "A" if signature[10] != "A" else "B"
     with pytest.raises(IdTokenRejected, match="signature"):
         validate(".".join([header, payload, signature[:10] + flipped + signature[11:]]))
 
@@ -85,7 +85,11 @@ def test_a_token_signed_with_the_client_secret_is_refused():
     token = jwt.encode({"alg": "HS256"}, claims(), secret)
     with pytest.raises(IdTokenRejected):
         validate_id_token(
-            token, keys=KeySet([secret]), issuer=ISSUER, client_id=CLIENT_ID, nonce=NONCE,
+            token,
+            keys=KeySet([secret]),
+            issuer=ISSUER,
+            client_id=CLIENT_ID,
+            nonce=NONCE,
             algorithms=["HS256", "RS256"],
         )
 
@@ -117,6 +121,10 @@ def test_only_asymmetric_algorithms_are_used():
     assert usable_algorithms(None) == ["RS256"]
     with pytest.raises(IdTokenRejected, match="algorithm"):
         validate_id_token(
-            signed(claims()), keys=PUBLISHED, issuer=ISSUER, client_id=CLIENT_ID, nonce=NONCE,
+            signed(claims()),
+            keys=PUBLISHED,
+            issuer=ISSUER,
+            client_id=CLIENT_ID,
+            nonce=NONCE,
             algorithms=usable_algorithms(["none", "HS256"]),
         )

@@ -64,7 +64,9 @@ def sso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
 
 
 @pytest.fixture
-def sso_page(browser: Browser, sso_server: tuple[str, Provider], watch: PageWatch) -> Iterator[Page]:
+def sso_page(
+    browser: Browser, sso_server: tuple[str, Provider], watch: PageWatch
+) -> Iterator[Page]:
     url, provider = sso_server
     provider.set_users([ADVISOR, OUTSIDER])  # a test may have disabled someone
     with watched_page(browser, url, watch) as page:

@@ -65,16 +65,15 @@ class AccountRules:
 
 
 def parse_group_roles(text: str) -> dict[str, tuple[str, ...]]:
-    """"g1=admin, g2=elt_member@DPMC-SGE, g1=staff" -> {"g1": ("admin", "staff"), "g2": (...)}."""
+    """Parse group=role pairs: "g1=admin, g2=elt_member@DPMC-SGE, g1=staff" gives
+    {"g1": ("admin", "staff"), "g2": ("elt_member@DPMC-SGE",)}."""
     mapping: dict[str, list[str]] = {}
     for pair in text.split(","):
         if not pair.strip():
             continue
         group, separator, spec = pair.partition("=")
         if not separator or not group.strip() or not spec.strip():
-            raise SettingsError(
-                f"KAITIAKI_OIDC_GROUP_ROLES: {pair.strip()!r} is not group=role."
-            )
+            raise SettingsError(f"KAITIAKI_OIDC_GROUP_ROLES: {pair.strip()!r} is not group=role.")
         try:
             parse_role_spec(spec)
         except BadInput as exc:

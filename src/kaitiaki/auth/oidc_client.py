@@ -30,9 +30,7 @@ CALLBACK_PATH = "/login/oidc/callback"
 HTTP_TIMEOUT_SECONDS = 10
 METADATA_MAX_AGE_SECONDS = 3600
 
-NOT_STARTED_HERE = (
-    "This sign-in had expired or did not start on this page. Sign in again."
-)
+NOT_STARTED_HERE = "This sign-in had expired or did not start on this page. Sign in again."
 PROVIDER_UNREACHABLE = "The identity provider could not be reached. Try again in a few minutes."
 NOT_VERIFIED = (
     "The identity provider's answer could not be verified, so you have not been signed in. "
@@ -67,7 +65,9 @@ class PendingSignIn:
         if not isinstance(value, dict):
             return None
         try:
-            return cls(**{key: str(value[key]) for key in ("state", "nonce", "code_verifier", "next")})
+            return cls(
+                **{key: str(value[key]) for key in ("state", "nonce", "code_verifier", "next")}
+            )
         except KeyError:
             return None
 
@@ -135,7 +135,9 @@ class OidcClient:
                 f"discovery issuer {metadata.get('issuer')!r} is not {self.issuer!r}",
             )
         missing = [
-            key for key in ("authorization_endpoint", "token_endpoint", "jwks_uri") if key not in metadata
+            key
+            for key in ("authorization_endpoint", "token_endpoint", "jwks_uri")
+            if key not in metadata
         ]
         if missing:
             raise OidcFailed(PROVIDER_UNREACHABLE, f"discovery lacks {', '.join(missing)}")
@@ -200,7 +202,9 @@ class OidcClient:
         """The validated claims (ID token, completed from userinfo) for the callback's query."""
         state = query.get("state", "")
         if pending is None or not secrets.compare_digest(state.encode(), pending.state.encode()):
-            raise OidcFailed(NOT_STARTED_HERE, "state missing or not the one this browser was sent with")
+            raise OidcFailed(
+                NOT_STARTED_HERE, "state missing or not the one this browser was sent with"
+            )
         if "error" in query:
             error = query["error"][:100]
             raise OidcFailed(

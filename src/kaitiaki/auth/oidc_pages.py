@@ -40,7 +40,8 @@ def single_sign_on(settings: Settings) -> SingleSignOn | None:
     message when the settings contradict each other."""
     if not settings.password_sign_in and not settings.oidc_enabled:
         raise SettingsError(
-            "KAITIAKI_PASSWORD_SIGN_IN=false needs KAITIAKI_OIDC_ISSUER: otherwise nobody can sign in."
+            "KAITIAKI_PASSWORD_SIGN_IN=false needs KAITIAKI_OIDC_ISSUER: otherwise nobody can "
+            "sign in."
         )
     client = OidcClient.from_settings(settings)
     if client is None:

@@ -32,7 +32,7 @@ class IdTokenRejected(Exception):
 
 
 def usable_algorithms(advertised: Iterable[str] | None) -> list[str]:
-    """The provider's advertised signing algorithms that Kaitiaki accepts (RS256 if it says none)."""
+    """The advertised signing algorithms Kaitiaki accepts (RS256 when the provider names none)."""
     offered = set(advertised or ["RS256"])
     return sorted(offered & SIGNING_ALGORITHMS)
 

@@ -66,7 +66,8 @@ def login(
 ) -> Response:
     context = login_context(request, next_path=safe_next(next), email=email.strip())
     if not settings.password_sign_in:
-        return render(request, "auth/login.html", {**context, "error": PASSWORDS_OFF}, status_code=403)
+        context["error"] = PASSWORDS_OFF
+        return render(request, "auth/login.html", context, status_code=403)
     try:
         user = sign_in(
             session,

@@ -145,9 +145,8 @@ def add_sso_user(session: Session, *, email: str, name: str, actor: str) -> User
     name = _validate_name(name or email.split("@", 1)[0])
     if queries.get_user_by_email(session, email) is not None:
         raise Conflict(f"A user with the email address {email} already exists.")
-    user = User(
-        email=email, name=name, password_hash=hash_password(secrets.token_urlsafe(32)), is_active=True
-    )
+    unknown_password = hash_password(secrets.token_urlsafe(32))
+    user = User(email=email, name=name, password_hash=unknown_password, is_active=True)
     session.add(user)
     session.flush()
     audit.record(
