@@ -3,11 +3,14 @@ into the web application on the test database: who gets in, who does not, and fo
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from authlib.integrations.requests_client import OAuth2Session
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -242,3 +245,28 @@ def test_single_sign_on_is_not_there_unless_configured(settings: Settings, tmp_p
     with TestClient(create_app(settings), follow_redirects=False) as client:
         assert "Sign in with" not in client.get("/login").text
         assert client.get("/login/oidc").status_code == 404
+
+
+def test_a_tampered_id_token_from_the_provider_is_refused(
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+):
+    """The provider's real token, its claims changed on the way (the email of someone else)."""
+    add_user(session, email="admin@agency.example.govt.nz", name="Admin", password=PASSWORD,
+             roles=["admin"], actor="test")
+    session.commit()
+    genuine_fetch = OAuth2Session.fetch_token
+
+    def tampering_fetch(self: OAuth2Session, *args: object, **kwargs: object) -> dict:
+        token = genuine_fetch(self, *args, **kwargs)
+        header, payload, signature = token["id_token"].split(".")
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        claims["email"] = "admin@agency.example.govt.nz"
+        forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+        return {**token, "id_token": f"{header}.{forged}.{signature}"}
+
+    monkeypatch.setattr(OAuth2Session, "fetch_token", tampering_fetch)
+    with httpx.Client() as browser:
+        response = sign_in(client, browser, "advisor", "advisor-pass")
+    assert response.status_code == 400
+    assert "could not be verified" in response.text
+    assert signed_in_as(client) is None
