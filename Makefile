@@ -27,7 +27,8 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
-# axe-core for the browser tests' accessibility checks, pinned by package-lock.json.
+# axe-core for the browser tests' accessibility checks and oidc-provider for the sign-in tests,
+# pinned by package-lock.json.
 node_modules/.package-lock.json: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
 		npm ci --no-audit --no-fund; \

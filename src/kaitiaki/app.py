@@ -15,6 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from kaitiaki import __version__
 from kaitiaki.audit import pages as audit_pages
+from kaitiaki.auth import oidc_pages
 from kaitiaki.auth import pages as auth_pages
 from kaitiaki.auth import token_pages
 from kaitiaki.check_service import api as check_api
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dependencies=[Depends(verify_csrf)],
     )
     app.state.settings = settings
+    app.state.single_sign_on = oidc_pages.single_sign_on(settings)
     app.state.navigation = NAVIGATION
     app.state.dashboard = Dashboard(DASHBOARD_PANELS)
 
@@ -125,6 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(shell_pages.router)
     app.include_router(auth_pages.router)
+    app.include_router(oidc_pages.router)
     app.include_router(people_pages.router)
     app.include_router(audit_pages.router)
     app.include_router(check_api.router)

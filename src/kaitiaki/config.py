@@ -18,6 +18,7 @@ from sqlalchemy.exc import ArgumentError
 from kaitiaki.errors import AppError
 
 SECRET_KEY_FILE = "secret_key"
+_LOOPBACK_HTTP = re.compile(r"^http://(127\.0\.0\.1|localhost)(:\d+)?(/|$)")
 MIN_SECRET_KEY_LENGTH = 32
 
 
@@ -101,6 +102,87 @@ class Settings(BaseSettings):
         description="Largest comment file `kaitiaki comments import` and the import page accept, "
         "in bytes; a larger file is refused before it is read.",
     )
+
+    password_sign_in: bool = Field(
+        True,
+        description="Whether people can sign in with a Kaitiaki password. Turn it off when "
+        "everyone signs in through the agency's identity provider (KAITIAKI_OIDC_ISSUER): the "
+        "password form disappears and password sign-in is refused.",
+    )
+    oidc_issuer: str | None = Field(
+        None,
+        description="Issuer URL of the agency's OpenID Connect identity provider, exactly as it "
+        "appears in its tokens (Microsoft Entra ID: https://login.microsoftonline.com/<tenant "
+        "id>/v2.0). Unset: no single sign-on.",
+    )
+    oidc_client_id: str | None = Field(
+        None, description="Client (application) id Kaitiaki has at the identity provider."
+    )
+    oidc_client_secret: str | None = Field(
+        None,
+        repr=False,
+        description="Client secret Kaitiaki has at the identity provider. Unset: a public client "
+        "(PKCE only).",
+    )
+    oidc_scopes: str = Field(
+        "openid email profile",
+        description="Scopes asked of the identity provider, separated by spaces; openid is always "
+        "included.",
+    )
+    oidc_allowed_email_domains: str = Field(
+        "",
+        description="Email domains (comma-separated) whose people may sign in through the "
+        "identity provider, for example dpmc.govt.nz,nema.govt.nz. Required with "
+        "KAITIAKI_OIDC_ISSUER.",
+    )
+    oidc_provision_users: bool = Field(
+        False,
+        description="Create a Kaitiaki account, with no roles, the first time someone from an "
+        "allowed domain signs in through the identity provider. Off: only people who already "
+        "have an account can sign in.",
+    )
+    oidc_group_claim: str | None = Field(
+        None,
+        description="Name of the ID token (or userinfo) claim that lists a person's groups, for "
+        "example groups. Used with KAITIAKI_OIDC_GROUP_ROLES.",
+    )
+    oidc_group_roles: str = Field(
+        "",
+        description="Kaitiaki roles granted from groups, as group=role pairs separated by commas "
+        "(for example 7f3c...=comms_staff,9a1d...=elt_member@DPMC-SGE). When set, each sign-in "
+        "through the identity provider sets the person's roles to exactly those of their groups. "
+        "Empty: roles are granted in Kaitiaki only.",
+    )
+    oidc_provider_name: str = Field(
+        "your agency account",
+        description='Name shown on the sign-in button: "Sign in with <name>".',
+    )
+
+    @field_validator("oidc_issuer")
+    @classmethod
+    def _issuer_is_https(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        value = value.strip().rstrip("/")
+        # Plain http only on this machine (a local test provider): tokens must not cross a network
+        # in the clear.
+        if not (value.startswith("https://") or _LOOPBACK_HTTP.match(value)):
+            raise ValueError(
+                "the issuer must be an https:// URL (http:// only on 127.0.0.1 or localhost)"
+            )
+        return value
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return self.oidc_issuer is not None
+
+    @property
+    def oidc_email_domains(self) -> frozenset[str]:
+        return frozenset(
+            part.strip().lower().lstrip("@")
+            for part in self.oidc_allowed_email_domains.split(",")
+            if part.strip()
+        )
 
     @field_validator("database_url")
     @classmethod

@@ -15,11 +15,13 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 import uvicorn
+from fastapi import FastAPI
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
 
 from kaitiaki.app import create_app
@@ -76,10 +78,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             load_demo(session)
     finally:
         engine.dispose()
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
+    with serving(create_app(settings), _free_port()) as url:
+        yield url
+
+
+@contextmanager
+def serving(app: FastAPI, port: int) -> Iterator[str]:
+    """The app served by uvicorn in a thread on a loopback port; its base URL."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, name="kaitiaki-live-server", daemon=True)
     thread.start()
     deadline = time.monotonic() + SERVER_START_SECONDS
@@ -87,9 +93,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if not thread.is_alive() or time.monotonic() > deadline:
             pytest.fail("The live server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=SERVER_START_SECONDS)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=SERVER_START_SECONDS)
 
 
 @pytest.fixture(scope="session")
@@ -163,7 +171,15 @@ def watch(axe_source: str) -> PageWatch:
 
 @pytest.fixture
 def page(browser: Browser, live_server: str, watch: PageWatch) -> Iterator[Page]:
-    context = browser.new_context(base_url=live_server)
+    with watched_page(browser, live_server, watch) as page:
+        yield page
+
+
+@contextmanager
+def watched_page(browser: Browser, base_url: str, watch: PageWatch) -> Iterator[Page]:
+    """A page in a fresh browser context; at the end, every page it reached must have had its
+    accessibility check and no Content-Security-Policy violation may have been logged."""
+    context = browser.new_context(base_url=base_url)
     page = context.new_page()
     page.on("console", watch.on_console)
     page.on("framenavigated", lambda frame: frame == page.main_frame and watch.navigated.append(frame.url))

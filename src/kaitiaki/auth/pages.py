@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from kaitiaki.auth.service import GENERIC_FAILURE, sign_in, throttle_policy
 from kaitiaki.auth.throttling import TooManyAttempts
+from kaitiaki.config import Settings
 from kaitiaki.web.csrf import rotate_csrf_token
 from kaitiaki.web.deps import SESSION_USER_KEY, AppSettings, CurrentUser, DbSession
 from kaitiaki.web.templating import render
@@ -17,6 +18,7 @@ router = APIRouter(include_in_schema=False)
 
 SIGNED_OUT_NOTICE = "You have signed out."
 UNKNOWN_ADDRESS = "unknown"
+PASSWORDS_OFF = "Sign-in with a password is switched off here: use the button below."
 
 
 def safe_next(target: str | None) -> str:
@@ -24,6 +26,19 @@ def safe_next(target: str | None) -> str:
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
     return target
+
+
+def login_context(request: Request, *, next_path: str, email: str = "") -> dict[str, object]:
+    """What the sign-in page shows: the password form unless it is switched off, and the
+    identity provider's button when one is configured (kaitiaki.auth.oidc_pages)."""
+    settings: Settings = request.app.state.settings
+    single_sign_on = getattr(request.app.state, "single_sign_on", None) is not None
+    return {
+        "next": next_path,
+        "email": email,
+        "password_sign_in": settings.password_sign_in,
+        "provider_name": settings.oidc_provider_name if single_sign_on else None,
+    }
 
 
 def client_address(request: Request) -> str:
@@ -34,7 +49,7 @@ def client_address(request: Request) -> str:
 def login_page(request: Request, user: CurrentUser, next: str = "/", signed_out: bool = False) -> Response:
     if user is not None:
         return RedirectResponse(safe_next(next), status_code=303)
-    context: dict[str, object] = {"next": safe_next(next), "email": ""}
+    context = login_context(request, next_path=safe_next(next))
     if signed_out:
         context["notice"] = SIGNED_OUT_NOTICE
     return render(request, "auth/login.html", context)
@@ -49,7 +64,10 @@ def login(
     password: Annotated[str, Form(max_length=4096)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    context = {"next": safe_next(next), "email": email.strip()}
+    context = login_context(request, next_path=safe_next(next), email=email.strip())
+    if not settings.password_sign_in:
+        context["error"] = PASSWORDS_OFF
+        return render(request, "auth/login.html", context, status_code=403)
     try:
         user = sign_in(
             session,
@@ -75,4 +93,4 @@ def logout(request: Request) -> Response:
     return RedirectResponse("/login?signed_out=1", status_code=303)
 
 
-__all__ = ["client_address", "router", "safe_next"]
+__all__ = ["client_address", "login_context", "router", "safe_next"]

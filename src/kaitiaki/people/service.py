@@ -4,6 +4,7 @@ transaction; nothing here commits (the owner of the unit of work does)."""
 from __future__ import annotations
 
 import re
+import secrets
 from functools import cache
 
 from sqlalchemy import delete, exists, select
@@ -134,6 +135,27 @@ def add_user(
     return user
 
 
+def add_sso_user(session: Session, *, email: str, name: str, actor: str) -> User:
+    """A person who signs in through the agency's identity provider, created with no roles.
+
+    The password is random and never shown, so the account cannot be used with a password until
+    an administrator sets one; its hash is a real one, so password sign-in takes as long as usual.
+    """
+    email = validate_email(email)
+    name = _validate_name(name or email.split("@", 1)[0])
+    if queries.get_user_by_email(session, email) is not None:
+        raise Conflict(f"A user with the email address {email} already exists.")
+    unknown_password = hash_password(secrets.token_urlsafe(32))
+    user = User(email=email, name=name, password_hash=unknown_password, is_active=True)
+    session.add(user)
+    session.flush()
+    audit.record(
+        session, actor=actor, action="user.created", subject=f"user:{user.id}",
+        details={"email": email, "name": name, "roles": [], "via": "identity provider"},
+    )
+    return user
+
+
 def set_roles(session: Session, *, email: str, roles: list[str], actor: str) -> User:
     """Replace the user's roles with exactly `roles`."""
     user = _require_user(session, email)
@@ -260,6 +282,7 @@ def require_role(session: Session, user: User | None, *roles: str) -> None:
 __all__ = [
     "DEFAULT_PASSWORD_MIN_LENGTH",
     "PASSWORD_MAX_LENGTH",
+    "add_sso_user",
     "add_unit",
     "add_user",
     "authenticate",
