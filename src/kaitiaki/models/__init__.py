@@ -21,6 +21,7 @@ from kaitiaki.models.moderation_delegate import ModerationDelegate
 from kaitiaki.models.notification import Notification
 from kaitiaki.models.oia_request import EXTENSION_REASONS, OIA_STATES, OiaRequest
 from kaitiaki.models.org_unit import ORG_UNIT_KINDS, OrgUnit
+from kaitiaki.models.outbox_message import OUTBOX_KINDS, OUTBOX_STATES, OutboxMessage
 from kaitiaki.models.personal_check import PersonalCheck
 from kaitiaki.models.role_assignment import RoleAssignment
 from kaitiaki.models.submission_attempt import SubmissionAttempt
@@ -54,6 +55,9 @@ __all__ = [
     "ModerationAction",
     "ModerationDelegate",
     "Notification",
+    "OUTBOX_KINDS",
+    "OUTBOX_STATES",
+    "OutboxMessage",
     "EXTENSION_REASONS",
     "OIA_STATES",
     "OiaRequest",

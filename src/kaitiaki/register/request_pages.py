@@ -9,7 +9,7 @@ from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from kaitiaki.common.web import field_errors, send_after_commit
+from kaitiaki.common.web import field_errors, queue_emails
 from kaitiaki.config import get_settings
 from kaitiaki.errors import AppError
 from kaitiaki.models import PLATFORMS, ChannelRequest, User
@@ -76,7 +76,7 @@ def new_request(
     except AppError as exc:
         session.rollback()
         return _new_page(request, session, user, form=form, error=exc, status_code=exc.status_code)
-    send_after_commit(background, request, emails)
+    queue_emails(session, background, request, emails)
     flash(request, f"Your request for @{created.channel.handle} is waiting for approval.")
     return RedirectResponse(f"/register/requests/{created.id}", status_code=303)
 
@@ -135,7 +135,7 @@ def approve(request: Request, session: DbSession, user: RequiredUser, background
         emails = notices.request_notices(session, rules, decided, settings.base_url)
     except AppError as exc:
         return _decision_refused(request, session, user, request_id, exc)
-    send_after_commit(background, request, emails)
+    queue_emails(session, background, request, emails)
     if decided.state == "approved":
         flash(request, f"Approved. @{decided.channel.handle} is {decided.channel.status}.")
     else:
@@ -153,7 +153,7 @@ def decline(request: Request, session: DbSession, user: RequiredUser, background
         emails = notices.request_notices(session, rules, decided, settings.base_url)
     except AppError as exc:
         return _decision_refused(request, session, user, request_id, exc, reason)
-    send_after_commit(background, request, emails)
+    queue_emails(session, background, request, emails)
     flash(request, "The request is declined; the requester is told why.")
     return RedirectResponse(f"/register/requests/{decided.id}", status_code=303)
 
