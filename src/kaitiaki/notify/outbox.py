@@ -51,7 +51,8 @@ def _insert_once(session: Session, values: dict) -> bool:
         if session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == values["key"])):
             return False
         statement = insert(OutboxMessage).values(**values)
-    return (session.execute(statement).rowcount or 0) == 1
+    # RETURNING, not rowcount: a skipped conflicting row returns nothing on both databases.
+    return session.execute(statement.returning(OutboxMessage.id)).first() is not None
 
 
 def add_email(session: Session, settings: Settings, email: Email, *, key: str | None = None,
