@@ -33,7 +33,8 @@ def send_grant_reminders(session: Session, run: ReminderRun) -> int:
     ).order_by(ChannelAuthorisation.expires_at, ChannelAuthorisation.id))
     for grant in ending:
         channel = grant.channel
-        last_day = to_local(grant.expires_at, run.settings.zone).date()
+        # A grant "until 31 January" ends as 1 February begins: its last day is the one before.
+        last_day = to_local(grant.expires_at - timedelta(microseconds=1), run.settings.zone).date()
         ended = grant.expires_at <= run.now
         step = "ended" if ended else "ending"
         subject = (f"{grant.user.name}'s authorisation to post on @{channel.handle} has ended"
