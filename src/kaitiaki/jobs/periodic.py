@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from kaitiaki.common.reminding import ReminderRun
 from kaitiaki.complaints.reminders import send_complaint_reminders
+from kaitiaki.checker import load_pack
 from kaitiaki.config import Settings
 from kaitiaki.db import session_scope
 from kaitiaki.moderation.retention import dispose
@@ -20,6 +21,7 @@ from kaitiaki.notify.delivery import deliver_due
 from kaitiaki.oia.reminders import send_oia_reminders
 from kaitiaki.register.reminders import send_grant_reminders, send_stale_channel_reminders
 from kaitiaki.timeutil import utcnow
+from kaitiaki.transparency.kept import refresh_figures
 
 Clock = Callable[[], datetime]
 
@@ -60,10 +62,19 @@ def apply_retention(engine: Engine, settings: Settings, clock: Clock = utcnow) -
     return f"{report.count} comments disposed of"
 
 
+def count_transparency_figures(engine: Engine, settings: Settings, clock: Clock = utcnow) -> str:
+    with session_scope(engine) as session:
+        figures = refresh_figures(session, pack=load_pack(settings.policy_pack), zone=settings.zone,
+                                  now=clock())
+    return f"{figures.comments_hidden} hidden, {figures.comments_deleted} deleted, " \
+           f"{figures.complaints_received} complaints received"
+
+
 PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("deliver-outbox", 1, deliver_outbox),
     PeriodicJob("reminders", 15, send_reminders),
     PeriodicJob("retention", 60, apply_retention),
+    PeriodicJob("transparency-figures", 15, count_transparency_figures),
 )
 
 
@@ -72,5 +83,6 @@ def run_all_once(engine: Engine, settings: Settings, clock: Clock = utcnow) -> d
     return {job.name: job.run(engine, settings, clock) for job in PERIODIC_JOBS}
 
 
-__all__ = ["PERIODIC_JOBS", "PeriodicJob", "REMINDERS", "apply_retention", "deliver_outbox",
+__all__ = ["PERIODIC_JOBS", "PeriodicJob", "REMINDERS", "apply_retention", "count_transparency_figures",
+           "deliver_outbox",
            "run_all_once", "send_reminders"]

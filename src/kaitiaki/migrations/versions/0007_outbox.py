@@ -1,5 +1,5 @@
 """outbox: messages written with the change that causes them, delivered by a job; comments record
-when retention disposed of them
+when retention disposed of them; figures kept by a job for the public transparency statement
 
 Revision ID: 0007
 Revises: 0006
@@ -44,9 +44,16 @@ def upgrade() -> None:
                               ['state', 'next_attempt_at'], unique=False)
     with op.batch_alter_table('comments', schema=None) as batch_op:
         batch_op.add_column(sa.Column('disposed_at', UTC_DATETIME, nullable=True))
+    op.create_table('kept_figures',
+    sa.Column('name', sa.String(length=60), nullable=False),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('counted_at', UTC_DATETIME, nullable=False),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_kept_figures'))
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('kept_figures')
     with op.batch_alter_table('comments', schema=None) as batch_op:
         batch_op.drop_column('disposed_at')
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
