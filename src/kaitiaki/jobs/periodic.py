@@ -16,6 +16,7 @@ from kaitiaki.complaints.reminders import send_complaint_reminders
 from kaitiaki.checker import load_pack
 from kaitiaki.config import Settings
 from kaitiaki.db import session_scope
+from kaitiaki.jobs.pack_review import send_pack_review_reminders
 from kaitiaki.moderation.retention import dispose
 from kaitiaki.notify.delivery import deliver_due
 from kaitiaki.oia.reminders import send_oia_reminders
@@ -31,6 +32,7 @@ REMINDERS: tuple[tuple[str, Callable[[Session, ReminderRun], int]], ...] = (
     ("oia", send_oia_reminders),
     ("grants", send_grant_reminders),
     ("stale channels", send_stale_channel_reminders),
+    ("policy review", send_pack_review_reminders),
 )
 
 
