@@ -89,7 +89,9 @@ def _deliver_one(engine: Engine, settings: Settings, row_id: int, clock: Clock, 
     with engine.connect() as connection:
         row = connection.execute(
             select(OutboxMessage.key, OutboxMessage.payload, OutboxMessage.attempts)
-            .where(OutboxMessage.id == row_id)).one()
+            .where(OutboxMessage.id == row_id)).first()
+    if row is None:  # removed since it was claimed: nothing to send
+        return "gone"
     payload = row.payload
     email = Email(to=tuple(payload["to"]), subject=payload["subject"], body=payload["body"])
     try:
