@@ -7,6 +7,7 @@ import logging
 from collections.abc import Sequence
 
 from fastapi import BackgroundTasks, Request
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -35,7 +36,7 @@ def queue_emails(session: Session, background: BackgroundTasks, request: Request
         background.add_task(_deliver_now, request.app.state.engine, settings)
 
 
-def _deliver_now(engine, settings: Settings) -> None:
+def _deliver_now(engine: Engine, settings: Settings) -> None:
     try:
         deliver_due(engine, settings)
     except SQLAlchemyError as exc:
