@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from kaitiaki.common.web import field_errors, queue_emails
-from kaitiaki.config import get_settings
+from kaitiaki.config import Settings
 from kaitiaki.errors import AppError
 from kaitiaki.models import PLATFORMS, ChannelRequest, User
 from kaitiaki.people import queries as people_queries
@@ -168,9 +168,8 @@ def withdraw(request: Request, session: DbSession, user: RequiredUser, request_i
     return RedirectResponse(f"/register/requests/{withdrawn.id}", status_code=303)
 
 
-def _awaiting_me(session: Session, user: User) -> list[ChannelRequest]:
-    # Panels are gathered without the request, so the pack named by the environment is used.
-    return queries.requests_awaiting(session, user, approval_rules(get_settings().policy_pack))
+def _awaiting_me(session: Session, user: User, settings: Settings) -> list[ChannelRequest]:
+    return queries.requests_awaiting(session, user, approval_rules(settings.policy_pack))
 
 
 def _flagged(session: Session, _user: User) -> list:
@@ -183,6 +182,7 @@ PENDING_REQUESTS_PANEL = Panel(
     template="register/panel_requests.html",
     empty_text="No channel requests are waiting for you.",
     gather=_awaiting_me,
+    with_settings=True,
     roles=APPROVER_ROLES,
 )
 
