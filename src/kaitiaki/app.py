@@ -27,6 +27,7 @@ from kaitiaki.config import Settings, get_settings
 from kaitiaki.db import make_engine
 from kaitiaki.moderation import api as moderation_api
 from kaitiaki.moderation import pages as moderation_pages
+from kaitiaki.notify import outbox_pages
 from kaitiaki.notify import pages as notification_pages
 from kaitiaki.oia import pages as oia_pages
 from kaitiaki.oia.permissions import OIA_ROLES
@@ -65,6 +66,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("OIA requests", "/oia", roles=OIA_ROLES),
     NavItem("Users", "/admin/users", roles=frozenset({ADMIN})),
     NavItem("Audit log", "/admin/audit", roles=frozenset({ADMIN})),
+    NavItem("Outbox", "/admin/outbox", roles=frozenset({ADMIN})),
 )
 
 DASHBOARD_PANELS: tuple[Panel, ...] = (
@@ -146,6 +148,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(complaints_pages.router)
     app.include_router(complaints_api.router)
     app.include_router(notification_pages.router)
+    app.include_router(outbox_pages.router)
     app.include_router(transparency_pages.router)
     app.include_router(report_pages.router)
     app.include_router(oia_pages.router)

@@ -184,6 +184,28 @@ class Settings(BaseSettings):
             if part.strip()
         )
 
+    outbox_max_attempts: int = Field(
+        8, ge=1, le=100,
+        description="Attempts to deliver an email before it is marked dead and shown to "
+        "administrators on the Outbox page.",
+    )
+    outbox_retry_base_seconds: int = Field(
+        60, ge=1,
+        description="Wait after the first failed delivery, in seconds; it doubles with each "
+        "further attempt (at most six hours).",
+    )
+    jobs_in_process: bool = Field(
+        True,
+        description="On SQLite, `kaitiaki serve` runs the background jobs (outbox delivery, "
+        "reminders, retention) in its own process. Turn off when `kaitiaki worker` runs them. "
+        "Ignored on PostgreSQL, where `kaitiaki worker` runs them.",
+    )
+    reminder_hour: int = Field(
+        8, ge=0, le=23,
+        description="Hour of the day (in the configured time zone) from which each working "
+        "day's reminders are sent.",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _database_url_parses(cls, value: str) -> str:

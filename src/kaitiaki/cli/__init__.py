@@ -17,6 +17,7 @@ from kaitiaki.cli.reference import docs_app
 from kaitiaki.cli.serve import serve
 from kaitiaki.cli.transparency import transparency_app
 from kaitiaki.cli.users import users_app
+from kaitiaki.cli.worker import outbox_app, retention_app, worker
 
 app = typer.Typer(
     name="kaitiaki",
@@ -38,6 +39,9 @@ app.command("serve")(serve)
 app.add_typer(pack_app, name="pack")
 app.command("check")(check)
 app.add_typer(docs_app, name="docs")
+app.command("worker")(worker)
+app.add_typer(outbox_app, name="outbox")
+app.add_typer(retention_app, name="retention")
 
 
 def main() -> None:

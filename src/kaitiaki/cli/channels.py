@@ -14,10 +14,12 @@ from typing import Annotated
 import typer
 from sqlalchemy.orm import Session
 
-from kaitiaki.cli.common import command_session, fail, load_settings
+from kaitiaki.cli.common import command_session, deliver_outbox, fail, load_settings
+from kaitiaki.config import Settings
 from kaitiaki.errors import NotFound
 from kaitiaki.models import PLATFORMS, Channel, User
-from kaitiaki.notify.email import Email, send_all
+from kaitiaki.notify import outbox as outbox_store
+from kaitiaki.notify.email import Email
 from kaitiaki.people import queries as people_queries
 from kaitiaki.register import export, notices, queries, service
 from kaitiaki.register.approval_rules import approval_rules
@@ -64,9 +66,9 @@ def _today() -> date:
     return to_local(utcnow(), load_settings().zone).date()
 
 
-def _send(emails: list[Email]) -> None:
-    if emails:
-        send_all(load_settings(), emails)
+def _queue(session: Session, settings: Settings, emails: list[Email]) -> None:
+    """Write the emails to the outbox in the command's transaction."""
+    outbox_store.add_emails(session, settings, emails)
 
 
 @channels_app.command("list")
@@ -132,11 +134,11 @@ def request_channel(
     with command_session(settings) as session:
         created = service.request_channel(session, requester=_person(session, actor), rules=rules,
                                           draft=draft, details=details)
-        emails = notices.request_notices(session, rules, created, settings.base_url)
+        _queue(session, settings, notices.request_notices(session, rules, created, settings.base_url))
         missing = ", ".join(r.label for r in queries.missing_requirements(session, rules, created))
         message = f"Request {created.id} for @{created.channel.handle} on {created.channel.platform} " \
                   f"is waiting for: {missing}."
-    _send(emails)
+    deliver_outbox(settings)
     typer.echo(message)
 
 
@@ -154,9 +156,9 @@ def request_extended_use(
         channel = _channel(session, handle, platform)
         created = service.request_extended_use(session, requester=_person(session, actor),
                                                rules=rules, channel=channel, details=details)
-        emails = notices.request_notices(session, rules, created, settings.base_url)
+        _queue(session, settings, notices.request_notices(session, rules, created, settings.base_url))
         message = f"Request {created.id} for extended use of @{channel.handle} is waiting for approval."
-    _send(emails)
+    deliver_outbox(settings)
     typer.echo(message)
 
 
@@ -194,9 +196,9 @@ def approve(
     with command_session(settings) as session:
         decided = service.approve(session, request_id=request_id, approver=_person(session, actor),
                                   rules=rules)
-        emails = notices.request_notices(session, rules, decided, settings.base_url)
+        _queue(session, settings, notices.request_notices(session, rules, decided, settings.base_url))
         message = _decided(decided.state, decided.id, decided.channel)
-    _send(emails)
+    deliver_outbox(settings)
     typer.echo(message)
 
 
@@ -212,9 +214,9 @@ def decline(
     with command_session(settings) as session:
         decided = service.decline(session, request_id=request_id, approver=_person(session, actor),
                                   rules=rules, reason=reason)
-        emails = notices.request_notices(session, rules, decided, settings.base_url)
+        _queue(session, settings, notices.request_notices(session, rules, decided, settings.base_url))
         message = _decided(decided.state, decided.id, decided.channel)
-    _send(emails)
+    deliver_outbox(settings)
     typer.echo(message)
 
 

@@ -21,13 +21,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from kaitiaki.checker import load_pack
 from kaitiaki.cli.channels import AsOption, JsonOption, PlatformOption, _channel, _person
-from kaitiaki.cli.common import cli_actor, command_session, fail, load_settings, reported_errors
+from kaitiaki.cli.common import (cli_actor, command_session, deliver_outbox, fail, load_settings,
+                                 reported_errors)
 from kaitiaki.moderation import formats, queries, service
 from kaitiaki.moderation.checking import CheckBatch, checker_pool
 from kaitiaki.moderation.ingest import Progress as ProgressCallback
 from kaitiaki.moderation.ingest import import_comments
 from kaitiaki.moderation.transitions import ACTION_LABELS, STATE_LABELS
-from kaitiaki.notify.email import Email, send_all
+from kaitiaki.notify import outbox as outbox_store
+from kaitiaki.notify.email import Email
 from kaitiaki.timeutil import to_local
 
 comments_app = typer.Typer(help="Import comments, work through a channel's moderation queue, act on "
@@ -175,8 +177,9 @@ def act(
         lines = [f"Comment #{a.comment_id}: {ACTION_LABELS[a.action].lower()} ({a.reason_code}); "
                  f"now {STATE_LABELS[a.to_state].lower()}."
                  + (f" Complaint #{a.complaint_id} opened." if a.complaint_id else "") for a in done]
-    if outbox:
-        send_all(settings, outbox)
+        written = outbox_store.add_emails(session, settings, outbox)
+    if written:
+        deliver_outbox(settings)
     for line in lines:
         typer.echo(line)
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from kaitiaki.config import Settings, mask_url
 from kaitiaki.db import check_connection, make_engine, require_current_schema, session_scope
 from kaitiaki.errors import AppError
+from kaitiaki.notify.delivery import deliver_due
 
 EXIT_BAD_INPUT = 2
 
@@ -78,6 +79,13 @@ def command_session(settings: Settings | None = None) -> Iterator[Session]:
         yield session
 
 
+def deliver_outbox(settings: Settings) -> None:
+    """After a command's commit, try to deliver the emails it wrote to the outbox at once; a
+    worker delivers whatever this does not (a mail server that is down, say)."""
+    with connected_engine(settings) as engine:
+        deliver_due(engine, settings)
+
+
 def read_password_line() -> str:
     """One line from stdin, without its line ending (the rest of the line is the password)."""
     line = sys.stdin.readline()
@@ -92,6 +100,7 @@ __all__ = [
     "cli_actor",
     "command_session",
     "connected_engine",
+    "deliver_outbox",
     "fail",
     "load_settings",
     "mask_url",

@@ -13,13 +13,14 @@ from typing import Annotated
 import typer
 from sqlalchemy.orm import Session
 
-from kaitiaki.cli.common import command_session, load_settings
+from kaitiaki.cli.common import command_session, deliver_outbox, load_settings
 from kaitiaki.complaints import export, queries, service
 from kaitiaki.complaints.queries import ComplaintFilter, local_today
 from kaitiaki.complaints.schemas import ComplaintDraft, ComplaintOut
 from kaitiaki.errors import NotFound
 from kaitiaki.models import User
-from kaitiaki.notify.email import Email, send_all
+from kaitiaki.notify import outbox as outbox_store
+from kaitiaki.notify.email import Email
 from kaitiaki.people import queries as people_queries
 
 complaints_app = typer.Typer(help="Complaints about the agency's social media: list, show, "
@@ -123,9 +124,10 @@ def record(
     with command_session(settings) as session:
         complaint = service.submit(session, setup=setup, draft=draft, source=source,
                                    recorded_by=_person(session, actor), outbox=outbox)
+        outbox_store.add_emails(session, settings, outbox)
         message = f"Complaint {complaint.reference} is {complaint.state}" + (
             f", about {complaint.channel.label}." if complaint.channel else ", for comms staff to triage.")
-    send_all(settings, outbox)
+    deliver_outbox(settings)
     typer.echo(message)
 
 
@@ -144,8 +146,9 @@ def act(
         complaint = service.require_complaint(session, reference)
         service.act(session, setup=setup, complaint=complaint, user=_person(session, actor),
                     action=action, note=note, outbox=outbox)
+        outbox_store.add_emails(session, settings, outbox)
         message = f"Complaint {complaint.reference} is {complaint.state}."
-    send_all(settings, outbox)
+    deliver_outbox(settings)
     typer.echo(message)
 
 

@@ -9,6 +9,8 @@ import uvicorn
 
 from kaitiaki.app import create_app
 from kaitiaki.cli.common import connected_engine, load_settings, reported_errors
+from kaitiaki.db import make_engine
+from kaitiaki.jobs.runner import JobRunner, uses_sqlite
 
 
 def serve(
@@ -34,10 +36,22 @@ def serve(
     with reported_errors():
         app = create_app(settings)
     typer.echo(f"Kaitiaki is running at http://{settings.host}:{settings.port}/ (Ctrl+C stops it).")
-    if workers == 1:
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
-        return
-    # Several processes cannot share one app object: each worker imports the factory and reads the
-    # same KAITIAKI_* environment this process was given.
-    uvicorn.run("kaitiaki.app:create_app", factory=True, workers=workers, host=settings.host,
-                port=settings.port, log_level="info")
+    # On the embedded default the background jobs run here, so `make run` needs nothing else; on
+    # PostgreSQL `kaitiaki worker` runs them.
+    jobs_engine = make_engine(settings.database_url)
+    jobs = JobRunner(settings, jobs_engine) if settings.jobs_in_process and uses_sqlite(settings) else None
+    if jobs is not None:
+        jobs.start_in_background()
+        typer.echo("Background jobs run in this process (KAITIAKI_JOBS_IN_PROCESS).")
+    try:
+        if workers == 1:
+            uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+            return
+        # Several processes cannot share one app object: each worker imports the factory and reads
+        # the same KAITIAKI_* environment this process was given.
+        uvicorn.run("kaitiaki.app:create_app", factory=True, workers=workers, host=settings.host,
+                    port=settings.port, log_level="info")
+    finally:
+        if jobs is not None:
+            jobs.stop()
+        jobs_engine.dispose()

@@ -14,7 +14,7 @@ from kaitiaki.complaints.queries import ComplaintFilter, local_today
 from kaitiaki.complaints.schemas import ActionIn, CheckIn, ComplaintDraft, ComplaintIn, ComplaintOut
 from kaitiaki.models import Complaint, User
 from kaitiaki.notify.email import Email
-from kaitiaki.common.web import send_after_commit
+from kaitiaki.common.web import queue_emails
 from kaitiaki.web.deps import DbSession, RequiredUser
 
 router = APIRouter(prefix="/api/v1/complaints", tags=["complaints"])
@@ -51,7 +51,7 @@ def record(request: Request, body: ComplaintIn, session: DbSession, user: Requir
                            name=body.name, email=body.email, phone=body.phone)
     complaint = service.submit(session, setup=_setup(request), draft=draft, source=body.source,
                                recorded_by=user, outbox=outbox)
-    send_after_commit(background, request, outbox)
+    queue_emails(session, background, request, outbox)
     return _out(request, session, complaint, user)
 
 
@@ -69,7 +69,7 @@ def act(request: Request, reference: str, body: ActionIn, session: DbSession, us
     complaint = service.require_complaint(session, reference)
     service.act(session, setup=_setup(request), complaint=complaint, user=user,
                 action=body.action, note=body.note, outbox=outbox)
-    send_after_commit(background, request, outbox)
+    queue_emails(session, background, request, outbox)
     return _out(request, session, complaint, user)
 
 
@@ -81,7 +81,7 @@ def check_content(request: Request, reference: str, body: CheckIn, session: DbSe
     complaint = service.require_complaint(session, reference)
     service.check_content(session, setup=_setup(request), complaint=complaint, user=user,
                           text=body.text, outbox=outbox)
-    send_after_commit(background, request, outbox)
+    queue_emails(session, background, request, outbox)
     return _out(request, session, complaint, user)
 
 

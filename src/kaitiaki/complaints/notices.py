@@ -1,8 +1,9 @@
 """Telling people about a complaint: an in-app notice in the same transaction, and the same words
-by email once the transaction has committed (when SMTP is configured).
+by email (when SMTP is configured).
 
-Callers that can send email after their commit (the pages, the API, the CLI) pass an `outbox`
-list; the emails are appended to it and sent by them (see kaitiaki.notify.email).
+Callers (the pages, the API, the CLI) pass an `outbox` list; the emails are appended to it and
+the caller writes them to the outbox in the same transaction (kaitiaki.notify.outbox), from which
+a job delivers them.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from kaitiaki.complaints.transitions import ACTION_LABELS, COMPLAINT_WORKFLOW, S
 from kaitiaki.errors import AppError
 from kaitiaki.models import Complaint, User
 from kaitiaki.notify.email import Email
-from kaitiaki.common.web import field_errors, send_after_commit
+from kaitiaki.common.web import field_errors, queue_emails
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
 from kaitiaki.web.templating import flash, render
 
@@ -107,7 +107,7 @@ def record(
         return form_page(request, session, template="complaints/record.html",
                          action="/complaints/record", form=form, error=exc,
                          status_code=exc.status_code, extra={"source": source})
-    send_after_commit(background, request, outbox)
+    queue_emails(session, background, request, outbox)
     flash(request, f"Complaint {complaint.reference} is recorded and routed.")
     return RedirectResponse(f"/complaints/{complaint.reference}", status_code=303)
 
@@ -163,7 +163,7 @@ def act(request: Request, session: DbSession, user: RequiredUser, background: Ba
                     action=action, note=note, outbox=outbox)
     except AppError as exc:
         return _refused(request, session, user, reference, exc, {"action": action, "note": note})
-    send_after_commit(background, request, outbox)
+    queue_emails(session, background, request, outbox)
     flash(request, f"Complaint {complaint.reference} is {COMPLAINT_WORKFLOW.states[complaint.state]}."
           if action != "acknowledge" else f"Complaint {complaint.reference} is acknowledged.")
     return RedirectResponse(f"/complaints/{complaint.reference}", status_code=303)
@@ -180,7 +180,7 @@ def check_content(request: Request, session: DbSession, user: RequiredUser,
                               text=text, outbox=outbox)
     except AppError as exc:
         return _refused(request, session, user, reference, exc, {"text": text})
-    send_after_commit(background, request, outbox)
+    queue_emails(session, background, request, outbox)
     raised = complaint.category != before
     flash(request, "The checker's findings are recorded"
           + (f"; the complaint is now a {_setup(request).policy.label(complaint.category).lower()}."
@@ -199,7 +199,7 @@ def assign_channel(request: Request, session: DbSession, user: RequiredUser,
                                channel_id=channel_id, outbox=outbox)
     except AppError as exc:
         return _refused(request, session, user, reference, exc, {"channel": channel})
-    send_after_commit(background, request, outbox)
+    queue_emails(session, background, request, outbox)
     flash(request, f"Complaint {complaint.reference} now goes to the business owner of "
                    f"{complaint.channel.label if complaint.channel else 'the channel'}.")
     return RedirectResponse(f"/complaints/{complaint.reference}", status_code=303)

@@ -1,6 +1,5 @@
-"""Dashboard panels: complaints a person handles, those escalated to them, and overdue ones.
-Panels are gathered without the request, so the settings come from the environment (as the
-register's panels do)."""
+"""Dashboard panels: complaints a person handles, those escalated to them, and overdue ones,
+each flagged overdue by today's date in the configured time zone."""
 
 from __future__ import annotations
 
@@ -8,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from kaitiaki.complaints import queries
 from kaitiaki.complaints.queries import local_today
-from kaitiaki.config import get_settings
+from kaitiaki.config import Settings
 from kaitiaki.models import Complaint, User
 from kaitiaki.people.roles import PACK_APPROVER_ROLES
 from kaitiaki.web.dashboard import Panel
@@ -16,21 +15,21 @@ from kaitiaki.web.dashboard import Panel
 Row = tuple[Complaint, list[str]]
 
 
-def _with_overdue(complaints: list[Complaint]) -> list[Row]:
-    today = local_today(get_settings().timezone)
+def _with_overdue(complaints: list[Complaint], settings: Settings) -> list[Row]:
+    today = local_today(settings.zone)
     return [(c, queries.overdue_of(c, today)) for c in complaints]
 
 
-def _to_handle(session: Session, user: User) -> list[Row]:
-    return _with_overdue(queries.to_handle(session, user))
+def _to_handle(session: Session, user: User, settings: Settings) -> list[Row]:
+    return _with_overdue(queries.to_handle(session, user), settings)
 
 
-def _escalated(session: Session, user: User) -> list[Row]:
-    return _with_overdue(queries.escalated_to(session, user))
+def _escalated(session: Session, user: User, settings: Settings) -> list[Row]:
+    return _with_overdue(queries.escalated_to(session, user), settings)
 
 
-def _overdue(session: Session, user: User) -> list[Row]:
-    return _with_overdue(queries.overdue_for(session, user, local_today(get_settings().timezone)))
+def _overdue(session: Session, user: User, settings: Settings) -> list[Row]:
+    return _with_overdue(queries.overdue_for(session, user, local_today(settings.zone)), settings)
 
 
 COMPLAINTS_TO_HANDLE_PANEL = Panel(
@@ -39,6 +38,7 @@ COMPLAINTS_TO_HANDLE_PANEL = Panel(
     template="complaints/panel.html",
     empty_text="No complaints about your channels are open.",
     gather=_to_handle,
+    with_settings=True,
 )
 
 COMPLAINTS_ESCALATED_PANEL = Panel(
@@ -47,6 +47,7 @@ COMPLAINTS_ESCALATED_PANEL = Panel(
     template="complaints/panel.html",
     empty_text="No serious complaints are escalated to you.",
     gather=_escalated,
+    with_settings=True,
     # The roles a pack can escalate to are its approver roles.
     roles=frozenset(role.id for role in PACK_APPROVER_ROLES),
 )
@@ -57,6 +58,7 @@ COMPLAINTS_OVERDUE_PANEL = Panel(
     template="complaints/panel.html",
     empty_text="No complaint you handle is overdue.",
     gather=_overdue,
+    with_settings=True,
 )
 
 __all__ = ["COMPLAINTS_ESCALATED_PANEL", "COMPLAINTS_OVERDUE_PANEL", "COMPLAINTS_TO_HANDLE_PANEL"]

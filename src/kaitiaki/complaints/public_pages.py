@@ -22,7 +22,7 @@ from kaitiaki.errors import AppError, BadInput
 from kaitiaki.notify.email import Email
 from kaitiaki.register import queries as register_queries
 from kaitiaki.register.queries import RegisterFilter
-from kaitiaki.common.web import field_errors, send_after_commit
+from kaitiaki.common.web import field_errors, queue_emails
 from kaitiaki.web.deps import AppSettings, DbSession
 from kaitiaki.web.templating import render
 
@@ -93,7 +93,7 @@ def new_complaint(
         return form_page(request, session, template="complaints/new.html", action="/complaints/new",
                          form=form, error=exc, status_code=exc.status_code,
                          extra={"too_many": isinstance(exc, TooManySubmissions)})
-    send_after_commit(background, request, outbox)
+    queue_emails(session, background, request, outbox)
     request.session[CONFIRMATION_KEY] = {
         "reference": complaint.reference,
         "channel": complaint.channel.label if complaint.channel else None,

@@ -15,12 +15,14 @@ from kaitiaki.models.draft import DRAFT_KINDS, Draft
 from kaitiaki.models.draft_acknowledgement import DraftAcknowledgement
 from kaitiaki.models.draft_exception import EXCEPTION_STATES, DraftException
 from kaitiaki.models.draft_version import DraftVersion
+from kaitiaki.models.kept_figures import KeptFigures
 from kaitiaki.models.login_attempt import LoginAttempt
 from kaitiaki.models.moderation_action import MODERATION_ACTIONS, ModerationAction
 from kaitiaki.models.moderation_delegate import ModerationDelegate
 from kaitiaki.models.notification import Notification
 from kaitiaki.models.oia_request import EXTENSION_REASONS, OIA_STATES, OiaRequest
 from kaitiaki.models.org_unit import ORG_UNIT_KINDS, OrgUnit
+from kaitiaki.models.outbox_message import OUTBOX_KINDS, OUTBOX_STATES, OutboxMessage
 from kaitiaki.models.personal_check import PersonalCheck
 from kaitiaki.models.role_assignment import RoleAssignment
 from kaitiaki.models.submission_attempt import SubmissionAttempt
@@ -48,12 +50,16 @@ __all__ = [
     "DraftAcknowledgement",
     "DraftException",
     "DraftVersion",
+    "KeptFigures",
     "EXCEPTION_STATES",
     "LoginAttempt",
     "MODERATION_ACTIONS",
     "ModerationAction",
     "ModerationDelegate",
     "Notification",
+    "OUTBOX_KINDS",
+    "OUTBOX_STATES",
+    "OutboxMessage",
     "EXTENSION_REASONS",
     "OIA_STATES",
     "OiaRequest",

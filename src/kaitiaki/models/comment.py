@@ -53,6 +53,8 @@ class Comment(Base):
     state: Mapped[str] = mapped_column(String(20))
     state_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     retain_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when retention disposed of the comment's words and author (kaitiaki.moderation.retention).
+    disposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     channel: Mapped[Channel] = relationship(lazy="joined")
 

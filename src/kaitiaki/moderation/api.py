@@ -19,7 +19,7 @@ from kaitiaki.register import queries as register_queries
 from kaitiaki.register import service as register_service
 from kaitiaki.notify.email import Email
 from kaitiaki.common.access import require_active
-from kaitiaki.common.web import send_after_commit
+from kaitiaki.common.web import queue_emails
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
 
 router = APIRouter(tags=["moderation"])
@@ -159,7 +159,7 @@ def act(request: Request, session: DbSession, user: RequiredUser, background: Ba
                                                      note=body.note, reply=body.reply,
                                                      complaint_category=body.complaint_category),
                        outbox=outbox)
-    send_after_commit(background, request, outbox)
+    queue_emails(session, background, request, outbox)
     return ActionOut.of(done)
 
 

@@ -22,7 +22,7 @@ from kaitiaki.register import service as register_service
 from kaitiaki.common.access import require_active
 from kaitiaki.register.permissions import is_business_owner
 from kaitiaki.notify.email import Email
-from kaitiaki.common.web import field_errors, send_after_commit
+from kaitiaki.common.web import field_errors, queue_emails
 from kaitiaki.web.dashboard import Panel
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
 from kaitiaki.web.templating import flash, render
@@ -188,7 +188,7 @@ def act(request: Request, session: DbSession, user: RequiredUser, background: Ba
         result = exc.result if isinstance(exc, service.ReplyBlocked) else None
         return comment_page(request, session, user, comment_id, error=exc, form=form,
                             reply_result=result, status_code=exc.status_code)
-    send_after_commit(background, request, outbox)
+    queue_emails(session, background, request, outbox)
     flash(request, f"Comment #{comment_id}: {ACTION_LABELS[done.action].lower()} "
                    f"({done.reason_code}); now {STATE_LABELS[done.to_state].lower()}."
                    + (f" Complaint #{done.complaint_id} opened." if done.complaint_id else ""))

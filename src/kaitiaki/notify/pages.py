@@ -24,6 +24,12 @@ def notifications_page(request: Request, session: DbSession, user: RequiredUser)
                   {"notices": notices, "unread": inapp.unread_count(session, user)})
 
 
+@router.get("/bell")
+def bell(request: Request, session: DbSession, user: RequiredUser) -> Response:
+    """The link in the page header with the unread count (htmx loads it after the page)."""
+    return render(request, "notifications/bell.html", {"unread": inapp.unread_count(session, user)})
+
+
 @router.post("/read-all")
 def read_all(request: Request, session: DbSession, user: RequiredUser) -> Response:
     count = inapp.mark_all_read(session, user)

@@ -137,6 +137,14 @@ class Retention(Strict):
     moderation_records_years: int = Field(ge=1)
 
 
+class PackReview(Strict):
+    """When the policy is due for review and who approves it (reminded by a periodic job)."""
+
+    due_on: dt.date
+    approver_role: str = Field(pattern=SLUG)
+    approver_unit: str | None = None
+
+
 class PackMeta(Strict):
     name: str = Field(pattern=SLUG)
     version: str
@@ -153,6 +161,7 @@ class PackMeta(Strict):
     complaint_escalation: dict[str, RoleRequirement] = Field(default_factory=dict)
     complaint_timers: ComplaintTimers | None = None
     retention: Retention | None = None
+    review: PackReview | None = None
     platform_limits: dict[str, int] = Field(default_factory=dict)
 
     @field_validator("version", mode="before")

@@ -33,7 +33,7 @@ from kaitiaki.publishing.views import draft_view
 from kaitiaki.publishing.web import connector, gate_pack
 from kaitiaki.register import queries as register_queries
 from kaitiaki.common.access import require_active
-from kaitiaki.common.web import send_after_commit
+from kaitiaki.common.web import queue_emails
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
 
 router = APIRouter(prefix="/api/v1/drafts", tags=["drafts"])
@@ -117,7 +117,7 @@ def request_exception(request: Request, draft_id: int, body: ExceptionRequestIn,
     draft = _visible(session, user, draft_id)
     exception = service.request_exception(session, user=user, draft=draft,
                                           justification=body.justification)
-    send_after_commit(background, request, exception_notices(exception, settings.base_url))
+    queue_emails(session, background, request, exception_notices(exception, settings.base_url))
     return _out(session, draft)
 
 
@@ -129,7 +129,7 @@ def decide_exception(request: Request, draft_id: int, body: ExceptionDecisionIn,
     draft = _visible(session, user, draft_id)
     exception = service.decide_exception(session, user=user, draft=draft,
                                          approve=body.decision == "approve", reason=body.reason)
-    send_after_commit(background, request, exception_notices(exception, settings.base_url))
+    queue_emails(session, background, request, exception_notices(exception, settings.base_url))
     return _out(session, draft)
 
 

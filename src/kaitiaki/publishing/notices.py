@@ -1,6 +1,6 @@
 """The email an exception sends: to the person who decides it when it is asked for, and to the
-poster once it is decided. Built inside the transaction, sent after the commit (see
-kaitiaki.notify.email); the dashboard panels show the same thing."""
+poster once it is decided. Built inside the transaction and written to the outbox in it
+(kaitiaki.notify.outbox), which a job delivers; the dashboard panels show the same thing."""
 
 from __future__ import annotations
 

@@ -37,7 +37,7 @@ from kaitiaki.publishing.web import connector, gate_pack
 from kaitiaki.register import queries as register_queries
 from kaitiaki.common.access import require_active
 from kaitiaki.register.permissions import is_comms_staff
-from kaitiaki.common.web import field_errors, send_after_commit
+from kaitiaki.common.web import field_errors, queue_emails
 from kaitiaki.web.dashboard import Panel
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
 from kaitiaki.web.templating import flash, render
@@ -257,7 +257,7 @@ async def request_exception(request: Request, session: DbSession, user: Required
     except AppError as exc:
         return _refused(request, session, user, draft_id, exc, "exception",
                         {"justification": justification})
-    send_after_commit(background, request, exception_notices(exception, settings.base_url))
+    queue_emails(session, background, request, exception_notices(exception, settings.base_url))
     return _done(request, draft, f"Exception requested. {draft.channel.business_owner.name}, the "
                                  "channel's business owner, decides it.")
 
@@ -278,7 +278,7 @@ async def decide_exception(request: Request, session: DbSession, user: RequiredU
     except AppError as exc:
         return _refused(request, session, user, draft_id, exc, "decision",
                         {"decision": decision, "reason": reason})
-    send_after_commit(background, request, exception_notices(exception, settings.base_url))
+    queue_emails(session, background, request, exception_notices(exception, settings.base_url))
     return _done(request, draft, "Exception approved." if decision == "approve"
                  else "Exception declined.")
 

@@ -21,6 +21,7 @@ from kaitiaki.checker import CompiledPack, check
 from kaitiaki.checker.render import mask_for_storage
 from kaitiaki.errors import BadInput, Conflict, FieldError, InvalidTransition, NotFound, NotPermitted
 from kaitiaki.models import Channel, Draft, DraftAcknowledgement, DraftException, DraftVersion, User
+from kaitiaki.notify import outbox
 from kaitiaki.publishing import permissions, queries
 from kaitiaki.publishing.connectors import Connector, PublicationItem, reported_ref
 from kaitiaki.publishing.schemas import (
@@ -287,6 +288,9 @@ def decide_exception(session: Session, *, user: User, draft: Draft, approve: boo
     audit.record(session, actor=user.email,
                  action="draft.exception_approved" if approve else "draft.exception_declined",
                  subject=subject_of(draft), details={"exception": exception.id, "reason": reason})
+    outbox.add_notice(session, [exception.requested_by],
+                      f"Your exception on draft {draft.id} is {exception.state}: {reason}",
+                      link=f"/drafts/{draft.id}#exception", key=f"exception:{exception.id}:decided")
     return exception
 
 

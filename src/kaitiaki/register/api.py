@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, BackgroundTasks, Request
 
-from kaitiaki.common.web import send_after_commit
+from kaitiaki.common.web import queue_emails
 from kaitiaki.register import notices, permissions, queries, service
 from kaitiaki.register.export import request_out
 from kaitiaki.register.queries import RegisterFilter
@@ -72,8 +72,8 @@ def request_channel(
     )
     created = service.request_channel(session, requester=user, rules=rules, draft=draft,
                                       details=body.details)
-    send_after_commit(background, request,
-                      notices.request_notices(session, rules, created, settings.base_url))
+    queue_emails(session, background, request,
+                 notices.request_notices(session, rules, created, settings.base_url))
     return request_out(session, created)
 
 
@@ -89,8 +89,8 @@ def approve(request: Request, request_id: int, session: DbSession, user: Require
             background: BackgroundTasks, settings: AppSettings) -> RequestOut:
     rules = rules_of(request)
     decided = service.approve(session, request_id=request_id, approver=user, rules=rules)
-    send_after_commit(background, request,
-                      notices.request_notices(session, rules, decided, settings.base_url))
+    queue_emails(session, background, request,
+                 notices.request_notices(session, rules, decided, settings.base_url))
     return request_out(session, decided)
 
 
@@ -101,8 +101,8 @@ def decline(request: Request, request_id: int, body: DeclineIn, session: DbSessi
     rules = rules_of(request)
     decided = service.decline(session, request_id=request_id, approver=user, rules=rules,
                               reason=body.reason)
-    send_after_commit(background, request,
-                      notices.request_notices(session, rules, decided, settings.base_url))
+    queue_emails(session, background, request,
+                 notices.request_notices(session, rules, decided, settings.base_url))
     return request_out(session, decided)
 
 
@@ -130,8 +130,8 @@ def request_extended_use(
     channel = service.require_channel(session, channel_id)
     created = service.request_extended_use(session, requester=user, rules=rules, channel=channel,
                                            details=body.details)
-    send_after_commit(background, request,
-                      notices.request_notices(session, rules, created, settings.base_url))
+    queue_emails(session, background, request,
+                 notices.request_notices(session, rules, created, settings.base_url))
     return request_out(session, created)
 
 

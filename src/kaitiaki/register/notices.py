@@ -1,6 +1,6 @@
 """The email a request's progress sends: to the approvers it waits for, and to the requester and
-the business owner once it is decided. Built inside the transaction, sent after the commit (see
-kaitiaki.notify.email)."""
+the business owner once it is decided. Built inside the transaction and written to the outbox in it
+(kaitiaki.notify.outbox), which a job delivers."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from kaitiaki.audit import queries as audit_queries
 from kaitiaki.common.forms import FieldErrors, parse_date
-from kaitiaki.common.web import field_errors, send_after_commit
+from kaitiaki.common.web import field_errors, queue_emails
 from kaitiaki.errors import AppError
 from kaitiaki.models import CHANNEL_STATUSES, PLATFORMS, Channel, User
 from kaitiaki.people import queries as people_queries
@@ -267,7 +267,7 @@ def request_extended_use(
         emails = notices.request_notices(session, rules, created, settings.base_url)
     except AppError as exc:
         return _refused(request, session, user, channel_id, exc, "extended", {"details": details})
-    send_after_commit(background, request, emails)
+    queue_emails(session, background, request, emails)
     flash(request, "Your request for extended use is waiting for approval.")
     return RedirectResponse(f"/register/requests/{created.id}", status_code=303)
 

@@ -9,8 +9,8 @@ from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from kaitiaki.common.web import field_errors, send_after_commit
-from kaitiaki.config import get_settings
+from kaitiaki.common.web import field_errors, queue_emails
+from kaitiaki.config import Settings
 from kaitiaki.errors import AppError
 from kaitiaki.models import PLATFORMS, ChannelRequest, User
 from kaitiaki.people import queries as people_queries
@@ -76,7 +76,7 @@ def new_request(
     except AppError as exc:
         session.rollback()
         return _new_page(request, session, user, form=form, error=exc, status_code=exc.status_code)
-    send_after_commit(background, request, emails)
+    queue_emails(session, background, request, emails)
     flash(request, f"Your request for @{created.channel.handle} is waiting for approval.")
     return RedirectResponse(f"/register/requests/{created.id}", status_code=303)
 
@@ -138,7 +138,7 @@ def approve(request: Request, session: DbSession, user: RequiredUser, background
         emails = notices.request_notices(session, rules, decided, settings.base_url)
     except AppError as exc:
         return _decision_refused(request, session, user, request_id, exc)
-    send_after_commit(background, request, emails)
+    queue_emails(session, background, request, emails)
     if decided.state == "approved":
         flash(request, f"Approved. @{decided.channel.handle} is {decided.channel.status}.")
     else:
@@ -156,7 +156,7 @@ def decline(request: Request, session: DbSession, user: RequiredUser, background
         emails = notices.request_notices(session, rules, decided, settings.base_url)
     except AppError as exc:
         return _decision_refused(request, session, user, request_id, exc, reason)
-    send_after_commit(background, request, emails)
+    queue_emails(session, background, request, emails)
     flash(request, "The request is declined; the requester is told why.")
     return RedirectResponse(f"/register/requests/{decided.id}", status_code=303)
 
@@ -171,9 +171,8 @@ def withdraw(request: Request, session: DbSession, user: RequiredUser, request_i
     return RedirectResponse(f"/register/requests/{withdrawn.id}", status_code=303)
 
 
-def _awaiting_me(session: Session, user: User) -> list[ChannelRequest]:
-    # Panels are gathered without the request, so the pack named by the environment is used.
-    return queries.requests_awaiting(session, user, approval_rules(get_settings().policy_pack))
+def _awaiting_me(session: Session, user: User, settings: Settings) -> list[ChannelRequest]:
+    return queries.requests_awaiting(session, user, approval_rules(settings.policy_pack))
 
 
 def _flagged(session: Session, _user: User) -> list:
@@ -186,6 +185,7 @@ PENDING_REQUESTS_PANEL = Panel(
     template="register/panel_requests.html",
     empty_text="No channel requests are waiting for you.",
     gather=_awaiting_me,
+    with_settings=True,
     roles=APPROVER_ROLES,
 )
 

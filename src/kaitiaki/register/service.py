@@ -23,6 +23,7 @@ from kaitiaki.models import (
     OrgUnit,
     User,
 )
+from kaitiaki.notify import outbox
 from kaitiaki.people import queries as people_queries
 from kaitiaki.policy.schema import ApprovalRule
 from kaitiaki.register import permissions, queries
@@ -453,6 +454,9 @@ def authorise(
                  subject=subject_of(channel),
                  details={"authorisation": grant.id, "person": person.email, "reason": reason,
                           "expires_at": expires_at.isoformat() if expires_at else None})
+    outbox.add_notice(session, [person], f"You may now post on @{channel.handle}"
+                      + (f" until {until:%-d %B %Y}." if until else "."),
+                      link=channel_path(channel), key=f"grant:{grant.id}:granted")
     return grant
 
 
@@ -478,6 +482,9 @@ def revoke(
     audit.record(session, actor=user.email, action="channel.poster_revoked",
                  subject=subject_of(channel),
                  details={"authorisation": grant.id, "person": person.email, "reason": reason})
+    outbox.add_notice(session, [person], f"Your authorisation to post on @{channel.handle} is revoked"
+                      + (f": {reason}" if reason else "."),
+                      link=channel_path(channel), key=f"grant:{grant.id}:revoked")
     return grant
 
 

@@ -1,5 +1,6 @@
 """The public transparency statement: /transparency (HTML, no sign-in) and /transparency.json.
-Built on every request from the pack and the live records, so it is always current."""
+Built on each request from the pack and the register; the figures are those a periodic job keeps
+(kaitiaki.transparency.kept), counted at most a quarter of an hour ago."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from fastapi.responses import Response
 
 from kaitiaki.checker import load_pack
 from kaitiaki.transparency import render as renderers
+from kaitiaki.timeutil import utcnow
+from kaitiaki.transparency.kept import current_figures
 from kaitiaki.transparency.statement import Statement, build_statement
 from kaitiaki.web.deps import AppSettings, DbSession
 from kaitiaki.web.templating import render
@@ -16,8 +19,10 @@ router = APIRouter(include_in_schema=False)
 
 
 def current_statement(session: DbSession, settings: AppSettings) -> Statement:
-    return build_statement(session, pack=load_pack(settings.policy_pack), base_url=settings.base_url,
-                           zone=settings.zone)
+    pack, now = load_pack(settings.policy_pack), utcnow()
+    figures = current_figures(session, pack=pack, zone=settings.zone, now=now)
+    return build_statement(session, pack=pack, base_url=settings.base_url, zone=settings.zone,
+                           now=now, figures=figures)
 
 
 @router.get("/transparency")

@@ -125,7 +125,8 @@ def twelve_months_to(today: date) -> date:
     return year_ago + timedelta(days=1)
 
 
-def _figures(session: Session, pack: CompiledPack, zone: ZoneInfo, now: datetime) -> Figures:
+def count_figures(session: Session, pack: CompiledPack, zone: ZoneInfo, now: datetime) -> Figures:
+    """Count the last twelve months' figures from the records."""
     last = to_local(now, zone).date()
     first = twelve_months_to(last)
     since = datetime.combine(first, time.min, tzinfo=zone)
@@ -156,7 +157,8 @@ def _policy_quote(pack: CompiledPack) -> str:
 
 
 def build_statement(session: Session, *, pack: CompiledPack, base_url: str, zone: ZoneInfo,
-                    now: datetime | None = None) -> Statement:
+                    now: datetime | None = None, figures: Figures | None = None) -> Statement:
+    """The statement; `figures` when they were counted already (kaitiaki.transparency.kept)."""
     now = now or utcnow()
     meta = pack.meta
     active = [channel for channel, _flags in
@@ -184,11 +186,11 @@ def build_statement(session: Session, *, pack: CompiledPack, base_url: str, zone
         retention_years=meta.retention.moderation_records_years if meta.retention else None,
         contact=Contact(complaint_form=base_url.rstrip("/") + "/complaints/new",
                         email=meta.agency.contact_email if meta.agency else None),
-        figures=_figures(session, pack, zone, now),
+        figures=figures or count_figures(session, pack, zone, now),
         generated_at=to_local(now, zone),
         pack=pack.id,
         pack_version=meta.version,
     )
 
 
-__all__ = ["HEADINGS", "Statement", "build_statement", "twelve_months_to"]
+__all__ = ["HEADINGS", "Figures", "Statement", "build_statement", "count_figures", "twelve_months_to"]

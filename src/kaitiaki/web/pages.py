@@ -20,7 +20,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/")
 def dashboard(request: Request, session: DbSession, user: RequiredUser) -> Response:
     roles = request.state.roles
-    views = request.app.state.dashboard.views_for(session, user, roles)
+    views = request.app.state.dashboard.views_for(session, user, roles, request.app.state.settings)
     return render(
         request,
         "dashboard/index.html",

@@ -1,0 +1,5 @@
+"""`python -m kaitiaki.cli`: the same as the `kaitiaki` command."""
+
+from kaitiaki.cli import main
+
+main()

@@ -1,0 +1,90 @@
+"""The periodic jobs and how often each runs. Every job is safe to run twice, or on two workers at
+once: delivery claims its rows, reminders write each message under a key that is written once, and
+retention only touches what is still due. Each takes a clock so tests can fix the time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from kaitiaki.common.reminding import ReminderRun
+from kaitiaki.complaints.reminders import send_complaint_reminders
+from kaitiaki.checker import load_pack
+from kaitiaki.config import Settings
+from kaitiaki.db import session_scope
+from kaitiaki.jobs.pack_review import send_pack_review_reminders
+from kaitiaki.moderation.retention import dispose
+from kaitiaki.notify.delivery import deliver_due
+from kaitiaki.oia.reminders import send_oia_reminders
+from kaitiaki.register.reminders import send_grant_reminders, send_stale_channel_reminders
+from kaitiaki.timeutil import utcnow
+from kaitiaki.transparency.kept import refresh_figures
+
+Clock = Callable[[], datetime]
+
+# Each reminder runs in its own unit of work, so one failing does not hold back the others.
+REMINDERS: tuple[tuple[str, Callable[[Session, ReminderRun], int]], ...] = (
+    ("complaints", send_complaint_reminders),
+    ("oia", send_oia_reminders),
+    ("grants", send_grant_reminders),
+    ("stale channels", send_stale_channel_reminders),
+    ("policy review", send_pack_review_reminders),
+)
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    every_minutes: int
+    run: Callable[[Engine, Settings, Clock], str]
+
+
+def deliver_outbox(engine: Engine, settings: Settings, clock: Clock = utcnow) -> str:
+    report = deliver_due(engine, settings, clock=clock)
+    return f"{report.sent} sent, {report.failed} to retry, {report.dead} dead"
+
+
+def send_reminders(engine: Engine, settings: Settings, clock: Clock = utcnow) -> str:
+    run = ReminderRun.at(settings, clock)
+    told = []
+    for name, reminder in REMINDERS:
+        with session_scope(engine) as session:
+            told.append(f"{name}: {reminder(session, run)}")
+    deliver_due(engine, settings, clock=clock)
+    return "people told: " + ", ".join(told)
+
+
+def apply_retention(engine: Engine, settings: Settings, clock: Clock = utcnow) -> str:
+    with session_scope(engine) as session:
+        report = dispose(session, now=clock(), dry_run=False)
+    return f"{report.count} comments disposed of"
+
+
+def count_transparency_figures(engine: Engine, settings: Settings, clock: Clock = utcnow) -> str:
+    with session_scope(engine) as session:
+        figures = refresh_figures(session, pack=load_pack(settings.policy_pack), zone=settings.zone,
+                                  now=clock())
+    return f"{figures.comments_hidden} hidden, {figures.comments_deleted} deleted, " \
+           f"{figures.complaints_received} complaints received"
+
+
+PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
+    PeriodicJob("deliver-outbox", 1, deliver_outbox),
+    PeriodicJob("reminders", 15, send_reminders),
+    PeriodicJob("retention", 60, apply_retention),
+    PeriodicJob("transparency-figures", 15, count_transparency_figures),
+)
+
+
+def run_all_once(engine: Engine, settings: Settings, clock: Clock = utcnow) -> dict[str, str]:
+    """Run every periodic job once, now, in this process (`kaitiaki worker --once`)."""
+    return {job.name: job.run(engine, settings, clock) for job in PERIODIC_JOBS}
+
+
+__all__ = ["PERIODIC_JOBS", "PeriodicJob", "REMINDERS", "apply_retention", "count_transparency_figures",
+           "deliver_outbox",
+           "run_all_once", "send_reminders"]
