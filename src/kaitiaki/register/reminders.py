@@ -14,10 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kaitiaki.common.reminding import ReminderRun, remind
-from kaitiaki.models import Channel, ChannelAuthorisation
-from kaitiaki.register.queries import flags_of
+from kaitiaki.models import ChannelAuthorisation
+from kaitiaki.register.queries import list_channels
 from kaitiaki.register.service import channel_path
-from kaitiaki.timeutil import to_local
+from kaitiaki.timeutil import last_covered_day
 
 GRANT_WARNING_DAYS = 7
 
@@ -33,8 +33,7 @@ def send_grant_reminders(session: Session, run: ReminderRun) -> int:
     ).order_by(ChannelAuthorisation.expires_at, ChannelAuthorisation.id))
     for grant in ending:
         channel = grant.channel
-        # A grant "until 31 January" ends as 1 February begins: its last day is the one before.
-        last_day = to_local(grant.expires_at - timedelta(microseconds=1), run.settings.zone).date()
+        last_day = last_covered_day(grant.expires_at, run.settings.zone)
         ended = grant.expires_at <= run.now
         step = "ended" if ended else "ending"
         subject = (f"{grant.user.name}'s authorisation to post on @{channel.handle} has ended"
@@ -53,9 +52,8 @@ def send_stale_channel_reminders(session: Session, run: ReminderRun) -> int:
     if not run.may_send:
         return 0
     told = 0
-    for channel in session.scalars(select(Channel).where(Channel.cadence_days.is_not(None))
-                                   .order_by(Channel.id)):
-        if "no_recent_post" not in flags_of(channel, run.today):
+    for channel, flags in list_channels(session, today=run.today):
+        if "no_recent_post" not in flags:
             continue
         last = channel.last_post_on.isoformat() if channel.last_post_on else "never"
         told += len(remind(
