@@ -17,7 +17,9 @@ from sqlalchemy.exc import ArgumentError
 
 from kaitiaki.errors import AppError
 
+ENV_PREFIX = "KAITIAKI_"
 SECRET_KEY_FILE = "secret_key"
+DEFAULT_VAR_DIR = Path("./var")
 MIN_SECRET_KEY_LENGTH = 32
 
 
@@ -29,7 +31,7 @@ class SettingsError(AppError):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="KAITIAKI_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
 
     env: Literal["development", "production", "test"] = Field(
         "development",
@@ -49,9 +51,14 @@ class Settings(BaseSettings):
         "<var_dir>/secret_key.",
     )
     var_dir: Path = Field(
-        Path("./var"),
+        DEFAULT_VAR_DIR,
         description="Folder for local state such as the generated secret key (the SQLite file's "
         "place is part of the database URL).",
+    )
+    cache_dir: str | None = Field(
+        None,
+        description="Folder for caches that only save time, such as parsed policy pack files. "
+        "Unset: <var_dir>/cache; an empty value turns caching off. Deleting it is always safe.",
     )
     host: str = Field("127.0.0.1", description="Address the web server listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port the web server listens on.")
@@ -91,6 +98,20 @@ class Settings(BaseSettings):
     password_min_length: int = Field(
         12, ge=8, le=1024, description="Minimum length of a user's password."
     )
+    # Defaults: argon2-cffi's recommended Argon2id parameters (RFC 9106, low-memory profile).
+    password_hash_time_cost: int = Field(
+        3, ge=1, le=100,
+        description="Argon2id passes over memory when hashing a password. Raising it (or the "
+        "memory) makes each sign-in slower and guessing stolen hashes harder; existing hashes "
+        "are upgraded at their owner's next sign-in.",
+    )
+    password_hash_memory_kib: int = Field(
+        65536, ge=8, le=4 * 1024 * 1024,
+        description="Memory Argon2id uses per password hash, in KiB (65536 is 64 MiB).",
+    )
+    password_hash_parallelism: int = Field(
+        4, ge=1, le=64, description="Argon2id lanes (threads) per password hash."
+    )
     base_url: str = Field(
         "http://127.0.0.1:8000",
         description="Public address of the web interface, used in links in email.",
@@ -124,6 +145,11 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    @property
+    def resolved_cache_dir(self) -> Path | None:
+        """Where caches go; None when caching is off."""
+        return cache_folder(self.cache_dir, self.var_dir)
+
     def masked_database_url(self) -> str:
         return mask_url(self.database_url)
 
@@ -141,6 +167,21 @@ class Settings(BaseSettings):
                 "`python -c \"import secrets; print(secrets.token_urlsafe(48))\"`."
             )
         return _read_or_create_secret_key(self.var_dir / SECRET_KEY_FILE)
+
+
+def cache_folder(cache_dir: str | None, var_dir: Path) -> Path | None:
+    """The cache folder for these two settings: unset, <var_dir>/cache; empty, none (no cache)."""
+    if cache_dir is None:
+        return var_dir / "cache"
+    return Path(cache_dir) if cache_dir.strip() else None
+
+
+def cache_folder_from_environment() -> Path | None:
+    """`Settings().resolved_cache_dir` without building the whole Settings (which takes
+    milliseconds), for code that runs without settings in hand, such as the pack loader."""
+    var_dir = os.environ.get(f"{ENV_PREFIX}VAR_DIR")
+    return cache_folder(os.environ.get(f"{ENV_PREFIX}CACHE_DIR"),
+                        Path(var_dir) if var_dir else DEFAULT_VAR_DIR)
 
 
 def _read_or_create_secret_key(path: Path) -> str:
@@ -178,4 +219,11 @@ def get_settings() -> Settings:
     return Settings()
 
 
-__all__ = ["Settings", "SettingsError", "get_settings", "mask_url"]
+__all__ = [
+    "Settings",
+    "SettingsError",
+    "cache_folder",
+    "cache_folder_from_environment",
+    "get_settings",
+    "mask_url",
+]

@@ -4,7 +4,6 @@ transaction; nothing here commits (the owner of the unit of work does)."""
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
@@ -13,7 +12,12 @@ from kaitiaki.audit import service as audit
 from kaitiaki.errors import BadInput, Conflict, FieldError, NotFound, NotPermitted
 from kaitiaki.models import ORG_UNIT_KINDS, OrgUnit, RoleAssignment, User
 from kaitiaki.people import queries
-from kaitiaki.people.passwords import hash_password, needs_rehash, verify_password
+from kaitiaki.people.passwords import (
+    hash_password,
+    needs_rehash,
+    verify_as_if_known,
+    verify_password,
+)
 from kaitiaki.people.roles import ADMIN, ROLES, format_role_spec, parse_role_spec
 from kaitiaki.timeutil import utcnow
 
@@ -205,11 +209,6 @@ def _refuse_removing_last_admin(session: Session, user: User) -> None:
         )
 
 
-@cache
-def _dummy_hash() -> str:
-    return hash_password("kaitiaki-no-such-user-password")
-
-
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with this email and password, or None. Unknown addresses cost as much as
     known ones (a dummy hash is verified), so timing does not reveal who has an account."""
@@ -217,7 +216,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     if len(password) > PASSWORD_MAX_LENGTH:
         return None
     if user is None or not user.is_active:
-        verify_password(_dummy_hash(), password)
+        verify_as_if_known(password)
         return None
     if not verify_password(user.password_hash, password):
         return None
