@@ -31,7 +31,7 @@ from kaitiaki.oia import pages as oia_pages
 from kaitiaki.oia.permissions import OIA_ROLES
 from kaitiaki.people import pages as people_pages
 from kaitiaki.people.passwords import configure_hashing
-from kaitiaki.people.roles import ADMIN
+from kaitiaki.common.roles import ADMIN
 from kaitiaki.publishing import api as publishing_api
 from kaitiaki.publishing import pages as publishing_pages
 from kaitiaki.register import api as register_api

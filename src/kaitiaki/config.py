@@ -16,10 +16,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from kaitiaki.errors import AppError
+from kaitiaki.folders import DEFAULT_VAR_DIR, ENV_PREFIX, cache_folder
 
-ENV_PREFIX = "KAITIAKI_"
 SECRET_KEY_FILE = "secret_key"
-DEFAULT_VAR_DIR = Path("./var")
 MIN_SECRET_KEY_LENGTH = 32
 
 
@@ -169,21 +168,6 @@ class Settings(BaseSettings):
         return _read_or_create_secret_key(self.var_dir / SECRET_KEY_FILE)
 
 
-def cache_folder(cache_dir: str | None, var_dir: Path) -> Path | None:
-    """The cache folder for these two settings: unset, <var_dir>/cache; empty, none (no cache)."""
-    if cache_dir is None:
-        return var_dir / "cache"
-    return Path(cache_dir) if cache_dir.strip() else None
-
-
-def cache_folder_from_environment() -> Path | None:
-    """`Settings().resolved_cache_dir` without building the whole Settings (which takes
-    milliseconds), for code that runs without settings in hand, such as the pack loader."""
-    var_dir = os.environ.get(f"{ENV_PREFIX}VAR_DIR")
-    return cache_folder(os.environ.get(f"{ENV_PREFIX}CACHE_DIR"),
-                        Path(var_dir) if var_dir else DEFAULT_VAR_DIR)
-
-
 def _read_or_create_secret_key(path: Path) -> str:
     if path.exists():
         key = path.read_text(encoding="utf-8").strip()
@@ -222,8 +206,6 @@ def get_settings() -> Settings:
 __all__ = [
     "Settings",
     "SettingsError",
-    "cache_folder",
-    "cache_folder_from_environment",
     "get_settings",
     "mask_url",
 ]

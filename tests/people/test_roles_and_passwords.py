@@ -9,7 +9,7 @@ from argon2 import PasswordHasher
 from kaitiaki.config import Settings
 from kaitiaki.errors import BadInput
 from kaitiaki.people.passwords import configure_hashing, hash_password, needs_rehash, verify_password
-from kaitiaki.people.roles import ROLES, format_role_spec, parse_role_spec
+from kaitiaki.common.roles import ROLES, format_role_spec, parse_role_spec
 
 
 def test_every_role_of_the_policy_is_known():

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from kaitiaki.errors import NotPermitted
 from kaitiaki.models import Complaint, User
-from kaitiaki.people.roles import ADMIN, COMMS_STAFF
+from kaitiaki.common.roles import ADMIN, COMMS_STAFF
 from kaitiaki.people.service import has_role
 from kaitiaki.register.approval_rules import Requirement, holds
 from kaitiaki.common.access import require_active

@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from kaitiaki.config import cache_folder_from_environment
+from kaitiaki.folders import cache_folder_from_environment
 
 CACHE_ENV = "KAITIAKI_CACHE_DIR"
 MIN_BYTES = 2 * 1024

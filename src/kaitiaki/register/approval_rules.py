@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from kaitiaki.errors import BadInput, FieldError, PackError
 from kaitiaki.models import OrgUnit, User
 from kaitiaki.people import queries as people_queries
-from kaitiaki.people.roles import ROLES, format_role_spec
+from kaitiaki.common.roles import ROLES, format_role_spec
 from kaitiaki.policy import resolve_pack_path
 from kaitiaki.policy.schema import ApprovalRule, PackMeta
 from kaitiaki.policy.yamlfile import read_yaml
