@@ -15,7 +15,7 @@ from sqlalchemy import Engine, event, select
 from kaitiaki.app import create_app
 from kaitiaki.complaints import queries
 from kaitiaki.complaints.queries import ComplaintFilter
-from kaitiaki.complaints.service import ComplaintSetup, act, submit
+from kaitiaki.complaints.service import ComplaintSetup, submit
 from kaitiaki.db import session_scope
 from kaitiaki.models import Complaint
 from tests.complaints.conftest import draft

@@ -6,10 +6,15 @@ from collections.abc import Iterator
 import pytest
 from argon2 import PasswordHasher
 
+from kaitiaki.common.roles import ROLES, format_role_spec, parse_role_spec
 from kaitiaki.config import Settings
 from kaitiaki.errors import BadInput
-from kaitiaki.people.passwords import configure_hashing, hash_password, needs_rehash, verify_password
-from kaitiaki.common.roles import ROLES, format_role_spec, parse_role_spec
+from kaitiaki.people.passwords import (
+    configure_hashing,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 
 
 def test_every_role_of_the_policy_is_known():
