@@ -51,7 +51,8 @@ from kaitiaki.models import Channel, Comment
 from kaitiaki.moderation import formats
 from kaitiaki.moderation.checking import checker_pool
 from kaitiaki.moderation.ingest import BATCH_SIZE, _insert_skipping_stored, comment_row, import_comments
-from kaitiaki.people.demo import DEMO_PASSWORD, load_demo
+from kaitiaki.demo import load_demo
+from kaitiaki.people.demo import DEMO_PASSWORD
 from kaitiaki.register import queries as register_queries
 from kaitiaki.timeutil import utcnow
 

@@ -20,9 +20,24 @@ from sqlalchemy.orm import Session
 
 from kaitiaki.config import Settings
 from kaitiaki.db import make_engine, make_sessionmaker, migrate
+from kaitiaki.people.passwords import configure_hashing
 
 TEST_DATABASE_URL_VARIABLE = "KAITIAKI_TEST_DATABASE_URL"
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+# Set before any Settings is built, so every app, command and subprocess of the tests sees them:
+# a near-minimal Argon2id cost (the production default is tested once, in tests/people), and one
+# pack cache for every run and worker (it is keyed by file contents, so sharing it is safe).
+TEST_ENVIRONMENT = {
+    "KAITIAKI_PASSWORD_HASH_TIME_COST": "2",
+    "KAITIAKI_PASSWORD_HASH_MEMORY_KIB": "8",
+    "KAITIAKI_PASSWORD_HASH_PARALLELISM": "1",
+    "KAITIAKI_CACHE_DIR": str(REPO_ROOT / ".pytest_cache" / "kaitiaki"),
+}
+for _name, _value in TEST_ENVIRONMENT.items():
+    os.environ.setdefault(_name, _value)
+configure_hashing(Settings())
 
 
 def _database_params() -> list:

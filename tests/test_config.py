@@ -29,6 +29,9 @@ def test_defaults(monkeypatch):
     assert settings.timezone == "Pacific/Auckland"
     assert settings.smtp_host is None
     assert settings.password_min_length == 12
+    assert (settings.password_hash_time_cost, settings.password_hash_memory_kib,
+            settings.password_hash_parallelism) == (3, 65536, 4)
+    assert settings.resolved_cache_dir == Path("var") / "cache"
 
 
 def test_settings_come_from_prefixed_environment_variables(monkeypatch):

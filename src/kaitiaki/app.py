@@ -32,7 +32,8 @@ from kaitiaki.notify import pages as notification_pages
 from kaitiaki.oia import pages as oia_pages
 from kaitiaki.oia.permissions import OIA_ROLES
 from kaitiaki.people import pages as people_pages
-from kaitiaki.people.roles import ADMIN
+from kaitiaki.people.passwords import configure_hashing
+from kaitiaki.common.roles import ADMIN
 from kaitiaki.publishing import api as publishing_api
 from kaitiaki.publishing import pages as publishing_pages
 from kaitiaki.register import api as register_api
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     # Resolved now so that a missing production key stops start-up with a clear message.
     secret_key = settings.resolved_secret_key()
+    configure_hashing(settings)
     https = settings.base_url.startswith("https://")
 
     @asynccontextmanager

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from kaitiaki.errors import AppError
+from kaitiaki.folders import DEFAULT_VAR_DIR, ENV_PREFIX, cache_folder
 
 SECRET_KEY_FILE = "secret_key"
 _LOOPBACK_HTTP = re.compile(r"^http://(127\.0\.0\.1|localhost)(:\d+)?(/|$)")
@@ -30,7 +31,7 @@ class SettingsError(AppError):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="KAITIAKI_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
 
     env: Literal["development", "production", "test"] = Field(
         "development",
@@ -50,9 +51,14 @@ class Settings(BaseSettings):
         "<var_dir>/secret_key.",
     )
     var_dir: Path = Field(
-        Path("./var"),
+        DEFAULT_VAR_DIR,
         description="Folder for local state such as the generated secret key (the SQLite file's "
         "place is part of the database URL).",
+    )
+    cache_dir: str | None = Field(
+        None,
+        description="Folder for caches that only save time, such as parsed policy pack files. "
+        "Unset: <var_dir>/cache; an empty value turns caching off. Deleting it is always safe.",
     )
     host: str = Field("127.0.0.1", description="Address the web server listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port the web server listens on.")
@@ -91,6 +97,20 @@ class Settings(BaseSettings):
     )
     password_min_length: int = Field(
         12, ge=8, le=1024, description="Minimum length of a user's password."
+    )
+    # Defaults: argon2-cffi's recommended Argon2id parameters (RFC 9106, low-memory profile).
+    password_hash_time_cost: int = Field(
+        3, ge=1, le=100,
+        description="Argon2id passes over memory when hashing a password. Raising it (or the "
+        "memory) makes each sign-in slower and guessing stolen hashes harder; existing hashes "
+        "are upgraded at their owner's next sign-in.",
+    )
+    password_hash_memory_kib: int = Field(
+        65536, ge=8, le=4 * 1024 * 1024,
+        description="Memory Argon2id uses per password hash, in KiB (65536 is 64 MiB).",
+    )
+    password_hash_parallelism: int = Field(
+        4, ge=1, le=64, description="Argon2id lanes (threads) per password hash."
     )
     base_url: str = Field(
         "http://127.0.0.1:8000",
@@ -228,6 +248,11 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    @property
+    def resolved_cache_dir(self) -> Path | None:
+        """Where caches go; None when caching is off."""
+        return cache_folder(self.cache_dir, self.var_dir)
+
     def masked_database_url(self) -> str:
         return mask_url(self.database_url)
 
@@ -282,4 +307,9 @@ def get_settings() -> Settings:
     return Settings()
 
 
-__all__ = ["Settings", "SettingsError", "get_settings", "mask_url"]
+__all__ = [
+    "Settings",
+    "SettingsError",
+    "get_settings",
+    "mask_url",
+]

@@ -27,7 +27,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_
 from kaitiaki.app import create_app
 from kaitiaki.config import Settings
 from kaitiaki.db import make_engine, migrate, session_scope
-from kaitiaki.people.demo import load_demo
+from kaitiaki.demo import load_demo
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")

@@ -18,7 +18,8 @@ from playwright.sync_api import Page, expect
 from kaitiaki.app import create_app
 from kaitiaki.config import Settings
 from kaitiaki.db import make_engine, migrate, session_scope
-from kaitiaki.people.demo import DEMO_PASSWORD, load_demo
+from kaitiaki.demo import load_demo
+from kaitiaki.people.demo import DEMO_PASSWORD
 from tests.browser.conftest import BROWSER_SECRET_KEY, SERVER_START_SECONDS, PageWatch, _free_port
 from tests.fixtures.mail import MailSink, mail_sink  # noqa: F401 (fixture)
 

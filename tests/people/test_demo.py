@@ -5,8 +5,9 @@ from sqlalchemy import func, select
 from kaitiaki.audit.service import verify
 from kaitiaki.models import OrgUnit, User
 from kaitiaki.people import queries, service
-from kaitiaki.people.demo import DEMO_PASSWORD, load_demo
-from kaitiaki.people.roles import ROLES
+from kaitiaki.demo import load_demo
+from kaitiaki.people.demo import DEMO_PASSWORD
+from kaitiaki.common.roles import ROLES
 
 
 def test_demo_has_the_organisation_and_a_user_for_every_role(session):

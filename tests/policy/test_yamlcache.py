@@ -104,3 +104,15 @@ def test_the_bundled_pack_reads_the_same_from_the_cache(cache: Path) -> None:
 )
 def test_construct_gives_what_safe_load_gives(document: str) -> None:
     assert construct(yaml.compose(document, Loader=yaml.CSafeLoader)) == yaml.safe_load(document)
+
+
+def test_the_cache_goes_under_the_data_folder_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(yamlcache.CACHE_ENV, raising=False)
+    monkeypatch.setenv("KAITIAKI_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    path = tmp_path / "demo.yaml"
+    path.write_text(_lexicon(300), encoding="utf-8")
+    read_yaml(path)
+    assert len(list((tmp_path / "var" / "cache" / "packs").glob("*.json"))) == 1
+    assert not (tmp_path / "home").exists() and not (tmp_path / "xdg").exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from kaitiaki.models import User
-from kaitiaki.people.demo import load_demo
+from kaitiaki.demo import load_demo
 from kaitiaki.publishing import queries
 
 

@@ -15,8 +15,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from kaitiaki.audit import queries
-from kaitiaki.people.roles import ADMIN
-from kaitiaki.people.service import require_role
+from kaitiaki.common.roles import ADMIN
+from kaitiaki.common.access import require_role
 from kaitiaki.timeutil import ensure_utc
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
 from kaitiaki.web.templating import render

@@ -19,7 +19,7 @@ from kaitiaki.config import Settings, SettingsError
 from kaitiaki.errors import BadInput, Conflict
 from kaitiaki.models import User
 from kaitiaki.people import queries
-from kaitiaki.people.roles import parse_role_spec
+from kaitiaki.common.roles import parse_role_spec
 from kaitiaki.people.service import add_sso_user, set_roles
 
 log = logging.getLogger(__name__)

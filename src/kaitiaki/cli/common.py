@@ -19,6 +19,7 @@ from kaitiaki.config import Settings, mask_url
 from kaitiaki.db import check_connection, make_engine, require_current_schema, session_scope
 from kaitiaki.errors import AppError
 from kaitiaki.notify.delivery import deliver_due
+from kaitiaki.people.passwords import configure_hashing
 
 EXIT_BAD_INPUT = 2
 
@@ -30,12 +31,14 @@ def fail(message: str) -> NoReturn:
 
 def load_settings() -> Settings:
     try:
-        return Settings()
+        settings = Settings()
     except ValidationError as exc:
         problems = "; ".join(
             f"KAITIAKI_{str(error['loc'][0]).upper()}: {error['msg']}" for error in exc.errors()
         )
         fail(f"Invalid setting: {problems}")
+    configure_hashing(settings)
+    return settings
 
 
 def cli_actor() -> str:

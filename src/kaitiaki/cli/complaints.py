@@ -14,7 +14,7 @@ import typer
 from sqlalchemy.orm import Session
 
 from kaitiaki.cli.common import command_session, deliver_outbox, load_settings
-from kaitiaki.complaints import export, queries, service
+from kaitiaki.complaints import export, permissions, queries, service
 from kaitiaki.complaints.queries import ComplaintFilter, local_today
 from kaitiaki.complaints.schemas import ComplaintDraft, ComplaintOut
 from kaitiaki.errors import NotFound
@@ -63,7 +63,9 @@ def list_complaints(
         today = local_today(setup.zone)
         rows = queries.list_complaints(
             session, ComplaintFilter(state=state, category=category, overdue=overdue), today=today)
-        outs = [export.complaint_out(session, c, setup.policy, today, person) for c in rows]
+        check = permissions.HandlerCheck(session, person) if person is not None else None
+        outs = [export.complaint_out(session, c, setup.policy, today, person, check=check)
+                for c in rows]
     if as_json:
         typer.echo(json.dumps([o.model_dump(mode="json") for o in outs], indent=2, ensure_ascii=False))
     elif not outs:

@@ -6,7 +6,8 @@ import typer
 
 from kaitiaki.cli.common import connected_engine, load_settings
 from kaitiaki.db import migrate, session_scope
-from kaitiaki.people.demo import DEMO_PASSWORD, load_demo
+from kaitiaki.demo import load_demo
+from kaitiaki.people.demo import DEMO_PASSWORD
 
 
 def demo() -> None:

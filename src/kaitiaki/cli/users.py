@@ -9,7 +9,7 @@ import typer
 
 from kaitiaki.cli.common import cli_actor, command_session, load_settings, read_password_line
 from kaitiaki.people import queries, service
-from kaitiaki.people.roles import ROLES, format_role_spec
+from kaitiaki.common.roles import ROLES, format_role_spec
 from kaitiaki.people.schemas import UserOut
 
 users_app = typer.Typer(help="Users and their roles.", no_args_is_help=True)

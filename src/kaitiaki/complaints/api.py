@@ -24,9 +24,11 @@ def _setup(request: Request) -> service.ComplaintSetup:
     return service.ComplaintSetup.from_settings(request.app.state.settings)
 
 
-def _out(request: Request, session, complaint: Complaint, user: User) -> ComplaintOut:
+def _out(request: Request, session, complaint: Complaint, user: User,
+         check: permissions.HandlerCheck | None = None) -> ComplaintOut:
     setup = _setup(request)
-    return export.complaint_out(session, complaint, setup.policy, local_today(setup.zone), user)
+    return export.complaint_out(session, complaint, setup.policy, local_today(setup.zone), user,
+                                check=check)
 
 
 @router.get("", response_model=list[ComplaintOut], summary="List complaints")
@@ -37,7 +39,8 @@ def list_complaints(request: Request, session: DbSession, user: RequiredUser, st
     filters = ComplaintFilter(state=state[:20], category=category[:60], overdue=overdue,
                               serious=serious, q=q[:200])
     today = local_today(_setup(request).zone)
-    return [_out(request, session, c, user)
+    check = permissions.HandlerCheck(session, user)
+    return [_out(request, session, c, user, check)
             for c in queries.list_complaints(session, filters, today=today)]
 
 

@@ -9,7 +9,7 @@ from kaitiaki.complaints import queries
 from kaitiaki.complaints.queries import local_today
 from kaitiaki.config import Settings
 from kaitiaki.models import Complaint, User
-from kaitiaki.people.roles import PACK_APPROVER_ROLES
+from kaitiaki.common.roles import PACK_APPROVER_ROLES
 from kaitiaki.web.dashboard import Panel
 
 Row = tuple[Complaint, list[str]]

@@ -3,9 +3,11 @@ the transparency statement publishes."""
 
 from __future__ import annotations
 
+import operator
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import reduce
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, false, or_, select
@@ -34,23 +36,35 @@ def local_today(zone: ZoneInfo | str) -> date:
     return to_local(utcnow(), zone).date()
 
 
+# The overdue rules, each written once. Given the Complaint class they build the SQL condition
+# the lists filter by; given a complaint they give its flag: the operators used (==, !=, <, &, |)
+# mean the same on SQLAlchemy columns and on Python values, so the two cannot drift apart.
+def acknowledgement_overdue(complaint: Complaint | type[Complaint], today: date):
+    """Nobody has acknowledged it, it is not closed, and its acknowledgement day has passed."""
+    return ((complaint.state != "closed")
+            & (complaint.acknowledged_at == None)  # noqa: E711 (IS NULL in SQL)
+            & (complaint.acknowledge_by < today))
+
+
+def resolution_overdue(complaint: Complaint | type[Complaint], today: date):
+    """It is still open and its resolution day has passed."""
+    return _one_of(complaint.state, OPEN_STATES) & (complaint.resolve_by < today)
+
+
+def _one_of(value, choices):
+    return reduce(operator.or_, (value == choice for choice in choices))
+
+
+OVERDUE_RULES = {"acknowledge": acknowledgement_overdue, "resolve": resolution_overdue}
+
+
 def overdue_of(complaint: Complaint, today: date) -> list[str]:
-    """"acknowledge" when nobody has acknowledged it past its day; "resolve" when it is still
-    open past its resolution day."""
-    found = []
-    if complaint.state != "closed" and complaint.acknowledged_at is None and complaint.acknowledge_by < today:
-        found.append("acknowledge")
-    if complaint.state in OPEN_STATES and complaint.resolve_by < today:
-        found.append("resolve")
-    return found
+    """"acknowledge" and/or "resolve": which of the overdue rules the complaint meets today."""
+    return [kind for kind, rule in OVERDUE_RULES.items() if rule(complaint, today)]
 
 
 def _overdue_condition(today: date):
-    return or_(
-        and_(Complaint.state != "closed", Complaint.acknowledged_at.is_(None),
-             Complaint.acknowledge_by < today),
-        and_(Complaint.state.in_(OPEN_STATES), Complaint.resolve_by < today),
-    )
+    return or_(*(rule(Complaint, today) for rule in OVERDUE_RULES.values()))
 
 
 def list_complaints(session: Session, filters: ComplaintFilter | None = None, *,
@@ -95,13 +109,15 @@ def escalated_to(session: Session, user: User, *, include_resolved: bool = False
     if not include_resolved:
         statement = statement.where(Complaint.state.not_in(RESOLVED_STATES))
     candidates = session.scalars(statement.order_by(Complaint.escalated_at.desc()))
-    return [c for c in candidates if permissions.is_escalated_to(session, user, c)]
+    check = permissions.HandlerCheck(session, user)
+    return [c for c in candidates if check.escalated_to(c)]
 
 
 def overdue_for(session: Session, user: User, today: date) -> list[Complaint]:
     """Overdue complaints this person handles (every overdue one, for comms staff)."""
     statement = select(Complaint).where(_overdue_condition(today)).order_by(Complaint.resolve_by)
-    return [c for c in session.scalars(statement) if permissions.is_handler(session, user, c)]
+    check = permissions.HandlerCheck(session, user)
+    return [c for c in session.scalars(statement) if check.handles(c)]
 
 
 def complaint_figures(session: Session, since: datetime, until: datetime,
@@ -129,11 +145,14 @@ __all__ = [
     "ComplaintFilter",
     "MAX_LIST",
     "OVERDUE_LABELS",
+    "OVERDUE_RULES",
+    "acknowledgement_overdue",
     "complaint_figures",
     "escalated_to",
     "list_complaints",
     "local_today",
     "overdue_for",
     "overdue_of",
+    "resolution_overdue",
     "to_handle",
 ]

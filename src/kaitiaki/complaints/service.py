@@ -28,7 +28,7 @@ from kaitiaki.config import Settings, get_settings
 from kaitiaki.errors import BadInput, Conflict, FieldError, NotFound
 from kaitiaki.models import Channel, Comment, Complaint, ComplaintCounter, User
 from kaitiaki.people import queries as people_queries
-from kaitiaki.people.roles import COMMS_STAFF
+from kaitiaki.common.roles import COMMS_STAFF
 from kaitiaki.register import queries as register_queries
 from kaitiaki.register.approval_rules import Requirement, agency_of, holders
 from kaitiaki.complaints import notices, permissions

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kaitiaki.notify import outbox
-from kaitiaki.people.roles import ADMIN
+from kaitiaki.common.roles import ADMIN
 from kaitiaki.people.service import require_role
 from kaitiaki.web.deps import DbSession, RequiredUser
 from kaitiaki.web.templating import flash, render

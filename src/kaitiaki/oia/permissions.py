@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from kaitiaki.errors import NotPermitted
 from kaitiaki.models import User
-from kaitiaki.people.roles import ADMIN, RECORDS_OFFICER
+from kaitiaki.common.roles import ADMIN, RECORDS_OFFICER
 from kaitiaki.people.service import has_role
 from kaitiaki.common.access import require_active
 

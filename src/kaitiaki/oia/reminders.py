@@ -13,7 +13,7 @@ from kaitiaki.oia.due import oia_closed
 from kaitiaki.oia.service import slug_of
 from kaitiaki.oia.transitions import OPEN_STATES
 from kaitiaki.people.queries import users_with_role
-from kaitiaki.people.roles import RECORDS_OFFICER
+from kaitiaki.common.roles import RECORDS_OFFICER
 from kaitiaki.workingdays import add_working_days
 
 WARNING_WORKING_DAYS = 5

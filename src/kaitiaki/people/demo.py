@@ -1,8 +1,8 @@
-"""Demo data: the DPMC and NEMA organisation and one user for every role.
+"""Demo people: the DPMC and NEMA organisation and one user for every role.
 
 Loading is idempotent: units and users that exist already are left as they are (a user missing a
-demo role gets it). The channel register adds its demo channels in its own loader
-(kaitiaki.register.demo), which `load_demo` calls after the organisation and users it builds on.
+demo role gets it). The whole demo (people, then each feature's demo data) is loaded by
+kaitiaki.demo.load_demo.
 """
 
 from __future__ import annotations
@@ -12,11 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from kaitiaki.people import queries, service
-from kaitiaki.people.roles import format_role_spec, parse_role_spec
-from kaitiaki.complaints.demo import load_demo_complaints
-from kaitiaki.moderation.demo import load_demo_comments
-from kaitiaki.publishing.demo import load_demo_drafts
-from kaitiaki.register.demo import load_demo_channels
+from kaitiaki.common.roles import format_role_spec, parse_role_spec
 
 DEMO_PASSWORD = "kaitiaki-demo-2026"
 DEMO_ACTOR = "system"
@@ -70,14 +66,10 @@ DEMO_USERS: tuple[DemoUser, ...] = (
 )
 
 
-def load_demo(session: Session) -> list[tuple[str, str]]:
-    """Create the demo organisation, users, channels and drafts; return the (email, role) sign-ins."""
+def load_demo_people(session: Session) -> list[tuple[str, str]]:
+    """Create the demo organisation and users; return the (email, roles) sign-ins."""
     _load_units(session)
     _load_users(session)
-    load_demo_channels(session)
-    load_demo_drafts(session)
-    load_demo_comments(session)
-    load_demo_complaints(session)
     return [(user.email, ", ".join(user.roles)) for user in DEMO_USERS]
 
 
@@ -109,4 +101,4 @@ def _load_users(session: Session) -> None:
             )
 
 
-__all__ = ["DEMO_PASSWORD", "DEMO_UNITS", "DEMO_USERS", "load_demo"]
+__all__ = ["DEMO_PASSWORD", "DEMO_UNITS", "DEMO_USERS", "load_demo_people"]

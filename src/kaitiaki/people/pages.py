@@ -18,7 +18,7 @@ from kaitiaki.audit import queries as audit_queries
 from kaitiaki.errors import AppError, BadInput, Conflict, NotFound
 from kaitiaki.models import AuditEvent, OrgUnit, User
 from kaitiaki.people import queries, service
-from kaitiaki.people.roles import ADMIN, ROLES, RoleDefinition, format_role_spec
+from kaitiaki.common.roles import ADMIN, ROLES, RoleDefinition, format_role_spec
 from kaitiaki.web.dashboard import Panel
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
 from kaitiaki.web.templating import flash, render

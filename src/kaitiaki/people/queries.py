@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kaitiaki.common.access import get_user
 from kaitiaki.models import OrgUnit, RoleAssignment, User
 
 
@@ -14,10 +15,6 @@ def normalise_email(email: str) -> str:
 
 def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.email)))
-
-
-def get_user(session: Session, user_id: int) -> User | None:
-    return session.get(User, user_id)
 
 
 def get_user_by_email(session: Session, email: str) -> User | None:

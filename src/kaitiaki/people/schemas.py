@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel
 
 from kaitiaki.models import User
-from kaitiaki.people.roles import format_role_spec
+from kaitiaki.common.roles import format_role_spec
 
 
 class UserOut(BaseModel):

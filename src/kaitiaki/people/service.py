@@ -11,11 +11,17 @@ from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
 from kaitiaki.audit import service as audit
-from kaitiaki.errors import BadInput, Conflict, FieldError, NotFound, NotPermitted
+from kaitiaki.common.access import has_role, require_role, roles_of
+from kaitiaki.errors import BadInput, Conflict, FieldError, NotFound
 from kaitiaki.models import ORG_UNIT_KINDS, OrgUnit, RoleAssignment, User
 from kaitiaki.people import queries
-from kaitiaki.people.passwords import hash_password, needs_rehash, verify_password
-from kaitiaki.people.roles import ADMIN, ROLES, format_role_spec, parse_role_spec
+from kaitiaki.people.passwords import (
+    hash_password,
+    needs_rehash,
+    verify_as_if_known,
+    verify_password,
+)
+from kaitiaki.common.roles import ADMIN, format_role_spec, parse_role_spec
 from kaitiaki.timeutil import utcnow
 
 DEFAULT_PASSWORD_MIN_LENGTH = 12
@@ -227,11 +233,6 @@ def _refuse_removing_last_admin(session: Session, user: User) -> None:
         )
 
 
-@cache
-def _dummy_hash() -> str:
-    return hash_password("kaitiaki-no-such-user-password")
-
-
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with this email and password, or None. Unknown addresses cost as much as
     known ones (a dummy hash is verified), so timing does not reveal who has an account."""
@@ -239,7 +240,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     if len(password) > PASSWORD_MAX_LENGTH:
         return None
     if user is None or not user.is_active:
-        verify_password(_dummy_hash(), password)
+        verify_as_if_known(password)
         return None
     if not verify_password(user.password_hash, password):
         return None
@@ -247,36 +248,6 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
         user.password_hash = hash_password(password)
         session.flush()
     return user
-
-
-def roles_of(session: Session, user: User) -> list[tuple[str, str | None]]:
-    return [
-        (assignment.role, assignment.unit.code if assignment.unit else None)
-        for assignment in queries.role_assignments_of(session, user)
-    ]
-
-
-def has_role(session: Session, user: User, role: str, unit_code: str | None = None) -> bool:
-    """Whether the user holds `role`; with `unit_code`, only an assignment for that unit counts."""
-    condition = exists().where(RoleAssignment.user_id == user.id, RoleAssignment.role == role)
-    if unit_code is not None:
-        condition = condition.where(
-            RoleAssignment.unit_id == OrgUnit.id, OrgUnit.code == unit_code.strip().upper()
-        )
-    return bool(session.scalar(select(condition)))
-
-
-def require_role(session: Session, user: User | None, *roles: str) -> None:
-    """Raise NotPermitted unless the (active) user holds at least one of `roles`."""
-    unknown = [role for role in roles if role not in ROLES]
-    if unknown:
-        raise BadInput(f"Unknown role(s): {', '.join(unknown)}.")
-    if user is None or not user.is_active:
-        raise NotPermitted("Sign in with an active account to do this.")
-    held = {role for role, _unit in roles_of(session, user)}
-    if not held.intersection(roles):
-        titles = " or ".join(ROLES[role].title for role in roles)
-        raise NotPermitted(f"This needs the role: {titles}.")
 
 
 __all__ = [

@@ -8,8 +8,9 @@ their lines. Dates are tagged in the JSON; data of any other type outside JSON (
 sets, non-string keys) is not stored. The cache is an optimisation only: an unreadable, corrupt or
 unwritable cache is ignored.
 
-Location: `KAITIAKI_CACHE_DIR` (an empty value turns the cache off), else `$XDG_CACHE_HOME/kaitiaki`,
-else `~/.cache/kaitiaki`; entries go in its `packs/` folder.
+Location: the settings' cache folder (`KAITIAKI_CACHE_DIR`, default `<var_dir>/cache`; an empty
+value turns the cache off), read from the environment at each use; entries go in its `packs/`
+folder.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import os
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from kaitiaki.folders import cache_folder_from_environment
 
 CACHE_ENV = "KAITIAKI_CACHE_DIR"
 MIN_BYTES = 2 * 1024
@@ -34,12 +37,8 @@ class _NotJson(Exception):
 
 
 def cache_folder() -> Path | None:
-    configured = os.environ.get(CACHE_ENV)
-    if configured is not None:
-        return Path(configured) / "packs" if configured else None
-    xdg = Path(os.environ.get("XDG_CACHE_HOME") or ".")
-    base = xdg if xdg.is_absolute() else Path(os.path.expanduser("~")) / ".cache"
-    return base / "kaitiaki" / "packs" if base.is_absolute() else None  # no home: no cache
+    base = cache_folder_from_environment()
+    return base / "packs" if base is not None else None
 
 
 def entry_name(raw: bytes) -> str:

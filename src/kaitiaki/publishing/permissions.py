@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from kaitiaki.errors import NotPermitted
 from kaitiaki.models import Draft, DraftException, User
-from kaitiaki.people.roles import ADMIN
+from kaitiaki.common.roles import ADMIN
 from kaitiaki.people.service import has_role
 from kaitiaki.register import service as register_service
 from kaitiaki.common.access import require_active

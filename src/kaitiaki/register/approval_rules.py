@@ -14,9 +14,9 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from kaitiaki.errors import BadInput, FieldError, PackError
-from kaitiaki.models import OrgUnit, User
+from kaitiaki.models import OrgUnit, RoleAssignment, User
 from kaitiaki.people import queries as people_queries
-from kaitiaki.people.roles import ROLES, format_role_spec
+from kaitiaki.common.roles import ROLES, format_role_spec
 from kaitiaki.policy import resolve_pack_path
 from kaitiaki.policy.schema import ApprovalRule, PackMeta
 from kaitiaki.policy.yamlfile import read_yaml
@@ -97,12 +97,17 @@ def requirements_for(
 
 def holds(session: Session, user: User, requirement: Requirement) -> bool:
     """Whether `user` (active) holds the role a requirement names."""
+    return holds_among(people_queries.role_assignments_of(session, user), user, requirement)
+
+
+def holds_among(assignments: Sequence[RoleAssignment], user: User, requirement: Requirement) -> bool:
+    """`holds`, given the user's role assignments (read once to test many requirements)."""
     if not user.is_active or user.left_at is not None:
         return False
     qualifying_units = (
         {u.id for u in unit_and_ancestors(requirement.unit)} if requirement.unit else None
     )
-    for assignment in people_queries.role_assignments_of(session, user):
+    for assignment in assignments:
         if assignment.role != requirement.role:
             continue
         if qualifying_units is None or assignment.unit_id in qualifying_units:
@@ -126,6 +131,7 @@ __all__ = [
     "agency_of",
     "approval_rules",
     "holders",
+    "holds_among",
     "holds",
     "requirements_for",
     "unit_and_ancestors",

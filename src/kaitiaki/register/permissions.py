@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from kaitiaki.common.access import require_active
 from kaitiaki.errors import NotPermitted
 from kaitiaki.models import Channel, ChannelRequest, User
-from kaitiaki.people.roles import ADMIN, COMMS_STAFF
+from kaitiaki.common.roles import ADMIN, COMMS_STAFF
 from kaitiaki.people.service import has_role
 
 

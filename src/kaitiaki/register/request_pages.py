@@ -14,7 +14,7 @@ from kaitiaki.config import Settings
 from kaitiaki.errors import AppError
 from kaitiaki.models import PLATFORMS, ChannelRequest, User
 from kaitiaki.people import queries as people_queries
-from kaitiaki.people.roles import COMMS_STAFF
+from kaitiaki.common.roles import COMMS_STAFF
 from kaitiaki.register import notices, permissions, queries, service
 from kaitiaki.register.approval_rules import approval_rules
 from kaitiaki.register.schemas import ChannelDraft

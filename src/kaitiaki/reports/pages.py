@@ -16,7 +16,7 @@ from kaitiaki.complaints.policy import complaint_policy
 from kaitiaki.complaints.queries import local_today
 from kaitiaki.errors import NotFound, NotPermitted
 from kaitiaki.models import User
-from kaitiaki.people.roles import ADMIN, COMMS_STAFF
+from kaitiaki.common.roles import ADMIN, COMMS_STAFF
 from kaitiaki.people.service import has_role
 from kaitiaki.common.access import require_active
 from kaitiaki.reports.csvfile import csv_text

@@ -17,7 +17,7 @@ import secrets
 
 from fastapi import Request
 
-from kaitiaki.auth.tokens import bearer_token
+from kaitiaki.common.api_tokens import bearer_token
 from kaitiaki.errors import NotPermitted
 
 SESSION_KEY = "csrf_token"

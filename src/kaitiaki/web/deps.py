@@ -15,12 +15,11 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from kaitiaki.auth.tokens import bearer_token, user_for_token
+from kaitiaki.common.access import get_user, roles_of
+from kaitiaki.common.api_tokens import bearer_token, user_for_token
 from kaitiaki.config import Settings
 from kaitiaki.db import session_scope
 from kaitiaki.models import User
-from kaitiaki.people.queries import get_user
-from kaitiaki.people.service import roles_of
 from kaitiaki.web.errors import NotSignedIn
 
 SESSION_USER_KEY = "user_id"

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from kaitiaki.db import DatabaseUnavailable, check_connection
-from kaitiaki.people.service import roles_of
+from kaitiaki.common.access import roles_of
 from kaitiaki.web.deps import DbSession, RequiredUser
 from kaitiaki.web.templating import render
 

@@ -18,7 +18,7 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse
 
-from kaitiaki.people.roles import ROLES
+from kaitiaki.common.roles import ROLES
 from kaitiaki.timeutil import last_covered_day, to_local
 from kaitiaki.web.csrf import FORM_FIELD, csrf_token
 from kaitiaki.web.navigation import items_for

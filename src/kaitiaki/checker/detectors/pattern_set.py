@@ -4,67 +4,29 @@ match.
 Python's `re` tries every alternative of a long alternation at every position of the text, so a
 rule with forty patterns costs tens of microseconds per field even when nothing matches. Most
 patterns cannot match without some literal text: `\\bclick (here|the link)\\b` needs "click ",
-`\\$\\s?\\d` needs "$". `necessary_literals` works those out from the parsed pattern; at scan time
-an alternative none of whose literals is in the text is left out of the scan. Leaving out an
-alternative that matches nowhere changes nothing about what the others match (at each position
-the engine would have tried it and failed), so the matches are exactly those of the full scan.
+`\\$\\s?\\d` needs "$". `necessary_literals` (regex_literals.py) works those out from the
+pattern; at scan time an alternative none of whose literals is in the text is left out of the
+scan. Leaving out an alternative that matches nowhere changes nothing about what the others match
+(at each position the engine would have tried it and failed), so the matches are exactly those of
+the full scan.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from re import _constants as sre  # type: ignore[attr-defined]
-from re import _parser as sre_parse  # type: ignore[attr-defined]
 
 import ahocorasick
+
+from kaitiaki.checker.detectors.regex_literals import necessary_literals
 
 # Non-ASCII characters that an ASCII letter matches under re.IGNORECASE (Turkish dotted and dotless
 # i, long s, Kelvin sign). A text holding one of them is scanned in full, as literals are looked
 # for with plain substring tests.
 IGNORECASE_TWINS = frozenset("\u0130\u0131\u017f\u212a")
 _TWIN = re.compile("[" + "".join(sorted(IGNORECASE_TWINS)) + "]")
-_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 # Distinct subsets of alternatives compiled per set; past this the full scan is used.
 _SUBSET_CACHE_LIMIT = 256
-
-
-def necessary_literals(pattern: str) -> frozenset[str] | None:
-    """Lower-case ASCII strings one of which is in every text the pattern (case-insensitive) can
-    match; None when no such set is known."""
-    return _sequence(sre_parse.parse(pattern, re.IGNORECASE).data)
-
-
-def _sequence(items: Sequence[tuple]) -> frozenset[str] | None:
-    """For a concatenation: the most selective necessary set among its parts."""
-    candidates: list[frozenset[str]] = []
-    run: list[str] = []
-    for op, value in items:
-        if op is sre.LITERAL and 0x20 <= value < 0x7F:
-            run.append(chr(value).lower())
-            continue
-        if run:
-            candidates.append(frozenset(("".join(run),)))
-            run = []
-        found: frozenset[str] | None = None
-        if op is sre.SUBPATTERN:
-            found = _sequence(value[3].data)
-        elif op is sre.ATOMIC_GROUP:
-            found = _sequence(value.data)
-        elif op is sre.BRANCH:
-            branches = [_sequence(branch.data) for branch in value[1]]
-            if all(branches):
-                found = frozenset().union(*branches)  # type: ignore[arg-type]
-        elif op in _REPEATS and value[0] >= 1:
-            found = _sequence(value[2].data)
-        # anything else (classes, anchors, look-arounds, back-references) adds nothing
-        if found:
-            candidates.append(found)
-    if run:
-        candidates.append(frozenset(("".join(run),)))
-    if not candidates:
-        return None
-    return max(candidates, key=lambda found: (min(map(len, found)), -len(found)))
 
 
 class LiteralIndex:
