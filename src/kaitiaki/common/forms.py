@@ -5,13 +5,22 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
+from typing import Annotated
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
+
+from pydantic import AfterValidator
 
 from kaitiaki.errors import BadInput, FieldError
 
 MAX_URL_LENGTH = 500
 MAX_TEXT_LENGTH = 4000
+# Dates people enter: anything outside is a typing slip, and 9999-12-31 would overflow the
+# moment a day is added to it.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2199, 12, 31)
+DAY_RANGE_MESSAGE = (f"Enter a date between {EARLIEST_DAY.isoformat()} and "
+                     f"{LATEST_DAY.isoformat()}.")
 _HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$", re.I)
 
 
@@ -63,10 +72,24 @@ def parse_date(value: str | date | None, errors: FieldErrors, field: str, label:
     if not value.strip():
         return None
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         errors.add(field, f"Enter {label} as a date like 2026-12-31.")
         return None
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        errors.add(field, DAY_RANGE_MESSAGE)
+        return None
+    return day
+
+
+def _in_day_range(day: date) -> date:
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise ValueError(DAY_RANGE_MESSAGE)
+    return day
+
+
+SaneDate = Annotated[date, AfterValidator(_in_day_range)]
+"""A date in an API body or query, limited to EARLIEST_DAY..LATEST_DAY."""
 
 
 def end_of_day(day: date, zone: ZoneInfo) -> datetime:

@@ -14,7 +14,6 @@ from kaitiaki.audit import queries as audit_queries
 from kaitiaki.complaints import export, permissions, queries, service
 from kaitiaki.complaints.public_pages import draft_from, form_page, public_channels
 from kaitiaki.complaints.queries import OVERDUE_LABELS, ComplaintFilter, local_today
-from kaitiaki.complaints.schemas import FORM_FIELD_MAX
 from kaitiaki.complaints.transitions import ACTION_LABELS, COMPLAINT_WORKFLOW, STATE_LABELS
 from kaitiaki.errors import AppError
 from kaitiaki.models import Complaint, User
@@ -25,7 +24,9 @@ from kaitiaki.web.templating import flash, render
 
 router = APIRouter(prefix="/complaints", include_in_schema=False)
 
-Text = Annotated[str, Form(max_length=FORM_FIELD_MAX)]
+# No length limit here: the request body limit bounds the fields, and the cleaners report an
+# over-long text as a field error with the form and what was typed kept.
+Text = Annotated[str, Form()]
 SOURCE_LABELS = {"public_form": "Public form", "email": "Email", "direct_message": "Direct message",
                  "moderation": "From moderation"}
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from kaitiaki.auth.pages import client_address
 from kaitiaki.complaints import service
 from kaitiaki.complaints.ratelimit import SubmissionLimit, TooManySubmissions, check_and_record
-from kaitiaki.complaints.schemas import FORM_FIELD_MAX, MAX_DESCRIPTION_LENGTH, ComplaintDraft
+from kaitiaki.complaints.schemas import MAX_DESCRIPTION_LENGTH, ComplaintDraft
 from kaitiaki.errors import AppError, BadInput
 from kaitiaki.notify.email import Email
 from kaitiaki.register import queries as register_queries
@@ -28,7 +28,9 @@ from kaitiaki.web.templating import render
 
 router = APIRouter(prefix="/complaints", include_in_schema=False)
 
-Text = Annotated[str, Form(max_length=FORM_FIELD_MAX)]
+# No length limit here: the request body limit bounds the fields, and the cleaners report an
+# over-long text as a field error with the form and what was typed kept.
+Text = Annotated[str, Form()]
 PUBLIC_LIMIT = SubmissionLimit(form="complaint", max_submissions=5, window=timedelta(hours=1))
 HONEYPOT_FIELD = "website"
 CONFIRMATION_KEY = "complaint_received"
