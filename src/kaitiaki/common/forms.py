@@ -76,14 +76,18 @@ def parse_date(value: str | date | None, errors: FieldErrors, field: str, label:
     except ValueError:
         errors.add(field, f"Enter {label} as a date like 2026-12-31.")
         return None
-    if not EARLIEST_DAY <= day <= LATEST_DAY:
+    if not day_in_range(day):
         errors.add(field, DAY_RANGE_MESSAGE)
         return None
     return day
 
 
+def day_in_range(day: date) -> bool:
+    return EARLIEST_DAY <= day <= LATEST_DAY
+
+
 def _in_day_range(day: date) -> date:
-    if not EARLIEST_DAY <= day <= LATEST_DAY:
+    if not day_in_range(day):
         raise ValueError(DAY_RANGE_MESSAGE)
     return day
 
