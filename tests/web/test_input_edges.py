@@ -109,3 +109,13 @@ def test_a_sane_date_is_kept():
     assert parse_date("2027-06-30", errors, "until", "the end date") == date(2027, 6, 30)
     assert not errors.errors
     assert AuthoriseIn.model_validate({"email": "a@b.govt.nz", "until": "2027-06-30"}).until
+
+
+@pytest.mark.parametrize("content_type", [None, "application/vnd.kaitiaki+json",
+                                          "application/json; charset=utf-8"])
+def test_every_body_read_as_json_is_checked(probe_client: TestClient, content_type: str | None):
+    headers = {"content-type": content_type} if content_type else {}
+    response = probe_client.post("/api/v1/check", content=b'{"kind": "post", "text": "a\\u0000"}',
+                                 headers={**headers, "Authorization": "Bearer kt_x"})
+    assert response.status_code == 422
+    assert response.json()["fields"][0]["loc"] == ["body", "text"]

@@ -28,7 +28,6 @@ MAX_ID = 2**31 - 1
 FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _DIGITS = re.compile(r"^[0-9]+$")
 FORM = "application/x-www-form-urlencoded"
-JSON_TYPES = ("application/json",)
 REFUSED = "Remove the control character (an invisible character such as NUL) from this value."
 
 
@@ -82,6 +81,14 @@ def cleaned_form(body: bytes) -> bytes | None:
                      ).encode("utf-8")
 
 
+def is_json(media_type: str) -> bool:
+    """What FastAPI parses as JSON: application/json, application/*+json, or no type at all."""
+    if not media_type:
+        return True
+    main, _, subtype = media_type.partition("/")
+    return main == "application" and (subtype == "json" or subtype.endswith("+json"))
+
+
 def _media_type(scope: Scope) -> str:
     for name, value in scope.get("headers", ()):
         if name == b"content-type":
@@ -109,7 +116,7 @@ class InputGuardMiddleware:
             await self._answer(scope, receive, send, 422, problems)
             return
         media_type = _media_type(scope)
-        if media_type != FORM and media_type not in JSON_TYPES:
+        if media_type != FORM and not is_json(media_type):
             await self.app(scope, receive, send)
             return
         body, more = await _read_body(receive)
