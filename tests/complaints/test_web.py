@@ -235,3 +235,10 @@ def test_staff_cannot_record_a_complaint_as_if_from_the_public_form(client, cast
         "channel": "", "description": "Pretending", "content_text": "", "name": "", "email": "",
         "phone": ""})
     assert page.status_code == 422 and "Pretending" in page.text
+
+
+@pytest.mark.parametrize("channel", ["9" * 30, "\u00b2", "-1"])
+def test_a_channel_that_is_no_id_is_a_field_error_with_the_form_kept(client, channel):
+    response = _submit(client, url="", channel=channel, description="Keep this description")
+    assert response.status_code == 422
+    assert 'id="channel-error"' in response.text and "Keep this description" in response.text

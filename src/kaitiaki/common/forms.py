@@ -15,6 +15,8 @@ from kaitiaki.errors import BadInput, FieldError
 
 MAX_URL_LENGTH = 500
 MAX_TEXT_LENGTH = 4000
+# Every id is a database integer: PostgreSQL's INTEGER stops here.
+MAX_DATABASE_ID = 2**31 - 1
 # Dates people enter: anything outside is a typing slip, and 9999-12-31 would overflow the
 # moment a day is added to it.
 EARLIEST_DAY = date(1900, 1, 1)

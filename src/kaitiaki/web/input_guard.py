@@ -20,10 +20,11 @@ from urllib.parse import parse_qsl, urlencode
 from fastapi import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kaitiaki.common.forms import MAX_DATABASE_ID
 from kaitiaki.errors import FieldError
 from kaitiaki.web.errors import HTTP_CODES, error_response
 
-MAX_ID = 2**31 - 1
+MAX_ID = MAX_DATABASE_ID
 # C0 and C1 controls except tab, line feed and carriage return, DEL, and lone surrogates.
 FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _DIGITS = re.compile(r"^[0-9]+$")
