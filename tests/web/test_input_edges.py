@@ -14,7 +14,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from kaitiaki.common.forms import FieldErrors, end_of_day, parse_date
+from kaitiaki.common.forms import FieldErrors, end_of_day, parse_date, parse_id
 from kaitiaki.register.schemas import AuthoriseIn
 
 
@@ -119,3 +119,10 @@ def test_every_body_read_as_json_is_checked(probe_client: TestClient, content_ty
                                  headers={**headers, "Authorization": "Bearer kt_x"})
     assert response.status_code == 422
     assert response.json()["fields"][0]["loc"] == ["body", "text"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("42", 42), (" 7 ", 7), ("", None), ("0", None), ("-3", None), ("\u00b2", None),
+    ("\u0661\u0662", None), ("2147483647", 2147483647), ("2147483648", None), ("abc", None)])
+def test_ids_named_in_forms_and_filters_are_ascii_numbers_in_the_database_range(text, expected):
+    assert parse_id(text) == expected

@@ -26,6 +26,16 @@ DAY_RANGE_MESSAGE = (f"Enter a date between {EARLIEST_DAY.isoformat()} and "
 _HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$", re.I)
 
 
+def parse_id(text: str | None) -> int | None:
+    """The id a form or filter names ("42"), or None when it names none: empty, not ASCII digits
+    ("²" passes isdigit() but not int()), or past the database range."""
+    cleaned = (text or "").strip()
+    if not (cleaned.isascii() and cleaned.isdigit()):
+        return None
+    number = int(cleaned)
+    return number if 1 <= number <= MAX_DATABASE_ID else None
+
+
 class FieldErrors:
     """Collects every field's problem so a form shows them all at once."""
 

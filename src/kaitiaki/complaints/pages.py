@@ -18,6 +18,7 @@ from kaitiaki.complaints.transitions import ACTION_LABELS, COMPLAINT_WORKFLOW, S
 from kaitiaki.errors import AppError
 from kaitiaki.models import Complaint, User
 from kaitiaki.notify.email import Email
+from kaitiaki.common.forms import parse_id
 from kaitiaki.common.web import field_errors, send_after_commit
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
 from kaitiaki.web.templating import flash, render
@@ -195,7 +196,7 @@ def assign_channel(request: Request, session: DbSession, user: RequiredUser,
     outbox: list[Email] = []
     try:
         complaint = service.require_complaint(session, reference)
-        channel_id = int(channel) if channel.strip().isdigit() else 0
+        channel_id = parse_id(channel) or 0
         service.assign_channel(session, setup=_setup(request), complaint=complaint, user=user,
                                channel_id=channel_id, outbox=outbox)
     except AppError as exc:
