@@ -4,9 +4,7 @@ actions the transition table allows. Every form works without JavaScript."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, BackgroundTasks, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -19,15 +17,13 @@ from kaitiaki.errors import AppError
 from kaitiaki.models import Complaint, User
 from kaitiaki.notify.email import Email
 from kaitiaki.common.forms import parse_id
-from kaitiaki.common.web import field_errors, send_after_commit
+from kaitiaki.common.web import FormText, field_errors, send_after_commit
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
 from kaitiaki.web.templating import flash, render
 
 router = APIRouter(prefix="/complaints", include_in_schema=False)
 
-# No length limit here: the request body limit bounds the fields, and the cleaners report an
-# over-long text as a field error with the form and what was typed kept.
-Text = Annotated[str, Form()]
+Text = FormText
 SOURCE_LABELS = {"public_form": "Public form", "email": "Email", "direct_message": "Direct message",
                  "moderation": "From moderation"}
 

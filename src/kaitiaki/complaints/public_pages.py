@@ -8,9 +8,9 @@ submissions per client address (kaitiaki.complaints.ratelimit) and size limits o
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, BackgroundTasks, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -22,15 +22,13 @@ from kaitiaki.errors import AppError, BadInput
 from kaitiaki.notify.email import Email
 from kaitiaki.register import queries as register_queries
 from kaitiaki.register.queries import RegisterFilter
-from kaitiaki.common.web import field_errors, send_after_commit
+from kaitiaki.common.web import FormText, field_errors, send_after_commit
 from kaitiaki.web.deps import AppSettings, DbSession
 from kaitiaki.web.templating import render
 
 router = APIRouter(prefix="/complaints", include_in_schema=False)
 
-# No length limit here: the request body limit bounds the fields, and the cleaners report an
-# over-long text as a field error with the form and what was typed kept.
-Text = Annotated[str, Form()]
+Text = FormText
 PUBLIC_LIMIT = SubmissionLimit(form="complaint", max_submissions=5, window=timedelta(hours=1))
 HONEYPOT_FIELD = "website"
 CONFIRMATION_KEY = "complaint_received"
