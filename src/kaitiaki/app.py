@@ -116,6 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added innermost first: headers wrap everything, the session wraps the error boundary so
     # that error pages can still read it.
     app.add_middleware(ErrorBoundaryMiddleware)
+    # The body limit, then the input guard, see every request before a route parses it.
     app.add_middleware(InputGuardMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes,
                        upload_max_bytes=settings.import_max_bytes)

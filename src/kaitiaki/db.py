@@ -1,9 +1,10 @@
 """Engine factory, units of work and programmatic migrations.
 
 SQLite is the embedded default (WAL, foreign keys, busy timeout on every connection); PostgreSQL
-is used through psycopg 3. Engines hide SQL parameters from error messages: they hold names,
-email addresses and password and token hashes, and error messages reach the log. A service never commits: whoever owns the unit of work does, through
-`session_scope` (CLI commands, jobs) or the web request's session.
+is used through psycopg 3. A service never commits: whoever owns the unit of work does, through
+`session_scope` (CLI commands, jobs) or the web request's session. Engines hide SQL parameters
+from error messages: those hold names, email addresses and password and token hashes, and error
+messages reach the log.
 """
 
 from __future__ import annotations
