@@ -79,7 +79,10 @@ def test_no_generated_request_gets_a_server_error(fuzz_server):
     sent: list[int] = []
     for result in schema.get_all_operations():
         operation = result.ok()
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+        # An operation without parameters or body has no invalid form to generate.
+        varied = any(True for _ in operation.iter_parameters()) or bool(operation.body)
+        modes = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE) if varied else (GenerationMode.POSITIVE,)
+        for mode in modes:
             _fuzz(operation, mode, secret, failures, sent)
     print(f"schemathesis sent {len(sent):,} requests; {len(failures)} distinct 5xx")
     assert not failures, "\n\n".join(failures.values())
