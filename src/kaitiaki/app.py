@@ -44,10 +44,13 @@ from kaitiaki.reports import pages as report_pages
 from kaitiaki.selfcheck import pages as selfcheck_pages
 from kaitiaki.transparency import pages as transparency_pages
 from kaitiaki.web import pages as shell_pages
+from kaitiaki.web.body_limit import BodyLimitMiddleware
 from kaitiaki.web.csrf import verify_csrf
 from kaitiaki.web.dashboard import Dashboard, Panel
 from kaitiaki.web.errors import ErrorBoundaryMiddleware, install_error_handlers
+from kaitiaki.web.input_guard import InputGuardMiddleware
 from kaitiaki.web.navigation import NavItem
+from kaitiaki.web.production import check_settings_for_serving
 from kaitiaki.web.security import SecurityHeadersMiddleware
 from kaitiaki.web.templating import STATIC_DIR
 
@@ -89,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Resolved now so that a missing production key stops start-up with a clear message.
     secret_key = settings.resolved_secret_key()
     configure_hashing(settings)
+    check_settings_for_serving(settings)
     https = settings.base_url.startswith("https://")
 
     @asynccontextmanager
@@ -118,6 +122,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added innermost first: headers wrap everything, the session wraps the error boundary so
     # that error pages can still read it.
     app.add_middleware(ErrorBoundaryMiddleware)
+    # The body limit, then the input guard, see every request before a route parses it.
+    app.add_middleware(InputGuardMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes,
+                       upload_max_bytes=settings.import_max_bytes)
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret_key,

@@ -116,6 +116,12 @@ class Settings(BaseSettings):
         "http://127.0.0.1:8000",
         description="Public address of the web interface, used in links in email.",
     )
+    max_request_bytes: int = Field(
+        1024 * 1024,
+        ge=1024,
+        description="Largest request body the web server accepts, in bytes (file uploads have "
+        "KAITIAKI_IMPORT_MAX_BYTES instead); a larger one is answered 413 before it is read.",
+    )
     import_max_bytes: int = Field(
         64 * 1024 * 1024,
         ge=1024,

@@ -2,7 +2,9 @@
 
 SQLite is the embedded default (WAL, foreign keys, busy timeout on every connection); PostgreSQL
 is used through psycopg 3. A service never commits: whoever owns the unit of work does, through
-`session_scope` (CLI commands, jobs) or the web request's session.
+`session_scope` (CLI commands, jobs) or the web request's session. Engines hide SQL parameters
+from error messages: those hold names, email addresses and password and token hashes, and error
+messages reach the log.
 """
 
 from __future__ import annotations
@@ -56,10 +58,10 @@ def make_engine(url: str) -> Engine:
                 raise DatabaseUnavailable(
                     parsed.render_as_string(hide_password=True), exc.strerror or str(exc)
                 ) from exc
-        engine = create_engine(parsed)
+        engine = create_engine(parsed, hide_parameters=True)
         event.listen(engine, "connect", _set_sqlite_pragmas)
         return engine
-    return create_engine(parsed, pool_pre_ping=True)
+    return create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
 
 
 def _set_sqlite_pragmas(dbapi_connection, _connection_record) -> None:

@@ -203,3 +203,42 @@ def test_lists_highlight_what_is_overdue_and_filter(client, cast):
     page = client.get("/complaints?state=closed&category=accessibility")
     assert page.status_code == 200
     assert client.get("/complaints?q=zzzz-nothing").text.count("No complaints match these filters") == 1
+
+
+def test_a_complaint_over_50000_characters_comes_back_with_its_text_and_a_message(client):
+    long_text = "Kept word. " * 6000  # 66,000 characters: over the old per-field cap as well
+    response = _submit(client, description=long_text)
+    assert response.status_code == 422
+    assert 'id="description-error"' in response.text
+    assert "must be at most 5000 characters" in response.text
+    assert long_text.strip() in response.text
+
+
+def test_invisible_control_characters_are_removed_and_the_complaint_is_received(client, cast):
+    response = _submit(client, description="Rude\u0000 reply\u001b to a commenter", category="other")
+    assert response.status_code == 303
+    reference = _reference(client)
+    page = _as(client, cast, "comms").get(f"/complaints/{reference}").text
+    assert "Rude reply to a commenter" in page
+
+
+def test_staff_cannot_record_a_complaint_as_if_from_the_public_form(client, cast):
+    _as(client, cast, "comms")
+    response = client.post("/api/v1/complaints", json={
+        "source": "public_form", "category": "other", "description": "Pretending",
+        "url": "https://x.com/WebDpmc"})
+    assert response.status_code == 422
+    assert response.json()["fields"][0]["loc"] == ["source"]
+    token = form_token(client, "/complaints/record")
+    page = client.post("/complaints/record", data={
+        "csrf_token": token, "source": "public_form", "category": "other", "url": "https://x.com/WebDpmc",
+        "channel": "", "description": "Pretending", "content_text": "", "name": "", "email": "",
+        "phone": ""})
+    assert page.status_code == 422 and "Pretending" in page.text
+
+
+@pytest.mark.parametrize("channel", ["9" * 30, "\u00b2", "-1"])
+def test_a_channel_that_is_no_id_is_a_field_error_with_the_form_kept(client, channel):
+    response = _submit(client, url="", channel=channel, description="Keep this description")
+    assert response.status_code == 422
+    assert 'id="channel-error"' in response.text and "Keep this description" in response.text

@@ -15,8 +15,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from kaitiaki.audit import queries
-from kaitiaki.common.roles import ADMIN
 from kaitiaki.common.access import require_role
+from kaitiaki.common.forms import DAY_RANGE_MESSAGE, day_in_range
+from kaitiaki.common.roles import ADMIN
 from kaitiaki.timeutil import ensure_utc
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
 from kaitiaki.web.templating import render
@@ -53,10 +54,14 @@ def _parse_day(raw: str, name: str, label: str, errors: dict[str, str]) -> date 
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         errors[name] = f"{label} must be a date like 2026-03-05."
         return None
+    if not day_in_range(day):
+        errors[name] = DAY_RANGE_MESSAGE
+        return None
+    return day
 
 
 def _local_midnight_utc(day: date, zone: ZoneInfo) -> datetime:

@@ -5,14 +5,35 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
+from typing import Annotated
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
+
+from pydantic import AfterValidator
 
 from kaitiaki.errors import BadInput, FieldError
 
 MAX_URL_LENGTH = 500
 MAX_TEXT_LENGTH = 4000
+# Every id is a database integer: PostgreSQL's INTEGER stops here.
+MAX_DATABASE_ID = 2**31 - 1
+# Dates people enter: anything outside is a typing slip, and 9999-12-31 would overflow the
+# moment a day is added to it.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2199, 12, 31)
+DAY_RANGE_MESSAGE = (f"Enter a date between {EARLIEST_DAY.isoformat()} and "
+                     f"{LATEST_DAY.isoformat()}.")
 _HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$", re.I)
+
+
+def parse_id(text: str | None) -> int | None:
+    """The id a form or filter names ("42"), or None when it names none: empty, not ASCII digits
+    ("²" passes isdigit() but not int()), or past the database range."""
+    cleaned = (text or "").strip()
+    if not (cleaned.isascii() and cleaned.isdigit()):
+        return None
+    number = int(cleaned)
+    return number if 1 <= number <= MAX_DATABASE_ID else None
 
 
 class FieldErrors:
@@ -63,10 +84,28 @@ def parse_date(value: str | date | None, errors: FieldErrors, field: str, label:
     if not value.strip():
         return None
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         errors.add(field, f"Enter {label} as a date like 2026-12-31.")
         return None
+    if not day_in_range(day):
+        errors.add(field, DAY_RANGE_MESSAGE)
+        return None
+    return day
+
+
+def day_in_range(day: date) -> bool:
+    return EARLIEST_DAY <= day <= LATEST_DAY
+
+
+def _in_day_range(day: date) -> date:
+    if not day_in_range(day):
+        raise ValueError(DAY_RANGE_MESSAGE)
+    return day
+
+
+SaneDate = Annotated[date, AfterValidator(_in_day_range)]
+"""A date in an API body or query, limited to EARLIEST_DAY..LATEST_DAY."""
 
 
 def end_of_day(day: date, zone: ZoneInfo) -> datetime:

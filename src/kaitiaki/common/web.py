@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import Annotated
 
-from fastapi import BackgroundTasks, Request
+from fastapi import BackgroundTasks, Form, Request
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -18,6 +19,12 @@ from kaitiaki.notify.delivery import deliver_due
 from kaitiaki.notify.email import Email
 
 log = logging.getLogger(__name__)
+
+
+# A text field of a page's form. No length limit here: the request body limit bounds every field,
+# and the service's cleaner reports an over-long text as a field error with the form and what was
+# typed kept, where a limit here would answer with a bare validation page and lose the text.
+FormText = Annotated[str, Form()]
 
 
 def field_errors(error: AppError | None) -> dict[str, str]:
@@ -43,4 +50,4 @@ def _deliver_now(engine: Engine, settings: Settings) -> None:
         log.warning("Delivering the outbox after a request failed; a worker will: %s", exc)
 
 
-__all__ = ["field_errors", "queue_emails"]
+__all__ = ["FormText", "field_errors", "queue_emails"]

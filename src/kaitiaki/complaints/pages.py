@@ -4,9 +4,7 @@ actions the transition table allows. Every form works without JavaScript."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, BackgroundTasks, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -14,18 +12,18 @@ from kaitiaki.audit import queries as audit_queries
 from kaitiaki.complaints import export, permissions, queries, service
 from kaitiaki.complaints.public_pages import draft_from, form_page, public_channels
 from kaitiaki.complaints.queries import OVERDUE_LABELS, ComplaintFilter, local_today
-from kaitiaki.complaints.schemas import FORM_FIELD_MAX
 from kaitiaki.complaints.transitions import ACTION_LABELS, COMPLAINT_WORKFLOW, STATE_LABELS
 from kaitiaki.errors import AppError
 from kaitiaki.models import Complaint, User
 from kaitiaki.notify.email import Email
-from kaitiaki.common.web import field_errors, queue_emails
+from kaitiaki.common.forms import parse_id
+from kaitiaki.common.web import FormText, field_errors, queue_emails
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
 from kaitiaki.web.templating import flash, render
 
 router = APIRouter(prefix="/complaints", include_in_schema=False)
 
-Text = Annotated[str, Form(max_length=FORM_FIELD_MAX)]
+Text = FormText
 SOURCE_LABELS = {"public_form": "Public form", "email": "Email", "direct_message": "Direct message",
                  "moderation": "From moderation"}
 
@@ -194,7 +192,7 @@ def assign_channel(request: Request, session: DbSession, user: RequiredUser,
     outbox: list[Email] = []
     try:
         complaint = service.require_complaint(session, reference)
-        channel_id = int(channel) if channel.strip().isdigit() else 0
+        channel_id = parse_id(channel) or 0
         service.assign_channel(session, setup=_setup(request), complaint=complaint, user=user,
                                channel_id=channel_id, outbox=outbox)
     except AppError as exc:

@@ -8,27 +8,27 @@ submissions per client address (kaitiaki.complaints.ratelimit) and size limits o
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, BackgroundTasks, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from kaitiaki.auth.pages import client_address
 from kaitiaki.complaints import service
 from kaitiaki.complaints.ratelimit import SubmissionLimit, TooManySubmissions, check_and_record
-from kaitiaki.complaints.schemas import FORM_FIELD_MAX, MAX_DESCRIPTION_LENGTH, ComplaintDraft
+from kaitiaki.complaints.schemas import MAX_DESCRIPTION_LENGTH, ComplaintDraft
 from kaitiaki.errors import AppError, BadInput
 from kaitiaki.notify.email import Email
 from kaitiaki.register import queries as register_queries
 from kaitiaki.register.queries import RegisterFilter
-from kaitiaki.common.web import field_errors, queue_emails
+from kaitiaki.common.web import FormText, field_errors, queue_emails
 from kaitiaki.web.deps import AppSettings, DbSession
 from kaitiaki.web.templating import render
 
 router = APIRouter(prefix="/complaints", include_in_schema=False)
 
-Text = Annotated[str, Form(max_length=FORM_FIELD_MAX)]
+Text = FormText
 PUBLIC_LIMIT = SubmissionLimit(form="complaint", max_submissions=5, window=timedelta(hours=1))
 HONEYPOT_FIELD = "website"
 CONFIRMATION_KEY = "complaint_received"

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from kaitiaki.errors import BadInput
 from kaitiaki.people.service import validate_email
-from kaitiaki.common.forms import FieldErrors, clean_text, clean_url
+from kaitiaki.common.forms import FieldErrors, clean_text, clean_url, parse_id
 
 MAX_DESCRIPTION_LENGTH = 5000
 MAX_CONTENT_LENGTH = 5000
@@ -59,9 +59,8 @@ def clean_draft(draft: ComplaintDraft, categories: dict[str, str]) -> CleanCompl
                              "a description of your complaint", max_length=MAX_DESCRIPTION_LENGTH)
     channel_id = None
     if draft.channel_id.strip():
-        if draft.channel_id.strip().isdigit():
-            channel_id = int(draft.channel_id.strip())
-        else:
+        channel_id = parse_id(draft.channel_id)
+        if channel_id is None:
             errors.add("channel", "Choose a channel from the list, or leave it as it is.")
     url = draft.url.strip()
     if url:

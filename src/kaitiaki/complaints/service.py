@@ -149,7 +149,8 @@ def submit(
         if recorded_by is None:
             raise BadInput("A complaint received by email or direct message is entered by staff.")
         permissions.require_active(recorded_by)
-    elif source != "public_form":
+    elif source != "public_form" or recorded_by is not None:
+        # Only the public form itself records "public_form": staff say where it really came from.
         raise BadInput(f"Choose where the complaint came from: {', '.join(STAFF_SOURCES)}.",
                        fields=[FieldError(["source"], "Choose email or direct message.")])
     clean = clean_draft(draft, setup.policy.labels)

@@ -19,6 +19,7 @@ from kaitiaki.register import queries as register_queries
 from kaitiaki.register import service as register_service
 from kaitiaki.notify.email import Email
 from kaitiaki.common.access import require_active
+from kaitiaki.common.forms import parse_id
 from kaitiaki.common.web import queue_emails
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
 
@@ -112,8 +113,11 @@ class FigureOut(BaseModel):
 
 
 def _resolve_channel(session, handle: str, platform: str | None):  # noqa: ANN001, ANN202
-    if handle.isdigit():
-        return register_service.require_channel(session, int(handle))
+    if handle.isascii() and handle.isdigit():
+        channel_id = parse_id(handle)
+        if channel_id is None:
+            raise NotFound(f"There is no channel number {handle} in the register.")
+        return register_service.require_channel(session, channel_id)
     if platform:
         channel = register_queries.get_channel_by_handle(session, platform, handle)
         found = [channel] if channel else []

@@ -22,14 +22,14 @@ from kaitiaki.register import service as register_service
 from kaitiaki.common.access import require_active
 from kaitiaki.register.permissions import is_business_owner
 from kaitiaki.notify.email import Email
-from kaitiaki.common.web import field_errors, queue_emails
+from kaitiaki.common.web import FormText, field_errors, queue_emails
 from kaitiaki.web.dashboard import Panel
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
 from kaitiaki.web.templating import flash, render
 
 router = APIRouter(prefix="/moderation", include_in_schema=False)
 
-Text = Annotated[str, Form(max_length=8000)]
+Text = FormText
 
 
 def _channel(session: Session, user: User, channel_id: int) -> Channel:
@@ -173,7 +173,7 @@ def show_comment(request: Request, session: DbSession, user: RequiredUser, comme
 @router.post("/comments/{comment_id}/act")
 def act(request: Request, session: DbSession, user: RequiredUser, background: BackgroundTasks,
         comment_id: int, action: Text = "", reason: Text = "", note: Text = "",
-        reply: Annotated[str, Form(max_length=100_000)] = "", complaint_category: Text = "") -> Response:
+        reply: FormText = "", complaint_category: Text = "") -> Response:
     form = {"action": action, "reason": reason, "note": note, "reply": reply,
             "complaint_category": complaint_category}
     outbox: list[Email] = []

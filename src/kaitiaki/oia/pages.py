@@ -27,13 +27,13 @@ from kaitiaki.oia.transitions import (
     OIA_WORKFLOW,
     STATE_LABELS,
 )
-from kaitiaki.common.web import field_errors
+from kaitiaki.common.web import FormText, field_errors
 from kaitiaki.web.deps import DbSession, RequiredUser
 from kaitiaki.web.templating import flash, render
 
 router = APIRouter(prefix="/oia", include_in_schema=False)
 
-Text = Annotated[str, Form(max_length=6000)]
+Text = FormText
 NEW_FIELDS = ("received_on", "summary", "requester_name", "requester_email", "requester_address")
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from kaitiaki.common.forms import FieldErrors
+from kaitiaki.common.forms import DAY_RANGE_MESSAGE, FieldErrors, day_in_range
 
 RECORD_KINDS: dict[str, str] = {
     "moderation": "Moderation decisions",
@@ -42,10 +42,14 @@ class ExportScope:
 
 def _date(value: str, errors: FieldErrors, field: str, label: str) -> date | None:
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         errors.add(field, f"Enter the {label} as YYYY-MM-DD.")
         return None
+    if not day_in_range(day):
+        errors.add(field, DAY_RANGE_MESSAGE)
+        return None
+    return day
 
 
 def parse_scope(first: str, last: str, channel_ids: Sequence[int | str], kinds: Sequence[str]

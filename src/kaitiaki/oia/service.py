@@ -21,7 +21,7 @@ from kaitiaki.models import OiaRequest, User
 from kaitiaki.oia import permissions
 from kaitiaki.oia.due import MAX_WORKING_DAYS, due_date, parse_received
 from kaitiaki.oia.transitions import CLOSING_ACTIONS, EXTENSION_REASON_LABELS, OIA_WORKFLOW
-from kaitiaki.common.forms import FieldErrors, clean_text
+from kaitiaki.common.forms import DAY_RANGE_MESSAGE, FieldErrors, clean_text, day_in_range
 
 REFERENCE_PREFIX = "OIA"
 MAX_SUMMARY_CHARS = 5000
@@ -116,10 +116,14 @@ def log_request(session: Session, *, user: User, draft: RequestDraft, today: dat
 
 def _parse_new_due(value: str, errors: FieldErrors) -> date | None:
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         errors.add("new_due_on", "Enter the new due date as YYYY-MM-DD.")
         return None
+    if not day_in_range(day):
+        errors.add("new_due_on", DAY_RANGE_MESSAGE)
+        return None
+    return day
 
 
 def extend(session: Session, *, user: User, reference: str, reason: str, note: str,

@@ -9,6 +9,7 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from kaitiaki.checker.items import MAX_TEXT_CHARS
+from kaitiaki.common.forms import parse_id
 from kaitiaki.publishing.schemas import MAX_TARGET_TEXT, DraftInput
 
 FIELD_LIMITS = {
@@ -54,11 +55,11 @@ class ComposeForm:
 
     @property
     def channel(self) -> int | None:
-        return int(self.channel_id) if self.channel_id.strip().isdigit() else None
+        return parse_id(self.channel_id)
 
     @property
     def comment(self) -> int | None:
-        return int(self.reply_to_comment_id) if self.reply_to_comment_id.strip().isdigit() else None
+        return parse_id(self.reply_to_comment_id)
 
     def as_input(self) -> DraftInput:
         return DraftInput(

@@ -228,8 +228,10 @@ async def revise(request: Request, session: DbSession, user: RequiredUser, draft
 @router.post("/drafts/{draft_id}/submit")
 async def submit(request: Request, session: DbSession, user: RequiredUser, draft_id: int) -> Response:
     submitted = await request.form()
-    ticked = [int(key.removeprefix("ack_")) for key in submitted
-              if key.startswith("ack_") and key.removeprefix("ack_").isdigit()]
+    # Finding indexes count from 0; ASCII digits only ("²" passes isdigit() but not int()).
+    ticked = [int(number) for key in submitted if key.startswith("ack_")
+              and (number := key.removeprefix("ack_")).isascii() and number.isdigit()
+              and len(number) <= 6]
     try:
         draft = service.require_draft(session, draft_id)
         if ticked:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from kaitiaki.common.forms import FieldErrors
+from kaitiaki.common.forms import FieldErrors, SaneDate
 from kaitiaki.models import (
     PLATFORMS,
     Channel,
@@ -101,7 +101,7 @@ class DeclineIn(BaseModel):
 
 class AuthoriseIn(BaseModel):
     email: str = Field(max_length=320)
-    until: date | None = Field(None, description="Last day the authorisation covers (NZ time).")
+    until: SaneDate | None = Field(None, description="Last day the authorisation covers (NZ time).")
     reason: str = Field("", max_length=8000)
 
 

@@ -19,6 +19,7 @@ from kaitiaki.models import User
 from kaitiaki.common.roles import ADMIN, COMMS_STAFF
 from kaitiaki.people.service import has_role
 from kaitiaki.common.access import require_active
+from kaitiaki.common.forms import DAY_RANGE_MESSAGE, day_in_range
 from kaitiaki.reports.csvfile import csv_text
 from kaitiaki.reports.queries import (
     Period,
@@ -53,6 +54,8 @@ def _period(first: str, last: str, today: date) -> tuple[Period, str]:
         start = date.fromisoformat(first) if first else twelve_months_to(end)
     except ValueError:
         return Period(twelve_months_to(today), today), "Those were not dates (YYYY-MM-DD); showing the last twelve months."
+    if not (day_in_range(start) and day_in_range(end)):
+        return Period(twelve_months_to(today), today), f"{DAY_RANGE_MESSAGE} Showing the last twelve months."
     if start > end:
         return Period(twelve_months_to(today), today), "The first day was after the last; showing the last twelve months."
     return Period(start, end), ""

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -115,6 +116,10 @@ async def handle_http_exception(request: Request, exc: Exception) -> Response:
 
 async def handle_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    if exc.errors() and all(err.get("loc", ("",))[0] == "path" for err in exc.errors()):
+        # An address whose id is not a number names no page.
+        code, detail = HTTP_CODES[404]
+        return error_response(request, status_code=404, code=code, detail=detail)
     fields = [
         FieldError(loc=list(err.get("loc", ())), msg=str(err.get("msg", "")), type=str(err.get("type", "")))
         for err in exc.errors()
@@ -128,8 +133,25 @@ async def handle_validation_error(request: Request, exc: Exception) -> Response:
     )
 
 
+async def handle_out_of_range(request: Request, exc: Exception) -> Response:
+    """A value the database (or date arithmetic) cannot hold: a number past the column's range,
+    a day past year 9999. The edge checks stop the known cases; this keeps any other one a 422
+    instead of a 500. The message names the exception type only: its text may quote the data."""
+    log.warning("Out-of-range input on %s %s: %s", request.method, request.url.path,
+                type(exc).__name__)
+    return error_response(
+        request,
+        status_code=422,
+        code="bad_input",
+        detail="A value sent is out of the range Kaitiaki can store (a number or a date too "
+               "large); correct it and send again.",
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, handle_app_error)
+    app.add_exception_handler(DataError, handle_out_of_range)
+    app.add_exception_handler(OverflowError, handle_out_of_range)
     app.add_exception_handler(StarletteHTTPException, handle_http_exception)
     app.add_exception_handler(RequestValidationError, handle_validation_error)
 

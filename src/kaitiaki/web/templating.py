@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
@@ -71,8 +72,34 @@ def role_label(role: str, unit_code: str | None = None) -> str:
     return f"{title} ({unit_code})" if unit_code else title
 
 
+LINK_SCHEMES = frozenset({"http", "https"})
+
+
+def is_safe_link(url: str | None) -> bool:
+    """An http(s) address, or a path on this site. Anything else (javascript:, data:, a
+    protocol-relative //host) is not made a link: a click on it could run script."""
+    if not url:
+        return False
+    url = url.strip()
+    if url.startswith("/"):
+        return not url.startswith("//") and "\\" not in url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in LINK_SCHEMES and bool(parts.netloc)
+
+
+def link_to(url: str | None, text: str | None = None, rel: str = "noopener noreferrer") -> Markup:
+    """`{{ channel.url | link_to }}`: a link for an http(s) address, plain text otherwise."""
+    label = url if text is None else text
+    if not is_safe_link(url):
+        return escape(label or "")
+    return Markup('<a href="{}" rel="{}">{}</a>').format(url.strip(), rel, label)
+
+
 templates.env.globals.update(csrf_token=_csrf_token, csrf_field=_csrf_field, htmx_path=HTMX_PATH)
-templates.env.filters.update(local_time=_local_time, until_day=_until_day, role_label=role_label)
+templates.env.filters.update(link_to=link_to, local_time=_local_time, until_day=_until_day, role_label=role_label)
 
 
 FLASH_KEY = "flash"
@@ -104,4 +131,4 @@ def render(
     return templates.TemplateResponse(request, template, full_context, status_code=status_code)
 
 
-__all__ = ["STATIC_DIR", "TEMPLATES_DIR", "flash", "render", "role_label", "templates"]
+__all__ = ["STATIC_DIR", "TEMPLATES_DIR", "flash", "is_safe_link", "link_to", "render", "role_label", "templates"]
