@@ -120,6 +120,15 @@ def test_draft_page_history_and_who_may_see_it(site):
     assert client.get(path).status_code == 200
 
 
+@pytest.mark.parametrize("days", ["²", "-3", "9" * 12, "thirty"])
+def test_a_token_lifetime_that_is_not_a_whole_number_of_days_is_a_field_error(site, days):
+    client = signed_in(site, "staff")
+    refused = post(client, "/people/me/tokens", {"name": "Scheduler", "expires_in_days": days},
+                   token_from="/people/me/tokens")
+    assert refused.status_code == 422 and "Choose how long the token lasts" in refused.text
+    assert 'value="Scheduler"' in refused.text
+
+
 def test_api_token_is_shown_once(site):
     client = signed_in(site, "staff")
     created = post(client, "/people/me/tokens", {"name": "Scheduler", "expires_in_days": "30"},

@@ -7,6 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from kaitiaki.auth import tokens
+from kaitiaki.common.forms import parse_id
 from kaitiaki.errors import AppError
 from kaitiaki.models import User
 from kaitiaki.timeutil import utcnow
@@ -37,7 +38,7 @@ async def create(request: Request, session: DbSession, user: RequiredUser) -> Re
     submitted = await request.form()
     form = {"name": str(submitted.get("name") or "")[:200],
             "expires_in_days": str(submitted.get("expires_in_days") or "")[:10]}
-    days = int(form["expires_in_days"]) if form["expires_in_days"].isdigit() else 0
+    days = parse_id(form["expires_in_days"]) or 0  # a whole number of days; anything else is refused
     try:
         _token, secret = tokens.create_token(session, user=user, name=form["name"],
                                              expires_in_days=days)
