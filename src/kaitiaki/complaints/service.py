@@ -25,8 +25,9 @@ from kaitiaki.audit import service as audit
 from kaitiaki.checker import check
 from kaitiaki.checker.render import mask_for_storage
 from kaitiaki.config import Settings, get_settings
-from kaitiaki.errors import BadInput, Conflict, FieldError, NotFound
-from kaitiaki.models import Channel, Comment, Complaint, ComplaintCounter, User
+from kaitiaki.common.rows import AlreadyDone, ChangedMeanwhile, ago, compare_and_set, lock_latest
+from kaitiaki.errors import BadInput, Conflict, FieldError, InvalidTransition, NotFound
+from kaitiaki.models import AuditEvent, Channel, Comment, Complaint, ComplaintCounter, User
 from kaitiaki.people import queries as people_queries
 from kaitiaki.people.roles import COMMS_STAFF
 from kaitiaki.register import queries as register_queries
@@ -357,24 +358,32 @@ def act(
     """Acknowledge, triage, escalate, respond, close or reopen, as the transition table allows."""
     if action not in ACTIONS:
         raise BadInput(f"Unknown action {action!r}; choose one of {', '.join(ACTIONS)}.")
+    # The latest state, locked: two handlers acting at once take turns, and the second is told
+    # what the first did instead of overwriting it.
+    complaint = lock_latest(session, complaint)
     permissions.require_handler(session, user, complaint)
     label = NOTE_REQUIRED.get(action)
     note = clean_note(note, "note", label or "a note", required=label is not None)
     now = utcnow()
     if action == "acknowledge":
         if COMPLAINT_WORKFLOW.is_final(complaint.state) or not _acknowledge(complaint, now):
-            raise Conflict(f"Complaint {complaint.reference} is already acknowledged.")
+            raise AlreadyDone(f"Complaint {complaint.reference} is already acknowledged."
+                              + _by_whom(session, complaint, "complaint.acknowledged"))
         session.flush()
         audit.record(session, actor=user.email, action="complaint.acknowledged",
                      subject=subject_of(complaint), details={"state": complaint.state, "note": note})
         return complaint
+    _refuse_if_done(session, complaint, action)
     if action == "escalate":
         COMPLAINT_WORKFLOW.apply(complaint.state, "escalate")
         _acknowledge(complaint, now)
         _escalate(session, setup, complaint, actor=user.email, note=note, outbox=outbox, by=user)
         return complaint
     before = complaint.state
-    complaint.state = COMPLAINT_WORKFLOW.apply(before, action)
+    if not compare_and_set(session, complaint, "state", before,
+                           COMPLAINT_WORKFLOW.apply(before, action)):
+        raise ChangedMeanwhile(f"Someone else changed complaint {complaint.reference} a moment "
+                               "ago; reload it and try again.")
     _acknowledge(complaint, now)
     if action == "respond":
         complaint.response = note
@@ -392,6 +401,34 @@ def act(
                  details={"from": before, "to": complaint.state, "note": note})
     _tell_progress(session, setup, complaint, user, action, note, outbox)
     return complaint
+
+
+def _by_whom(session: Session, complaint: Complaint, audit_action: str) -> str:
+    """" <Name> <did> it <when>." from the audit log, or "" when the log does not say."""
+    event = session.scalars(
+        select(AuditEvent).where(AuditEvent.subject == subject_of(complaint),
+                                 AuditEvent.action == audit_action)
+        .order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    if event is None:
+        return ""
+    person = people_queries.get_user_by_email(session, event.actor)
+    who = person.name if person is not None else event.actor
+    verb = audit_action.split(".", 1)[1]
+    return f" {who} {verb} it {ago(event.at)}."
+
+
+def _refuse_if_done(session: Session, complaint: Complaint, action: str) -> None:
+    """Refused as the table says, naming who moved the complaint on when it already went where
+    this action leads (two handlers closing one complaint at once)."""
+    if COMPLAINT_WORKFLOW.can(complaint.state, action):
+        return
+    refusal = COMPLAINT_WORKFLOW.refusal(complaint.state, action)
+    leads_to = {target for _source, name, target in COMPLAINT_WORKFLOW.rows() if name == action}
+    if complaint.state not in leads_to:
+        raise InvalidTransition(refusal)
+    audit_action = AUDIT_ACTIONS.get(action, "complaint.escalated")
+    raise AlreadyDone(refusal + _by_whom(session, complaint, audit_action))
 
 
 def _tell_progress(session: Session, setup: ComplaintSetup, complaint: Complaint, user: User,

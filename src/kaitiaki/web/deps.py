@@ -36,8 +36,13 @@ class Viewer:
     name: str
 
 
+# Requests that change nothing read without taking SQLite's write lock (WAL readers never wait).
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def get_session(request: Request) -> Iterator[Session]:
-    with session_scope(request.app.state.engine) as session:
+    write = request.method not in READ_ONLY_METHODS
+    with session_scope(request.app.state.engine, write=write) as session:
         yield session
 
 
