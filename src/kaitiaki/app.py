@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
@@ -18,12 +19,13 @@ from kaitiaki.audit import pages as audit_pages
 from kaitiaki.auth import pages as auth_pages
 from kaitiaki.auth import token_pages
 from kaitiaki.check_service import api as check_api
+from kaitiaki.check_service.api import load_packs
 from kaitiaki.complaints import api as complaints_api
 from kaitiaki.complaints import pages as complaints_pages
 from kaitiaki.complaints import panels as complaints_panels
 from kaitiaki.complaints import public_pages as complaints_public_pages
 from kaitiaki.config import Settings, get_settings
-from kaitiaki.db import make_engine
+from kaitiaki.db import engine_for
 from kaitiaki.moderation import api as moderation_api
 from kaitiaki.moderation import pages as moderation_pages
 from kaitiaki.notify import pages as notification_pages
@@ -41,6 +43,7 @@ from kaitiaki.reports import pages as report_pages
 from kaitiaki.selfcheck import pages as selfcheck_pages
 from kaitiaki.transparency import pages as transparency_pages
 from kaitiaki.web import pages as shell_pages
+from kaitiaki.web.admission import AdmissionControl, AdmissionLimits
 from kaitiaki.web.csrf import verify_csrf
 from kaitiaki.web.dashboard import Dashboard, Panel
 from kaitiaki.web.errors import ErrorBoundaryMiddleware, install_error_handlers
@@ -88,7 +91,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.engine = make_engine(settings.database_url)
+        app.state.engine = engine_for(settings)
+        # Load the policy pack before accepting traffic: otherwise the first requests each wait
+        # seconds for it, long enough for a busy server to answer them 503.
+        app.state.packs = await anyio.to_thread.run_sync(load_packs, settings.policy_pack)
         try:
             yield
         finally:
@@ -112,6 +118,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added innermost first: headers wrap everything, the session wraps the error boundary so
     # that error pages can still read it.
     app.add_middleware(ErrorBoundaryMiddleware)
+    # Inside the session middleware (cheap, no thread) so that a 503 page can be rendered as
+    # usual; outside everything that takes a thread or a database connection.
+    app.add_middleware(AdmissionControl, limits=AdmissionLimits(
+        max_in_flight=settings.max_in_flight, wait_seconds=settings.admission_wait_seconds,
+        check_api_max_in_flight=settings.check_api_max_in_flight))
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret_key,

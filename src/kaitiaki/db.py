@@ -31,6 +31,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as SqlAlchemyTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
+from kaitiaki.config import Settings
 from kaitiaki.errors import AppError
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -60,11 +61,9 @@ class SchemaOutOfDate(AppError):
 
 @dataclass(frozen=True)
 class PoolLimits:
-    """How many connections one process keeps and how long a request waits for one.
-
-    PostgreSQL only (SQLite opens a connection per thread as needed): every worker process has
-    its own pool, so workers x (size + overflow) must stay below the server's max_connections.
-    """
+    """How many connections one process keeps and how long a request waits for one. Every
+    worker process has its own pool: on PostgreSQL workers x (size + overflow) must stay below
+    the server's max_connections."""
 
     size: int = 5
     overflow: int = 10
@@ -83,7 +82,12 @@ def make_engine(url: str, *, pool: PoolLimits | None = None,
                 raise DatabaseUnavailable(
                     parsed.render_as_string(hide_password=True), exc.strerror or str(exc)
                 ) from exc
-        engine = create_engine(parsed)
+        in_memory = not database or database == ":memory:" or "mode=memory" in database
+        pool = pool or PoolLimits()
+        # An in-memory database lives in one connection; a file gets a pool like PostgreSQL's.
+        options = {} if in_memory else dict(pool_size=pool.size, max_overflow=pool.overflow,
+                                            pool_timeout=pool.timeout_seconds)
+        engine = create_engine(parsed, **options)
         event.listen(engine, "connect", partial(_set_sqlite_pragmas,
                                                 busy_timeout_ms=sqlite_busy_timeout_ms))
         event.listen(engine, "begin", _begin_sqlite_transaction)
@@ -91,6 +95,16 @@ def make_engine(url: str, *, pool: PoolLimits | None = None,
     pool = pool or PoolLimits()
     return create_engine(parsed, pool_pre_ping=True, pool_size=pool.size,
                          max_overflow=pool.overflow, pool_timeout=pool.timeout_seconds)
+
+
+def engine_for(settings: Settings) -> Engine:
+    """The engine a server process uses, with the pool limits and busy timeout configured."""
+    return make_engine(
+        settings.database_url,
+        pool=PoolLimits(size=settings.db_pool_size, overflow=settings.db_pool_overflow,
+                        timeout_seconds=settings.db_pool_timeout_seconds),
+        sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+    )
 
 
 def _set_sqlite_pragmas(dbapi_connection, _connection_record, *, busy_timeout_ms: int) -> None:
@@ -215,6 +229,7 @@ __all__ = [
     "SchemaOutOfDate",
     "check_connection",
     "current_revisions",
+    "engine_for",
     "head_revisions",
     "is_busy_error",
     "make_engine",
