@@ -49,7 +49,9 @@ def get_session(request: Request) -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def get_app_settings(request: Request) -> Settings:
+# Dependencies that do no I/O are async: FastAPI runs them on the event loop instead of sending
+# each through the thread pool, where a request would queue behind others between its steps.
+async def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
@@ -82,7 +84,7 @@ def current_user(request: Request, session: DbSession) -> User | None:
 CurrentUser = Annotated[User | None, Depends(current_user)]
 
 
-def require_user(user: CurrentUser) -> User:
+async def require_user(user: CurrentUser) -> User:
     if user is None:
         raise NotSignedIn()
     return user
