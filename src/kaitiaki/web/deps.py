@@ -15,6 +15,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from kaitiaki.audit import service as audit
 from kaitiaki.auth.tokens import bearer_token, user_for_token
 from kaitiaki.config import Settings
 from kaitiaki.db import session_scope
@@ -43,6 +44,8 @@ READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def get_session(request: Request) -> Iterator[Session]:
     write = request.method not in READ_ONLY_METHODS
     with session_scope(request.app.state.engine, write=write) as session:
+        if write:
+            audit.defer_until_commit(session)  # the audit log's lock only for the commit
         yield session
 
 
