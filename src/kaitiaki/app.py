@@ -47,6 +47,7 @@ from kaitiaki.web.admission import AdmissionControl, AdmissionLimits
 from kaitiaki.web.csrf import verify_csrf
 from kaitiaki.web.dashboard import Dashboard, Panel
 from kaitiaki.web.errors import ErrorBoundaryMiddleware, install_error_handlers
+from kaitiaki.web.idempotency import IdempotencyKeys
 from kaitiaki.web.navigation import NavItem
 from kaitiaki.web.security import SecurityHeadersMiddleware
 from kaitiaki.web.templating import STATIC_DIR
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added innermost first: headers wrap everything, the session wraps the error boundary so
     # that error pages can still read it.
     app.add_middleware(ErrorBoundaryMiddleware)
+    app.add_middleware(IdempotencyKeys)
     # Inside the session middleware (cheap, no thread) so that a 503 page can be rendered as
     # usual; outside everything that takes a thread or a database connection.
     app.add_middleware(AdmissionControl, limits=AdmissionLimits(

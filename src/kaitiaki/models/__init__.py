@@ -15,6 +15,7 @@ from kaitiaki.models.draft import DRAFT_KINDS, Draft
 from kaitiaki.models.draft_acknowledgement import DraftAcknowledgement
 from kaitiaki.models.draft_exception import EXCEPTION_STATES, DraftException
 from kaitiaki.models.draft_version import DraftVersion
+from kaitiaki.models.idempotency_key import IdempotencyKey
 from kaitiaki.models.login_attempt import LoginAttempt
 from kaitiaki.models.moderation_action import MODERATION_ACTIONS, ModerationAction
 from kaitiaki.models.moderation_delegate import ModerationDelegate
@@ -49,6 +50,7 @@ __all__ = [
     "DraftException",
     "DraftVersion",
     "EXCEPTION_STATES",
+    "IdempotencyKey",
     "LoginAttempt",
     "MODERATION_ACTIONS",
     "ModerationAction",
