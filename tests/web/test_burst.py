@@ -44,6 +44,7 @@ START_LIMIT_SECONDS = 120
 RETRY_PAUSE_CAP_SECONDS = 1.0
 MAX_RETRIES = 20
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
+SUBMISSION_TOKEN = re.compile(r'name="submission_token" value="([^"]+)"')
 ALLOWED = {200, 201, 303, 409, 429, 503}
 
 
@@ -180,8 +181,10 @@ async def _client(number: int, base: str, tokens: dict[str, str], channel_id: in
                 if form is None or form.status_code != 200:
                     continue
                 token = CSRF_INPUT.search(form.text).group(1)
+                once = SUBMISSION_TOKEN.search(form.text).group(1)
                 response = await _send(outcome, client, "POST", "/complaints/new", data={
                     "category": "accuracy", "channel": str(channel_id), "csrf_token": token,
+                    "submission_token": once,
                     "description": f"The figures in update {number}-{n} are wrong."})
                 if response is not None and response.status_code == 303:
                     outcome.complaints += 1
