@@ -46,6 +46,7 @@ from kaitiaki.web import pages as shell_pages
 from kaitiaki.web.admission import AdmissionControl, AdmissionLimits
 from kaitiaki.web.csrf import verify_csrf
 from kaitiaki.web.dashboard import Dashboard, Panel
+from kaitiaki.web.deps import abandon_if_client_gone
 from kaitiaki.web.errors import ErrorBoundaryMiddleware, install_error_handlers
 from kaitiaki.web.idempotency import IdempotencyKeys
 from kaitiaki.web.navigation import NavItem
@@ -109,7 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
-        dependencies=[Depends(verify_csrf)],
+        dependencies=[Depends(abandon_if_client_gone), Depends(verify_csrf)],
     )
     app.state.settings = settings
     app.state.navigation = NAVIGATION

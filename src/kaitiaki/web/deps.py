@@ -19,6 +19,7 @@ from kaitiaki.audit import service as audit
 from kaitiaki.auth.tokens import bearer_token, user_for_token
 from kaitiaki.config import Settings
 from kaitiaki.db import session_scope
+from kaitiaki.errors import AppError
 from kaitiaki.models import User
 from kaitiaki.people.queries import get_user
 from kaitiaki.people.service import roles_of
@@ -35,6 +36,31 @@ class Viewer:
     id: int
     email: str
     name: str
+
+
+BODYLESS_METHODS = frozenset({"GET", "HEAD"})
+
+
+class ClientGone(AppError):
+    """The client closed the connection while the request waited (for a place, for its body)."""
+
+    status_code = 499
+    code = "client_closed_request"
+
+    def __init__(self) -> None:
+        super().__init__("The connection was closed before the request was handled.")
+
+
+async def abandon_if_client_gone(request: Request) -> None:
+    """An application-wide dependency, solved before the request's session: a request whose
+    client has gone (it gave up while waiting during a burst) does not start database work.
+
+    Looking for the disconnect reads the next message from the client, so it is done only when
+    that cannot be a piece of the body a route has still to read: a GET or HEAD, or a body that
+    has been read already (FastAPI reads declared bodies and forms before dependencies)."""
+    body_read = getattr(request, "_stream_consumed", False)
+    if (request.method in BODYLESS_METHODS or body_read) and await request.is_disconnected():
+        raise ClientGone()
 
 
 # Requests that change nothing read without taking SQLite's write lock (WAL readers never wait).
@@ -98,6 +124,8 @@ RequiredUser = Annotated[User, Depends(require_user)]
 
 __all__ = [
     "AppSettings",
+    "ClientGone",
+    "abandon_if_client_gone",
     "CurrentUser",
     "DbSession",
     "RequiredUser",
