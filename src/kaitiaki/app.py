@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
@@ -19,12 +20,13 @@ from kaitiaki.auth import oidc_pages
 from kaitiaki.auth import pages as auth_pages
 from kaitiaki.auth import token_pages
 from kaitiaki.check_service import api as check_api
+from kaitiaki.check_service.api import load_packs
 from kaitiaki.complaints import api as complaints_api
 from kaitiaki.complaints import pages as complaints_pages
 from kaitiaki.complaints import panels as complaints_panels
 from kaitiaki.complaints import public_pages as complaints_public_pages
 from kaitiaki.config import Settings, get_settings
-from kaitiaki.db import make_engine
+from kaitiaki.db import engine_for
 from kaitiaki.moderation import api as moderation_api
 from kaitiaki.moderation import pages as moderation_pages
 from kaitiaki.notify import outbox_pages
@@ -45,10 +47,13 @@ from kaitiaki.selfcheck import pages as selfcheck_pages
 from kaitiaki.transparency import pages as transparency_pages
 from kaitiaki.web import pages as shell_pages
 from kaitiaki.web.body_limit import BodyLimitMiddleware
+from kaitiaki.web.admission import AdmissionControl, AdmissionLimits
 from kaitiaki.web.csrf import verify_csrf
 from kaitiaki.web.dashboard import Dashboard, Panel
+from kaitiaki.web.deps import abandon_if_client_gone
 from kaitiaki.web.errors import ErrorBoundaryMiddleware, install_error_handlers
 from kaitiaki.web.input_guard import InputGuardMiddleware
+from kaitiaki.web.idempotency import IdempotencyKeys
 from kaitiaki.web.navigation import NavItem
 from kaitiaki.web.production import check_settings_for_serving
 from kaitiaki.web.security import SecurityHeadersMiddleware
@@ -97,7 +102,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.engine = make_engine(settings.database_url)
+        app.state.engine = engine_for(settings)
+        # Load the policy pack before accepting traffic: otherwise the first requests each wait
+        # seconds for it, long enough for a busy server to answer them 503.
+        app.state.packs = await anyio.to_thread.run_sync(load_packs, settings.policy_pack)
         try:
             yield
         finally:
@@ -111,7 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
-        dependencies=[Depends(verify_csrf)],
+        dependencies=[Depends(abandon_if_client_gone), Depends(verify_csrf)],
     )
     app.state.settings = settings
     app.state.single_sign_on = oidc_pages.single_sign_on(settings)
@@ -122,8 +130,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added innermost first: headers wrap everything, the session wraps the error boundary so
     # that error pages can still read it.
     app.add_middleware(ErrorBoundaryMiddleware)
-    # The body limit, then the input guard, see every request before a route parses it.
+    # Outermost to innermost below the session: the body limit answers an oversized request at
+    # once; admission control (cheap, no thread) bounds the requests in flight before anything
+    # takes a thread or a database connection; the input guard and the idempotency keys read the
+    # admitted request's body.
+    app.add_middleware(IdempotencyKeys)
     app.add_middleware(InputGuardMiddleware)
+    app.add_middleware(AdmissionControl, limits=AdmissionLimits(
+        max_in_flight=settings.max_in_flight, wait_seconds=settings.admission_wait_seconds,
+        check_api_max_in_flight=settings.check_api_max_in_flight))
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes,
                        upload_max_bytes=settings.import_max_bytes)
     app.add_middleware(

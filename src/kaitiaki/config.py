@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -231,6 +231,53 @@ class Settings(BaseSettings):
         description="Hour of the day (in the configured time zone) from which each working "
         "day's reminders are sent.",
     )
+    db_pool_size: int = Field(
+        10, ge=1, le=1000,
+        description="PostgreSQL connections each worker process keeps open. Every worker has its "
+        "own pool: workers x (db_pool_size + db_pool_overflow) must stay below the server's "
+        "max_connections, with room for other clients.",
+    )
+    db_pool_overflow: int = Field(
+        5, ge=0, le=1000,
+        description="Connections a worker may open beyond db_pool_size at busy moments (closed "
+        "again when returned).",
+    )
+    db_pool_timeout_seconds: float = Field(
+        5.0, gt=0, le=300,
+        description="How long a request waits for a free database connection before it is "
+        "answered 503 with Retry-After.",
+    )
+    sqlite_busy_timeout_ms: int = Field(
+        5000, ge=0, le=600_000,
+        description="SQLite only: how long a write waits for another writer to finish, in "
+        "milliseconds, before the request is answered 503 with Retry-After.",
+    )
+    max_in_flight: int = Field(
+        12, ge=1, le=10_000,
+        description="Requests one worker process handles at once (the health check, static "
+        "files and the check API not counted). Keep it below db_pool_size + db_pool_overflow so "
+        "every admitted request gets a connection without waiting.",
+    )
+    admission_wait_seconds: float = Field(
+        2.0, ge=0, le=60,
+        description="How long a request beyond max_in_flight waits for a place before it is "
+        "answered 503 with Retry-After. The wait holds no thread and no connection.",
+    )
+    check_api_max_in_flight: int = Field(
+        4, ge=1, le=10_000,
+        description="Requests to the anonymous check API (/api/v1/check) one worker handles at "
+        "once; it needs no database but each request runs the checker on a thread.",
+    )
+
+    @model_validator(mode="after")
+    def _in_flight_fits_the_pool(self) -> Settings:
+        connections = self.db_pool_size + self.db_pool_overflow
+        if self.max_in_flight > connections:
+            raise ValueError(
+                f"max_in_flight ({self.max_in_flight}) must not exceed db_pool_size + "
+                f"db_pool_overflow ({connections}): admitted requests would wait for a connection"
+            )
+        return self
 
     @field_validator("database_url")
     @classmethod

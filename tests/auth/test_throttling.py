@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kaitiaki.auth.throttling import ThrottlePolicy, TooManyAttempts, check_allowed, record_attempt
+from kaitiaki.db import session_scope
+from kaitiaki.models import LoginAttempt
 
 POLICY = ThrottlePolicy(max_failures=5, window=timedelta(minutes=5))
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -55,3 +59,22 @@ def test_success_clears_the_account_count_but_not_the_address_count(session: Ses
     with pytest.raises(TooManyAttempts):
         check_allowed(session, email="third@dpmc.example.govt.nz", address="10.0.0.1", policy=POLICY,
                       now=START + timedelta(minutes=1))
+
+
+def test_guesses_sent_at_once_are_counted_one_after_the_other(engine):
+    """Twenty wrong passwords at the same moment: exactly the allowed five are tried and
+    recorded, the rest refused, however the requests interleave."""
+    def guess(number: int) -> str:
+        try:
+            with session_scope(engine) as session:
+                check_allowed(session, email=EMAIL, address=f"10.1.0.{number}", policy=POLICY)
+                record_attempt(session, email=EMAIL, address=f"10.1.0.{number}", succeeded=False)
+        except TooManyAttempts:
+            return "refused"
+        return "tried"
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(guess, range(20)))
+    assert outcomes.count("tried") == POLICY.max_failures
+    with session_scope(engine, write=False) as session:
+        assert session.scalar(select(func.count()).select_from(LoginAttempt)) == POLICY.max_failures

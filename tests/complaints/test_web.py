@@ -9,12 +9,12 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 from fastapi.testclient import TestClient
 
 from kaitiaki.app import create_app
 from kaitiaki.db import session_scope
-from kaitiaki.models import Channel, SubmissionAttempt
+from kaitiaki.models import Channel, Complaint, SubmissionAttempt
 from tests.fixtures.people import DEFAULT_PASSWORD
 from tests.fixtures.register import make_channel
 from tests.register.conftest import Cast
@@ -242,3 +242,18 @@ def test_a_channel_that_is_no_id_is_a_field_error_with_the_form_kept(client, cha
     response = _submit(client, url="", channel=channel, description="Keep this description")
     assert response.status_code == 422
     assert 'id="channel-error"' in response.text and "Keep this description" in response.text
+
+
+def test_a_form_sent_twice_records_one_complaint_and_shows_it_both_times(client, cast):
+    page = client.get("/complaints/new").text
+    token = re.search(r'name="submission_token" value="([^"]+)"', page).group(1)
+    data = {**PRIVACY, "csrf_token": form_token(client, "/complaints/new"), "submission_token": token}
+    with session_scope(cast.engine, write=False) as session:
+        before = session.scalar(select(func.count()).select_from(Complaint))
+    first = client.post("/complaints/new", data=data)
+    first_reference = _reference(client)
+    again = client.post("/complaints/new", data=data)
+    assert (first.status_code, again.status_code) == (303, 303)
+    assert _reference(client) == first_reference
+    with session_scope(cast.engine, write=False) as session:
+        assert session.scalar(select(func.count()).select_from(Complaint)) == before + 1

@@ -131,7 +131,7 @@ def test_a_request_goes_through_two_approvals_and_approvers_are_emailed(cast, ca
         assert "This request is already approved." in page
         after = _post(cm, request_path, f"{request_path}/approve", {})
         assert after.status_code == 409
-        assert _alert(after.text) == "This request is already approved; it can no longer be approved."
+        assert _alert(after.text).startswith("This request is already approved; it can no longer be approved.")
         assert mail_sink.received[-1].message["Subject"] == "Channel request approved: @PagesFlow"
     with session_scope(cast.engine) as session:
         assert queries.get_channel_by_handle(session, "x", "PagesFlow").status == "active"
@@ -149,7 +149,7 @@ def test_decline_needs_a_reason_and_a_declined_request_cannot_be_approved(cast, 
     cm = signed_in("nema_cm")
     refused = _post(cm, path, f"{path}/approve", {})
     assert refused.status_code == 409
-    assert _alert(refused.text) == "This request is declined; it can no longer be approved."
+    assert _alert(refused.text).startswith("This request is declined; it can no longer be approved.")
     assert "Duplicates @NZCivilDefence." in refused.text
 
 

@@ -4,6 +4,12 @@ Every state change records an event in the same transaction as the change, so th
 roll back together. Each event's hash covers its id, time, actor, action, subject, details and the
 previous event's hash; ids are assigned here (previous id + 1) under a writer lock, so the chain
 never forks and a missing id means a removed event.
+
+The writer lock is one for the whole database, so it is taken as late as possible. A unit of work
+that asks for it (`defer_until_commit`, as every web request does) collects its events and
+appends them just before it commits, so the lock is held for the append and the commit only,
+not while the checker runs or the rest of the request is worked out. A query for audit events
+in the same unit of work appends the collected ones first, so it sees its own changes.
 """
 
 from __future__ import annotations
@@ -18,8 +24,9 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
+from sqlalchemy import event as orm_events
 from sqlalchemy import select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from kaitiaki.errors import BadInput
 from kaitiaki.models import AuditEvent
@@ -31,6 +38,8 @@ SYSTEM_ACTOR = "system"
 _POSTGRES_CHAIN_LOCK_KEY = 0x4B41495441  # "KAITA"
 _ACTION_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 _VERIFY_BATCH = 1000
+_DEFER_KEY = "kaitiaki.audit.defer"
+_PENDING_KEY = "kaitiaki.audit.pending"
 
 
 @dataclass(frozen=True)
@@ -51,26 +60,66 @@ def record(
     subject: str,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event in the session's transaction and return it (flushed, not committed)."""
+    """Append one event in the session's transaction and return it (flushed, not committed; in
+    a session that defers, appended just before the commit)."""
     _validate(actor=actor, action=action, subject=subject)
     stored_details = json.loads(canonical_json(details or {}))
+    event = AuditEvent(actor=actor, action=action, subject=subject, details=stored_details)
+    if session.info.get(_DEFER_KEY):
+        session.connection()  # inside the change's transaction, so that its end ends these too
+        session.info.setdefault(_PENDING_KEY, []).append(event)
+        return event
+    _append(session, [event])
+    return event
+
+
+def defer_until_commit(session: Session) -> None:
+    """Append this session's events just before it commits (see the module's note)."""
+    session.info[_DEFER_KEY] = True
+
+
+def write_pending(session: Session) -> None:
+    """Append the events collected so far (a deferring session does this before it commits)."""
+    pending = session.info.pop(_PENDING_KEY, None)
+    if pending:
+        _append(session, pending)
+
+
+def _append(session: Session, events: list[AuditEvent]) -> None:
     _lock_chain(session)
     last = session.execute(
         select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
     ).first()
-    event = AuditEvent(
-        id=(last.id + 1) if last else 1,
-        at=utcnow(),
-        actor=actor,
-        action=action,
-        subject=subject,
-        details=stored_details,
-        prev_hash=last.hash if last else GENESIS_HASH,
-    )
-    event.hash = event_hash(event)
-    session.add(event)
+    next_id, prev_hash = ((last.id + 1), last.hash) if last else (1, GENESIS_HASH)
+    for event in events:
+        event.id = next_id
+        event.at = utcnow()
+        event.prev_hash = prev_hash
+        event.hash = event_hash(event)
+        session.add(event)
+        next_id, prev_hash = next_id + 1, event.hash
     session.flush()
-    return event
+
+
+@orm_events.listens_for(Session, "before_commit")
+def _append_before_commit(session: Session) -> None:
+    write_pending(session)
+
+
+@orm_events.listens_for(Session, "do_orm_execute")
+def _append_before_reading_the_log(state: ORMExecuteState) -> None:
+    if not state.session.info.get(_PENDING_KEY) or not state.is_select:
+        return
+    if any(mapper.class_ is AuditEvent for mapper in state.all_mappers):
+        write_pending(state.session)
+
+
+@orm_events.listens_for(Session, "after_transaction_end")
+def _forget_at_transaction_end(session: Session, transaction) -> None:
+    # Committed ones were appended before the commit; those of a rolled-back change never
+    # happened.
+    if transaction.parent is None:
+        session.info.pop(_PENDING_KEY, None)
 
 
 def _validate(*, actor: str, action: str, subject: str) -> None:
@@ -179,7 +228,9 @@ __all__ = [
     "SYSTEM_ACTOR",
     "VerifyReport",
     "canonical_json",
+    "defer_until_commit",
     "event_hash",
     "record",
     "verify",
+    "write_pending",
 ]

@@ -7,6 +7,11 @@ that) but not the address's: an attacker signing in to an account of their own m
 count for the address they are guessing from.
 
 Refused attempts are not recorded, so a locked-out person's retries do not extend the wait.
+
+The count is exact under concurrency: `check_allowed` takes a lock per account and per address
+(kaitiaki.common.rows.serialise_on) that the caller's transaction holds until it has recorded the
+attempt, so twenty guesses sent at once are counted one after the other, not all against the
+same empty count.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from kaitiaki.common.rows import serialise_on
 from kaitiaki.errors import AppError
 from kaitiaki.models import LoginAttempt
 from kaitiaki.timeutil import ensure_utc, utcnow
@@ -80,6 +86,9 @@ def check_allowed(
     now = now or utcnow()
     since = now - policy.window
     email = normalise_email(email)
+    # Sorted, so that two transactions wanting the same two locks take them in the same order.
+    for key in sorted((f"login-email:{email}", f"login-address:{address[:MAX_ADDRESS_LENGTH]}")):
+        serialise_on(session, key)
     blocking = [
         _oldest_counted_failure(session, LoginAttempt.email == email, since, True, policy),
         _oldest_counted_failure(

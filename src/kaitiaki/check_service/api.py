@@ -31,11 +31,18 @@ class CheckError(BaseModel):
     error: str
 
 
+def load_packs(name: str) -> PackSet:
+    """The packs an application serves, all loaded (the application does this at start-up)."""
+    packs = PackSet.open(name)
+    packs.load_all()
+    return packs
+
+
 def pack_set(request: Request) -> PackSet:
-    """The packs of this application, loaded on first use and kept on app.state."""
+    """The packs of this application, kept on app.state (loaded here if start-up did not)."""
     packs = getattr(request.app.state, "packs", None)
     if packs is None:
-        packs = request.app.state.packs = PackSet.open(request.app.state.settings.policy_pack)
+        packs = request.app.state.packs = load_packs(request.app.state.settings.policy_pack)
     return packs
 
 

@@ -28,7 +28,7 @@ def verify(
     ] = None,
 ) -> None:
     """Check the audit chain. Exit 0 when it holds; 1 naming the first broken event."""
-    with command_session() as session:
+    with command_session(write=False) as session:
         report = audit_service.verify(session)
         earlier_head = (
             session.scalars(select(AuditEvent.id).where(AuditEvent.hash == expect_head)).first()
@@ -65,7 +65,7 @@ def list_events(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
 ) -> None:
     """Show the most recent audit events, newest first."""
-    with command_session() as session:
+    with command_session(write=False) as session:
         events = queries.list_events(
             session, actor=actor, action_prefix=action, subject=subject, limit=limit
         )

@@ -75,10 +75,11 @@ def connected_engine(settings: Settings, *, require_schema: bool = True) -> Iter
 
 
 @contextmanager
-def command_session(settings: Settings | None = None) -> Iterator[Session]:
-    """A committed-on-success unit of work on the configured, migrated database."""
+def command_session(settings: Settings | None = None, *, write: bool = True) -> Iterator[Session]:
+    """A committed-on-success unit of work on the configured, migrated database. `write=False`
+    for a command that only reads: on SQLite it then never holds up the web server's writers."""
     settings = settings or load_settings()
-    with connected_engine(settings) as engine, session_scope(engine) as session:
+    with connected_engine(settings) as engine, session_scope(engine, write=write) as session:
         yield session
 
 

@@ -12,6 +12,8 @@ from kaitiaki.cli.common import connected_engine, load_settings, reported_errors
 from kaitiaki.db import make_engine
 from kaitiaki.jobs.runner import JobRunner, uses_sqlite
 
+WORKER_HEALTHCHECK_SECONDS = 60
+
 
 def serve(
     host: Annotated[
@@ -48,9 +50,13 @@ def serve(
             uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
             return
         # Several processes cannot share one app object: each worker imports the factory and reads
-        # the same KAITIAKI_* environment this process was given.
+        # the same KAITIAKI_* environment this process was given. A worker imports the application
+        # and loads the policy pack before it answers (seconds on a busy two-core machine);
+        # uvicorn's default 5 s before it declares a silent worker dead would kill workers that
+        # are starting.
         uvicorn.run("kaitiaki.app:create_app", factory=True, workers=workers, host=settings.host,
-                    port=settings.port, log_level="info")
+                    port=settings.port, log_level="info",
+                    timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS)
     finally:
         if jobs is not None:
             jobs.stop()

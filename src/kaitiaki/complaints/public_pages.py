@@ -7,6 +7,7 @@ submissions per client address (kaitiaki.complaints.ratelimit) and size limits o
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 from typing import Any
 
@@ -15,10 +16,11 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from kaitiaki.auth.pages import client_address
-from kaitiaki.complaints import service
+from kaitiaki.complaints import service, single_use
 from kaitiaki.complaints.ratelimit import SubmissionLimit, TooManySubmissions, check_and_record
 from kaitiaki.complaints.schemas import MAX_DESCRIPTION_LENGTH, ComplaintDraft
 from kaitiaki.errors import AppError, BadInput
+from kaitiaki.models import Complaint
 from kaitiaki.notify.email import Email
 from kaitiaki.register import queries as register_queries
 from kaitiaki.register.queries import RegisterFilter
@@ -50,7 +52,8 @@ def form_page(request: Request, session: Session, *, template: str, action: str,
         "errors": field_errors(error), "categories": setup.policy.categories,
         "channels": public_channels(session), "action": action,
         "policy": setup.policy, "max_description": MAX_DESCRIPTION_LENGTH,
-        "honeypot": HONEYPOT_FIELD, **(extra or {}),
+        "honeypot": HONEYPOT_FIELD, "submission_token": secrets.token_urlsafe(24),
+        **(extra or {}),
     }
     return render(request, template, context, status_code=status_code)
 
@@ -73,13 +76,17 @@ def new_complaint(
     request: Request, session: DbSession, settings: AppSettings, background: BackgroundTasks,
     category: Text = "", url: Text = "", channel: Text = "", content_text: Text = "",
     description: Text = "", name: Text = "", email: Text = "", phone: Text = "",
-    website: Text = "",
+    website: Text = "", submission_token: Text = "",
 ) -> Response:
     form = {"category": category, "url": url, "channel": channel, "content_text": content_text,
             "description": description, "name": name, "email": email, "phone": phone}
     setup = service.ComplaintSetup.from_settings(settings)
     outbox: list[Email] = []
     try:
+        if submission_token:
+            earlier = single_use.claim(session, submission_token)
+            if earlier is not None:  # sent twice: show what the first one recorded
+                return _confirmed(request, setup, service.require_complaint(session, earlier))
         if website.strip():
             # Only programs fill in a field that people never see.
             raise BadInput("This form could not be accepted. If you are a person, leave the "
@@ -88,12 +95,18 @@ def new_complaint(
                          secret=settings.resolved_secret_key(),
                          contact_email=setup.policy.contact_email)
         complaint = service.submit(session, setup=setup, draft=draft_from(form), outbox=outbox)
+        if submission_token:
+            single_use.remember(session, submission_token, complaint.reference)
     except AppError as exc:
         session.rollback()
         return form_page(request, session, template="complaints/new.html", action="/complaints/new",
                          form=form, error=exc, status_code=exc.status_code,
                          extra={"too_many": isinstance(exc, TooManySubmissions)})
     queue_emails(session, background, request, outbox)
+    return _confirmed(request, setup, complaint)
+
+
+def _confirmed(request: Request, setup: service.ComplaintSetup, complaint: Complaint) -> Response:
     request.session[CONFIRMATION_KEY] = {
         "reference": complaint.reference,
         "channel": complaint.channel.label if complaint.channel else None,

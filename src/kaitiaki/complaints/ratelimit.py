@@ -3,7 +3,9 @@
 Like sign-in throttling (kaitiaki.auth.throttling) the count is of recorded rows in a sliding
 window; unlike it, every submission counts (there is no failure to tell apart) and the address
 is stored only as a keyed hash, since the public form must not collect people's addresses.
-Rows older than the window are removed as new ones arrive.
+Rows older than the window are removed as new ones arrive. The count and the new row are one
+step per address (kaitiaki.common.rows.serialise_on): submissions sent at once are counted one
+after the other.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from kaitiaki.common.rows import serialise_on
 from kaitiaki.errors import AppError
 from kaitiaki.models import SubmissionAttempt
 from kaitiaki.timeutil import ensure_utc, utcnow
@@ -57,6 +60,7 @@ def check_and_record(
     now = now or utcnow()
     since = now - limit.window
     key = address_key(address, secret)
+    serialise_on(session, f"submissions:{limit.form}:{key}")
     session.execute(delete(SubmissionAttempt).where(SubmissionAttempt.form == limit.form,
                                                     SubmissionAttempt.at <= since))
     recent = list(session.scalars(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -25,8 +25,9 @@ from kaitiaki.audit import service as audit
 from kaitiaki.checker import check
 from kaitiaki.checker.render import mask_for_storage
 from kaitiaki.config import Settings, get_settings
-from kaitiaki.errors import BadInput, Conflict, FieldError, NotFound
-from kaitiaki.models import Channel, Comment, Complaint, ComplaintCounter, User
+from kaitiaki.common.rows import AlreadyDone, ChangedMeanwhile, ago, compare_and_set, lock_latest
+from kaitiaki.errors import BadInput, Conflict, FieldError, InvalidTransition, NotFound
+from kaitiaki.models import AuditEvent, Channel, Comment, Complaint, ComplaintCounter, User
 from kaitiaki.people import queries as people_queries
 from kaitiaki.common.roles import COMMS_STAFF
 from kaitiaki.register import queries as register_queries
@@ -80,9 +81,24 @@ def require_complaint(session: Session, reference: str) -> Complaint:
 
 
 def next_reference(session: Session, prefix: str, year: int) -> str:
-    """`<prefix>-<year>-<NNNN>`, numbered per prefix and year. The counter row is updated in the
-    caller's transaction: a second transaction numbering at the same time waits for the row."""
-    dialect = session.get_bind().dialect.name
+    """`<prefix>-<year>-<NNNN>`, numbered per prefix and year.
+
+    PostgreSQL: the number is taken in a short transaction of its own, like a sequence, so the
+    counter row is locked for an instant rather than until the complaint's transaction ends
+    (after the checker has run over its content); a complaint that is then not recorded leaves
+    a gap in the numbers. SQLite: in the caller's transaction, which holds the database's write
+    lock from its start (BEGIN IMMEDIATE) anyway."""
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql" and isinstance(bind, Engine):
+        with bind.begin() as connection:
+            number = _take_number(connection, prefix, year)
+    else:
+        number = _take_number(session, prefix, year)
+    return f"{prefix}-{year}-{number:04d}"
+
+
+def _take_number(executor: Session | Connection, prefix: str, year: int) -> int:
+    dialect = executor.get_bind().dialect.name if isinstance(executor, Session) else executor.dialect.name
     values = {"prefix": prefix, "year": year, "last_number": 0}
     if dialect == "postgresql":
         statement = postgresql.insert(ComplaintCounter).values(**values).on_conflict_do_nothing()
@@ -90,15 +106,14 @@ def next_reference(session: Session, prefix: str, year: int) -> str:
         statement = sqlite.insert(ComplaintCounter).values(**values).on_conflict_do_nothing()
     else:
         statement = insert(ComplaintCounter).values(**values)
-    session.execute(statement)
-    number = session.execute(
+    executor.execute(statement)
+    return executor.execute(
         update(ComplaintCounter)
         .where(ComplaintCounter.prefix == prefix, ComplaintCounter.year == year)
         .values(last_number=ComplaintCounter.last_number + 1)
         .returning(ComplaintCounter.last_number)
         .execution_options(synchronize_session=False)
     ).scalar_one()
-    return f"{prefix}-{year}-{number:04d}"
 
 
 def _comms_staff(session: Session) -> list[User]:
@@ -358,24 +373,32 @@ def act(
     """Acknowledge, triage, escalate, respond, close or reopen, as the transition table allows."""
     if action not in ACTIONS:
         raise BadInput(f"Unknown action {action!r}; choose one of {', '.join(ACTIONS)}.")
+    # The latest state, locked: two handlers acting at once take turns, and the second is told
+    # what the first did instead of overwriting it.
+    complaint = lock_latest(session, complaint)
     permissions.require_handler(session, user, complaint)
     label = NOTE_REQUIRED.get(action)
     note = clean_note(note, "note", label or "a note", required=label is not None)
     now = utcnow()
     if action == "acknowledge":
         if COMPLAINT_WORKFLOW.is_final(complaint.state) or not _acknowledge(complaint, now):
-            raise Conflict(f"Complaint {complaint.reference} is already acknowledged.")
+            raise AlreadyDone(f"Complaint {complaint.reference} is already acknowledged."
+                              + _by_whom(session, complaint, "complaint.acknowledged"))
         session.flush()
         audit.record(session, actor=user.email, action="complaint.acknowledged",
                      subject=subject_of(complaint), details={"state": complaint.state, "note": note})
         return complaint
+    _refuse_if_done(session, complaint, action)
     if action == "escalate":
         COMPLAINT_WORKFLOW.apply(complaint.state, "escalate")
         _acknowledge(complaint, now)
         _escalate(session, setup, complaint, actor=user.email, note=note, outbox=outbox, by=user)
         return complaint
     before = complaint.state
-    complaint.state = COMPLAINT_WORKFLOW.apply(before, action)
+    if not compare_and_set(session, complaint, "state", before,
+                           COMPLAINT_WORKFLOW.apply(before, action)):
+        raise ChangedMeanwhile(f"Someone else changed complaint {complaint.reference} a moment "
+                               "ago; reload it and try again.")
     _acknowledge(complaint, now)
     if action == "respond":
         complaint.response = note
@@ -393,6 +416,34 @@ def act(
                  details={"from": before, "to": complaint.state, "note": note})
     _tell_progress(session, setup, complaint, user, action, note, outbox)
     return complaint
+
+
+def _by_whom(session: Session, complaint: Complaint, audit_action: str) -> str:
+    """" <Name> <did> it <when>." from the audit log, or "" when the log does not say."""
+    event = session.scalars(
+        select(AuditEvent).where(AuditEvent.subject == subject_of(complaint),
+                                 AuditEvent.action == audit_action)
+        .order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    if event is None:
+        return ""
+    person = people_queries.get_user_by_email(session, event.actor)
+    who = person.name if person is not None else event.actor
+    verb = audit_action.split(".", 1)[1]
+    return f" {who} {verb} it {ago(event.at)}."
+
+
+def _refuse_if_done(session: Session, complaint: Complaint, action: str) -> None:
+    """Refused as the table says, naming who moved the complaint on when it already went where
+    this action leads (two handlers closing one complaint at once)."""
+    if COMPLAINT_WORKFLOW.can(complaint.state, action):
+        return
+    refusal = COMPLAINT_WORKFLOW.refusal(complaint.state, action)
+    leads_to = {target for _source, name, target in COMPLAINT_WORKFLOW.rows() if name == action}
+    if complaint.state not in leads_to:
+        raise InvalidTransition(refusal)
+    audit_action = AUDIT_ACTIONS.get(action, "complaint.escalated")
+    raise AlreadyDone(refusal + _by_whom(session, complaint, audit_action))
 
 
 def _tell_progress(session: Session, setup: ComplaintSetup, complaint: Complaint, user: User,

@@ -16,6 +16,7 @@ from kaitiaki.models.draft_acknowledgement import DraftAcknowledgement
 from kaitiaki.models.draft_exception import EXCEPTION_STATES, DraftException
 from kaitiaki.models.draft_version import DraftVersion
 from kaitiaki.models.kept_figures import KeptFigures
+from kaitiaki.models.idempotency_key import IdempotencyKey
 from kaitiaki.models.login_attempt import LoginAttempt
 from kaitiaki.models.moderation_action import MODERATION_ACTIONS, ModerationAction
 from kaitiaki.models.moderation_delegate import ModerationDelegate
@@ -52,6 +53,7 @@ __all__ = [
     "DraftVersion",
     "KeptFigures",
     "EXCEPTION_STATES",
+    "IdempotencyKey",
     "LoginAttempt",
     "MODERATION_ACTIONS",
     "ModerationAction",

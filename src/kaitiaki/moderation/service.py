@@ -20,7 +20,8 @@ from kaitiaki.checker import CompiledPack, check
 from kaitiaki.checker.items import MAX_TEXT_CHARS, Result
 from kaitiaki.checker.render import mask_for_storage
 from kaitiaki.complaints import service as complaints
-from kaitiaki.errors import BadInput, Conflict, FieldError, NotFound
+from kaitiaki.common.rows import AlreadyDone, ChangedMeanwhile, ago, compare_and_set
+from kaitiaki.errors import BadInput, Conflict, FieldError, InvalidTransition, NotFound
 from kaitiaki.models import BlockedAuthor, Channel, Comment, ModerationAction, ModerationDelegate, User
 from kaitiaki.moderation import permissions
 from kaitiaki.moderation.ingest import author_key, checker_item
@@ -71,7 +72,9 @@ def reasons_for(pack: CompiledPack, action: str) -> list[ModerationReason]:
 def require_comment(session: Session, comment_id: int, *, for_update: bool = False) -> Comment:
     statement = select(Comment).where(Comment.id == comment_id)
     if for_update:
-        statement = statement.with_for_update(of=Comment)
+        # The latest state, locked (PostgreSQL; on SQLite the write transaction's lock): two
+        # moderators acting on one comment take turns, and the second sees the first's action.
+        statement = statement.with_for_update(of=Comment).execution_options(populate_existing=True)
     comment = session.scalar(statement)
     if comment is None:
         raise NotFound(f"There is no comment number {comment_id}.")
@@ -124,6 +127,7 @@ def act(
             errors.add("complaint_category", "Choose the complaint's category: "
                                              f"{', '.join(categories)}.")
     errors.raise_if_any()
+    _refuse_if_done(session, comment, request.action)
     to_state = COMMENT_WORKFLOW.apply(comment.state, request.action)
     now = utcnow()
     record = ModerationAction(
@@ -143,6 +147,10 @@ def act(
                                                  category=request.complaint_category,
                                                  note=note or None, outbox=outbox)
         record.complaint_id = complaint.id
+    if not compare_and_set(session, comment, "state", record.from_state, to_state,
+                           state_changed_at=now):
+        raise ChangedMeanwhile("Someone else acted on this comment a moment ago; reload it and "
+                               "choose again.")
     session.add(record)
     session.flush()
     if request.action == "block":
@@ -155,6 +163,24 @@ def act(
                  "reply_decision": record.reply_decision, "complaint": record.complaint_id},
     )
     return record
+
+
+def _refuse_if_done(session: Session, comment: Comment, action: str) -> None:
+    """The comment was already moved where this action leads (two moderators on one comment):
+    the usual refusal, and who did it and when."""
+    if COMMENT_WORKFLOW.can(comment.state, action):
+        return
+    last = session.scalars(
+        select(ModerationAction).where(ModerationAction.comment_id == comment.id)
+        .order_by(ModerationAction.id.desc()).limit(1)
+    ).first()
+    refusal = COMMENT_WORKFLOW.refusal(comment.state, action)
+    if last is None:
+        raise InvalidTransition(refusal)
+    actor = session.get(User, last.actor_id)
+    who = actor.name if actor is not None else "Someone"
+    raise AlreadyDone(f"{refusal} {who} {COMMENT_WORKFLOW.actions.get(last.action, last.action)} "
+                      f"it {ago(last.acted_at)}.")
 
 
 def _move(comment: Comment, to_state: str, now: datetime, pack: CompiledPack,

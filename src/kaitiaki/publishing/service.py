@@ -36,6 +36,7 @@ from kaitiaki.register import service as register_service
 from kaitiaki.register.permissions import is_comms_staff
 from kaitiaki.common.access import require_active
 from kaitiaki.common.forms import FieldErrors, clean_text
+from kaitiaki.common.rows import lock_latest
 from kaitiaki.timeutil import ensure_utc, to_local, utcnow
 
 # Clocks differ a little between the poster's device and the server.
@@ -125,6 +126,7 @@ def revise_draft(session: Session, *, user: User, draft: Draft, pack: CompiledPa
                  data: DraftInput) -> DraftVersion:
     """Save changed words as a new version; it must be checked again."""
     permissions.require_can_post(session, user, draft)
+    draft = lock_latest(session, draft)  # the latest state; one change at a time
     state = DRAFT_WORKFLOW.apply(draft.state, "revise")
     data.kind = draft.kind  # what is being written stays what it was
     _channel, cleaned = validate(session, user=user, pack=pack, channel_id=draft.channel_id,
@@ -171,6 +173,7 @@ def check_draft(session: Session, *, user: User, draft: Draft, pack: CompiledPac
     """Check the newest version against the pack and store the result (personal information
     masked) with the pack's exact id."""
     permissions.require_can_post(session, user, draft)
+    draft = lock_latest(session, draft)  # the latest state; one change at a time
     state = DRAFT_WORKFLOW.apply(draft.state, "check")
     current = current_version(session, draft)
     reply_author = draft.reply_to_comment.author_handle if draft.reply_to_comment else None
@@ -208,6 +211,7 @@ def acknowledge(session: Session, *, user: User, draft: Draft,
     """Record that the poster read and accepts `warn` findings (all of them when `indexes` is
     None). Acknowledging one twice is harmless."""
     permissions.require_can_post(session, user, draft)
+    draft = lock_latest(session, draft)  # the latest state; one change at a time
     DRAFT_WORKFLOW.apply(draft.state, "acknowledge")
     current = current_version(session, draft)
     warnings = warning_indexes(current)
@@ -245,6 +249,7 @@ def request_exception(session: Session, *, user: User, draft: Draft,
                       justification: str) -> DraftException:
     """Ask the channel's business owner to let a version with a `block` finding go ahead."""
     permissions.require_can_post(session, user, draft)
+    draft = lock_latest(session, draft)  # the latest state; one change at a time
     state = DRAFT_WORKFLOW.apply(draft.state, "request_exception")
     current = current_version(session, draft)
     if current.decision != "block":
@@ -272,6 +277,7 @@ def decide_exception(session: Session, *, user: User, draft: Draft, approve: boo
                      reason: str) -> DraftException:
     """The business owner approves or declines the open exception request, with a reason."""
     action = "approve_exception" if approve else "decline_exception"
+    draft = lock_latest(session, draft)  # the latest state; one change at a time
     state = DRAFT_WORKFLOW.apply(draft.state, action)
     exception = queries.open_exception(session, draft)
     if exception is None:
@@ -325,6 +331,7 @@ def submission_problems(session: Session, draft: Draft) -> list[str]:
 
 def submit(session: Session, *, user: User, draft: Draft) -> Draft:
     permissions.require_can_post(session, user, draft)
+    draft = lock_latest(session, draft)  # the latest state; one change at a time
     state = DRAFT_WORKFLOW.apply(draft.state, "submit")
     problems = submission_problems(session, draft)
     if problems:
@@ -349,6 +356,7 @@ def record_publication(session: Session, *, user: User, draft: Draft, connector:
     """Publish through `connector` (for now: record what the poster published by hand) and move
     the channel's last-post date forward."""
     permissions.require_can_post(session, user, draft)
+    draft = lock_latest(session, draft)  # the latest state; one change at a time
     state = DRAFT_WORKFLOW.apply(draft.state, "publish")
     now = utcnow()
     at = ensure_utc(published_at) if published_at is not None else now
@@ -413,6 +421,7 @@ def withdraw(session: Session, *, user: User, draft: Draft, reason: str = "") ->
     require_active(user)
     if draft.author_id != user.id:
         raise NotPermitted(f"Only {draft.author.name}, who wrote this draft, can withdraw it.")
+    draft = lock_latest(session, draft)  # the latest state; one change at a time
     state = DRAFT_WORKFLOW.apply(draft.state, "withdraw")
     reason = (reason or "").strip()[:MAX_JUSTIFICATION]
     exception = queries.open_exception(session, draft)

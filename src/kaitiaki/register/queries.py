@@ -140,9 +140,11 @@ def flagged_channels(session: Session, today: date | None = None) -> list[tuple[
 def get_request(session: Session, request_id: int, *, for_update: bool = False) -> ChannelRequest | None:
     statement = select(ChannelRequest).where(ChannelRequest.id == request_id)
     if for_update:
-        # Serialises approvers of the same request on PostgreSQL (SQLite has one writer anyway),
+        # Serialises approvers of the same request on PostgreSQL (on SQLite a write transaction holds the write lock from BEGIN IMMEDIATE),
         # so two final approvals cannot both miss each other.
-        statement = statement.with_for_update(of=ChannelRequest)
+        # populate_existing: a row already in the session is refreshed with what the lock saw.
+        statement = statement.with_for_update(of=ChannelRequest).execution_options(
+            populate_existing=True)
     return session.scalars(statement).first()
 
 

@@ -43,6 +43,7 @@ from kaitiaki.register.transitions import (
     MANUAL_CHANNEL_ACTIONS,
     REQUEST_WORKFLOW,
 )
+from kaitiaki.common.rows import AlreadyDone, ChangedMeanwhile, ago, compare_and_set, lock_latest
 from kaitiaki.timeutil import utcnow
 
 
@@ -80,6 +81,26 @@ def require_request(session: Session, request_id: int, *, for_update: bool = Fal
     if request is None:
         raise NotFound(f"There is no channel request number {request_id}.")
     return request
+
+
+def _refuse_if_decided(request: ChannelRequest, action: str) -> None:
+    """Someone decided the request already: the usual refusal, and who decided it and when."""
+    if not REQUEST_WORKFLOW.is_final(request.state):
+        return
+    who = request.decided_by.name if request.decided_by is not None else "Someone"
+    done = {"approved": "approved", "declined": "declined", "withdrawn": "withdrew"}
+    raise AlreadyDone(f"{REQUEST_WORKFLOW.refusal(request.state, action)} "
+                      f"{who} {done.get(request.state, 'decided')} it {ago(request.decided_at)}.")
+
+
+def _set_request_state(session: Session, request: ChannelRequest, action: str, **also) -> None:
+    before = request.state
+    after = REQUEST_WORKFLOW.apply(before, action)
+    if not compare_and_set(session, request, "state", before, after, **also):
+        session.refresh(request)
+        _refuse_if_decided(request, action)
+        raise ChangedMeanwhile("Someone else changed this request a moment ago; reload it and "
+                               "try again.")
 
 
 def _person(session: Session, email: str, errors: FieldErrors, field: str, label: str) -> User | None:
@@ -196,16 +217,19 @@ def approve(
     """Record one required approval; the last one approves the request (and activates a new
     channel, or adds the new purpose to an existing one)."""
     request = require_request(session, request_id, for_update=True)
+    _refuse_if_decided(request, "approve")
     REQUEST_WORKFLOW.apply(request.state, "approve")  # names the state when it is decided
     requirement = _requirement_to_fill(session, request, approver, rules, "approve")
     missing = queries.missing_requirements(session, rules, request)
     final = len(missing) == 1
-    request.state = REQUEST_WORKFLOW.apply(request.state, "approve_final" if final else "approve")
+    if final:
+        _set_request_state(session, request, "approve_final", decided_by_id=approver.id,
+                           decided_at=utcnow())
+        request.decided_by = approver
+    else:
+        _set_request_state(session, request, "approve")
     session.add(ChannelApproval(request_id=request.id, approver=approver, requirement=requirement.spec))
     channel = request.channel
-    if final:
-        request.decided_by = approver
-        request.decided_at = utcnow()
     session.flush()
     audit.record(
         session, actor=approver.email, action="channel.request_approved",
@@ -229,14 +253,15 @@ def decline(
     session: Session, *, request_id: int, approver: User, rules: Sequence[ApprovalRule], reason: str
 ) -> ChannelRequest:
     request = require_request(session, request_id, for_update=True)
+    _refuse_if_decided(request, "decline")
     REQUEST_WORKFLOW.apply(request.state, "decline")
     errors = FieldErrors()
     reason = clean_text(reason, errors, "reason", "the reason for declining")
     errors.raise_if_any()
     requirement = _requirement_to_fill(session, request, approver, rules, "decline")
-    request.state = REQUEST_WORKFLOW.apply(request.state, "decline")
+    _set_request_state(session, request, "decline", decided_by_id=approver.id,
+                       decided_at=utcnow())
     request.decided_by = approver
-    request.decided_at = utcnow()
     request.decline_reason = reason
     session.flush()
     audit.record(
@@ -251,11 +276,11 @@ def decline(
 
 def withdraw(session: Session, *, request_id: int, user: User) -> ChannelRequest:
     request = require_request(session, request_id, for_update=True)
+    _refuse_if_decided(request, "withdraw")
     REQUEST_WORKFLOW.apply(request.state, "withdraw")
     permissions.require_can_withdraw(session, user, request)
-    request.state = REQUEST_WORKFLOW.apply(request.state, "withdraw")
+    _set_request_state(session, request, "withdraw", decided_by_id=user.id, decided_at=utcnow())
     request.decided_by = user
-    request.decided_at = utcnow()
     session.flush()
     audit.record(
         session, actor=user.email, action="channel.request_withdrawn",
@@ -289,8 +314,12 @@ def _requirement_to_fill(
 
 def _move_channel(session: Session, channel: Channel, action: str, actor: str) -> None:
     before = channel.status
-    channel.status = CHANNEL_WORKFLOW.apply(before, action)
+    after = CHANNEL_WORKFLOW.apply(before, action)
     session.flush()
+    if not compare_and_set(session, channel, "status", before, after):
+        session.refresh(channel)
+        raise AlreadyDone(f"Someone else changed @{channel.handle} a moment ago: it is now "
+                          f"{CHANNEL_WORKFLOW.states[channel.status]}; nothing was changed.")
     audit.record(
         session, actor=actor, action="channel.status_changed", subject=subject_of(channel),
         details={"from": before, "to": channel.status, "action": action},
@@ -386,6 +415,11 @@ def change_status(session: Session, *, user: User, channel: Channel, action: str
     if action not in MANUAL_CHANNEL_ACTIONS:
         raise BadInput(f"Choose one of: {', '.join(MANUAL_CHANNEL_ACTIONS)}.")
     permissions.require_comms_staff(session, user, "change a channel's status")
+    channel = lock_latest(session, channel)
+    targets = {target for _source, name, target in CHANNEL_WORKFLOW.rows() if name == action}
+    if not CHANNEL_WORKFLOW.can(channel.status, action) and channel.status in targets:
+        raise AlreadyDone(f"@{channel.handle} is already {CHANNEL_WORKFLOW.states[channel.status]}; "
+                          "someone else changed it a moment ago.")
     _move_channel(session, channel, action, user.email)
     return channel
 
@@ -428,6 +462,8 @@ def authorise(
 ) -> ChannelAuthorisation:
     """The business owner authorises a person to post, optionally until the end of a day."""
     permissions.require_business_owner(user, channel, "authorise posters")
+    # One grant at a time per channel, so two owners' clicks cannot both pass the check below.
+    channel = lock_latest(session, channel)
     errors = FieldErrors()
     person = _person(session, person_email, errors, "email", "person")
     reason = clean_text(reason, errors, "reason", "the reason", required=False)
@@ -465,6 +501,7 @@ def revoke(
 ) -> ChannelAuthorisation:
     """The business owner revokes a posting authorisation; it stops at once."""
     permissions.require_business_owner(user, channel, "revoke posters")
+    channel = lock_latest(session, channel)
     errors = FieldErrors()
     person = _person(session, person_email, errors, "email", "person")
     reason = clean_text(reason, errors, "reason", "the reason", required=False)
@@ -475,9 +512,10 @@ def revoke(
     if grant is None:
         message = f"{person.name} is not authorised to post on @{channel.handle}."
         raise Conflict(message, fields=[FieldError(["email"], message)])
-    grant.revoked_at = now
-    grant.revoked_by = user
-    grant.revocation_reason = reason or None
+    if not compare_and_set(session, grant, "revoked_at", None, now, revoked_by_id=user.id,
+                           revocation_reason=reason or None):
+        raise AlreadyDone(f"{person.name}'s authorisation on @{channel.handle} was revoked by "
+                          "someone else a moment ago.")
     session.flush()
     audit.record(session, actor=user.email, action="channel.poster_revoked",
                  subject=subject_of(channel),

@@ -15,10 +15,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from kaitiaki.audit import service as audit
 from kaitiaki.common.access import get_user, roles_of
 from kaitiaki.common.api_tokens import bearer_token, user_for_token
 from kaitiaki.config import Settings
 from kaitiaki.db import session_scope
+from kaitiaki.errors import AppError
 from kaitiaki.models import User
 from kaitiaki.web.errors import NotSignedIn
 
@@ -35,15 +37,49 @@ class Viewer:
     name: str
 
 
+BODYLESS_METHODS = frozenset({"GET", "HEAD"})
+
+
+class ClientGone(AppError):
+    """The client closed the connection while the request waited (for a place, for its body)."""
+
+    status_code = 499
+    code = "client_closed_request"
+
+    def __init__(self) -> None:
+        super().__init__("The connection was closed before the request was handled.")
+
+
+async def abandon_if_client_gone(request: Request) -> None:
+    """An application-wide dependency, solved before the request's session: a request whose
+    client has gone (it gave up while waiting during a burst) does not start database work.
+
+    Looking for the disconnect reads the next message from the client, so it is done only when
+    that cannot be a piece of the body a route has still to read: a GET or HEAD, or a body that
+    has been read already (FastAPI reads declared bodies and forms before dependencies)."""
+    body_read = getattr(request, "_stream_consumed", False)
+    if (request.method in BODYLESS_METHODS or body_read) and await request.is_disconnected():
+        raise ClientGone()
+
+
+# Requests that change nothing read without taking SQLite's write lock (WAL readers never wait).
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def get_session(request: Request) -> Iterator[Session]:
-    with session_scope(request.app.state.engine) as session:
+    write = request.method not in READ_ONLY_METHODS
+    with session_scope(request.app.state.engine, write=write) as session:
+        if write:
+            audit.defer_until_commit(session)  # the audit log's lock only for the commit
         yield session
 
 
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def get_app_settings(request: Request) -> Settings:
+# Dependencies that do no I/O are async: FastAPI runs them on the event loop instead of sending
+# each through the thread pool, where a request would queue behind others between its steps.
+async def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
@@ -76,7 +112,7 @@ def current_user(request: Request, session: DbSession) -> User | None:
 CurrentUser = Annotated[User | None, Depends(current_user)]
 
 
-def require_user(user: CurrentUser) -> User:
+async def require_user(user: CurrentUser) -> User:
     if user is None:
         raise NotSignedIn()
     return user
@@ -87,6 +123,8 @@ RequiredUser = Annotated[User, Depends(require_user)]
 
 __all__ = [
     "AppSettings",
+    "ClientGone",
+    "abandon_if_client_gone",
     "CurrentUser",
     "DbSession",
     "RequiredUser",

@@ -15,10 +15,12 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import TimeoutError as SqlAlchemyTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kaitiaki.db import is_busy_error
 from kaitiaki.errors import AppError, FieldError
 from kaitiaki.web.templating import render
 
@@ -40,6 +42,9 @@ PAGE_TEMPLATES: dict[int, str] = {
     500: "errors/500.html",
 }
 FLASH_TARGET = "#flash"
+# Seconds a client is asked to wait after a 503: long enough for a burst to drain.
+RETRY_AFTER_SECONDS = 2
+BUSY_DETAIL = ("Kaitiaki is busy right now and nothing was changed. Try again in a few seconds.")
 
 
 class NotSignedIn(AppError):
@@ -100,9 +105,30 @@ async def handle_app_error(request: Request, exc: Exception) -> Response:
         return _sign_in_redirect(request)
     if exc.status_code >= 500:
         log.error("%s on %s %s: %s", exc.code, request.method, request.url.path, exc.detail)
-    return error_response(
+    response = error_response(
         request, status_code=exc.status_code, code=exc.code, detail=exc.detail, fields=exc.fields
     )
+    if exc.status_code == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def busy_response(request: Request, *, detail: str = BUSY_DETAIL,
+                  retry_after: int = RETRY_AFTER_SECONDS) -> Response:
+    """503 with Retry-After: the request may simply be sent again shortly."""
+    response = error_response(request, status_code=503, code="busy", detail=detail)
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+async def handle_database_error(request: Request, exc: Exception) -> Response:
+    """A database too busy to answer in time (SQLite's lock wait ran out, no pooled connection
+    came free) is a 503 the client may retry; any other database failure stays a 500."""
+    if not is_busy_error(exc):
+        raise exc
+    log.warning("Database busy on %s %s: %s", request.method, request.url.path,
+                str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    return busy_response(request)
 
 
 async def handle_http_exception(request: Request, exc: Exception) -> Response:
@@ -154,6 +180,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(OverflowError, handle_out_of_range)
     app.add_exception_handler(StarletteHTTPException, handle_http_exception)
     app.add_exception_handler(RequestValidationError, handle_validation_error)
+    app.add_exception_handler(OperationalError, handle_database_error)
+    app.add_exception_handler(SqlAlchemyTimeout, handle_database_error)
 
 
 class ErrorBoundaryMiddleware:

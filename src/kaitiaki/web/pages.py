@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
@@ -28,17 +29,36 @@ def dashboard(request: Request, session: DbSession, user: RequiredUser) -> Respo
     )
 
 
+# The health check has threads of its own, so it answers while a burst holds the shared ones,
+# and a time limit, so a database that hangs gives a fast 503 rather than a timeout.
+HEALTH_THREADS = 2
+HEALTH_TIMEOUT_SECONDS = 3.0
+
+
+def _limiter(request: Request) -> anyio.CapacityLimiter:
+    limiter = getattr(request.app.state, "health_limiter", None)
+    if limiter is None:  # made on first use, inside the running event loop
+        limiter = request.app.state.health_limiter = anyio.CapacityLimiter(HEALTH_THREADS)
+    return limiter
+
+
 @router.get("/healthz")
-def healthz(request: Request) -> Response:
+async def healthz(request: Request) -> Response:
     """200 when the database answers, 503 when it does not (for load balancers and monitoring)."""
+    unavailable = JSONResponse({"status": "unavailable", "database": "unavailable"},
+                               status_code=503, headers={"Retry-After": "5"})
     try:
-        check_connection(request.app.state.engine)
+        with anyio.fail_after(HEALTH_TIMEOUT_SECONDS):
+            await anyio.to_thread.run_sync(check_connection, request.app.state.engine,
+                                           limiter=_limiter(request), abandon_on_cancel=True)
     except DatabaseUnavailable as exc:
         # The reason may name hosts; it goes to the log, not to whoever asked.
         log.error("Health check failed: %s", exc.detail)
-        return JSONResponse(
-            {"status": "unavailable", "database": "unavailable"}, status_code=503
-        )
+        return unavailable
+    except TimeoutError:
+        log.error("Health check failed: the database did not answer within %.0f s",
+                  HEALTH_TIMEOUT_SECONDS)
+        return unavailable
     return JSONResponse({"status": "ok", "database": "ok"})
 
 
