@@ -20,6 +20,7 @@ from kaitiaki.complaints.ratelimit import SubmissionLimit, TooManySubmissions, c
 from kaitiaki.complaints.schemas import FORM_FIELD_MAX, MAX_DESCRIPTION_LENGTH, ComplaintDraft
 from kaitiaki.errors import AppError, BadInput
 from kaitiaki.notify.email import Email
+from kaitiaki.notify.email import is_configured as email_is_on
 from kaitiaki.register import queries as register_queries
 from kaitiaki.register.queries import RegisterFilter
 from kaitiaki.common.web import field_errors, queue_emails
@@ -94,6 +95,9 @@ def new_complaint(
                          form=form, error=exc, status_code=exc.status_code,
                          extra={"too_many": isinstance(exc, TooManySubmissions)})
     queue_emails(session, background, request, outbox)
+    # The receipt page says what really happened: a receipt is only on its way when email is on.
+    receipt_queued = email_is_on(settings) and any(
+        complaint.complainant_email in email.to for email in outbox)
     request.session[CONFIRMATION_KEY] = {
         "reference": complaint.reference,
         "channel": complaint.channel.label if complaint.channel else None,
@@ -102,6 +106,7 @@ def new_complaint(
         "acknowledge_by": complaint.acknowledge_by.strftime("%-d %B %Y"),
         "resolve_by": complaint.resolve_by.strftime("%-d %B %Y"),
         "email": bool(complaint.complainant_email),
+        "receipt_queued": receipt_queued,
     }
     return RedirectResponse("/complaints/received", status_code=303)
 

@@ -18,10 +18,12 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse
 
+from kaitiaki.audit.sentences import event_sentence
 from kaitiaki.people.roles import ROLES
 from kaitiaki.timeutil import last_covered_day, to_local
 from kaitiaki.web.csrf import FORM_FIELD, csrf_token
 from kaitiaki.web.navigation import items_for
+from kaitiaki.web.plain import pack_label
 
 WEB_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = WEB_DIR / "templates"
@@ -72,7 +74,8 @@ def role_label(role: str, unit_code: str | None = None) -> str:
 
 
 templates.env.globals.update(csrf_token=_csrf_token, csrf_field=_csrf_field, htmx_path=HTMX_PATH)
-templates.env.filters.update(local_time=_local_time, until_day=_until_day, role_label=role_label)
+templates.env.filters.update(local_time=_local_time, until_day=_until_day, role_label=role_label,
+                             pack_label=pack_label, sentence=event_sentence)
 
 
 FLASH_KEY = "flash"
