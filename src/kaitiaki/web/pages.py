@@ -1,4 +1,4 @@
-"""The shell's own pages: the dashboard, the health check and the API documentation."""
+"""The shell's own pages: the dashboard, the glossary, the health check and the API documentation."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from kaitiaki.db import DatabaseUnavailable, check_connection
+from kaitiaki.people.roles import ROLES
 from kaitiaki.people.service import roles_of
 from kaitiaki.web.deps import DbSession, RequiredUser
 from kaitiaki.web.templating import render
@@ -26,6 +27,12 @@ def dashboard(request: Request, session: DbSession, user: RequiredUser) -> Respo
         "dashboard/index.html",
         {"views": views, "role_assignments": roles_of(session, user)},
     )
+
+
+@router.get("/glossary")
+def glossary(request: Request) -> Response:
+    """The words Kaitiaki uses, in plain language. Open to everyone, signed in or not."""
+    return render(request, "glossary.html", {"roles": sorted(ROLES.values(), key=lambda r: r.title)})
 
 
 @router.get("/healthz")

@@ -73,9 +73,16 @@ def role_label(role: str, unit_code: str | None = None) -> str:
     return f"{title} ({unit_code})" if unit_code else title
 
 
+def role_spec_label(spec: str) -> str:
+    """ "elt_member@DPMC-SGE" -> "Executive Leadership Team member (DPMC-SGE)"."""
+    role, _, unit = (spec or "").partition("@")
+    return role_label(role, unit or None)
+
+
 templates.env.globals.update(csrf_token=_csrf_token, csrf_field=_csrf_field, htmx_path=HTMX_PATH)
 templates.env.filters.update(local_time=_local_time, until_day=_until_day, role_label=role_label,
-                             pack_label=pack_label, sentence=event_sentence)
+                             pack_label=pack_label, sentence=event_sentence,
+                             role_spec_label=role_spec_label)
 
 
 FLASH_KEY = "flash"
