@@ -38,7 +38,7 @@ VERBS: dict[str, str] = {
     "complaint.channel_assigned": "assigned the complaint to a channel",
     "complaint.checked": "checked the complaint against the policy",
     "complaint.escalated": "escalated the complaint",
-    "complaint.received": "received the complaint",
+    "complaint.received": "lodged the complaint",
     "complaint.replied": "replied to the complainant",
     "complaint.status_changed": "changed the complaint's status",
     "complaint.closed": "closed the complaint",
