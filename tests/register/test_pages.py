@@ -121,6 +121,11 @@ def test_a_request_goes_through_two_approvals_and_approvers_are_emailed(cast, ca
 
         assert "Channel requests waiting for your decision" in ce.get("/").text
         assert "@PagesFlow" in ce.get("/").text
+        # The approver sees what they are asked to approve without opening the register entry.
+        asked = html.unescape(ce.get(request_path).text)
+        channel_part = asked[asked.index('id="channel-heading"'):asked.index('id="decide"')]
+        for detail in (NEW_CHANNEL["purposes"], "Business owner", "Monitoring hours", "Visual identity"):
+            assert detail in channel_part
         first = _post(ce, request_path, f"{request_path}/approve", {})
         assert first.status_code == 303
         assert "waiting for its remaining approval" in ce.get(request_path).text
