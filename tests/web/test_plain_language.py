@@ -25,6 +25,9 @@ def _event(action: str, actor: str = "aroha@dpmc.example.govt.nz", **details) ->
 def test_an_event_reads_as_a_sentence_with_the_person_named():
     names = {"aroha@dpmc.example.govt.nz": "Aroha Ngata"}
     assert sentence(_event("channel.request_approved"), names) == "Aroha Ngata approved the request."
+    assert (sentence(_event("channel.poster_authorised", person="wiremu@dpmc.example.govt.nz"),
+                     {**names, "wiremu@dpmc.example.govt.nz": "Wiremu Poster"})
+            == "Aroha Ngata authorised Wiremu Poster to post on the channel.")
     assert (sentence(_event("complaint.escalated", to_role="elt_member", note="Address shown"), names)
             == "Aroha Ngata escalated the complaint, to the Executive Leadership Team member: “Address shown”")
     assert (sentence(_event("complaint.closed", **{"from": "responded", "to": "closed"}), names)

@@ -24,8 +24,8 @@ VERBS: dict[str, str] = {
     "channel.extended_use_requested": "asked to extend the channel's use",
     "channel.last_post_recorded": "recorded the channel's latest post",
     "channel.owner_changed": "changed the channel's business owner",
-    "channel.poster_authorised": "authorised a person to post on the channel",
-    "channel.poster_revoked": "took away a person's right to post on the channel",
+    "channel.poster_authorised": "authorised {person} to post on the channel",
+    "channel.poster_revoked": "took away {person}'s right to post on the channel",
     "channel.request_approved": "approved the request",
     "channel.request_declined": "declined the request",
     "channel.request_withdrawn": "withdrew the request",
@@ -102,7 +102,12 @@ def sentence(event: AuditEvent, names: Mapping[str, str] | None = None) -> str:
     actor = event.actor
     who = (names or {}).get(actor) or SYSTEM_ACTORS.get(actor.lower()) or actor
     details = event.details if isinstance(event.details, Mapping) else {}
-    text = f"{who} {verb_for(event.action)}{_change(details)}"
+    verb = verb_for(event.action)
+    if "{person}" in verb:
+        person = details.get("person")
+        named = (names or {}).get(person) or person if isinstance(person, str) and person else ""
+        verb = verb.replace("{person}", named or "a person")
+    text = f"{who} {verb}{_change(details)}"
     role = details.get("to_role")
     if isinstance(role, str) and role:
         text += f", to the {role_title(role)}"
@@ -129,7 +134,10 @@ def names_for(session: Session, actors: set[str]) -> dict[str, str]:
 def event_sentence(event: AuditEvent) -> str:
     """The template filter: names the actor from the event's own session when it has one."""
     session = object_session(event)
-    names = names_for(session, {event.actor}) if session is not None else {}
+    people = {event.actor}
+    if isinstance(event.details, Mapping) and isinstance(event.details.get("person"), str):
+        people.add(event.details["person"])
+    names = names_for(session, people) if session is not None else {}
     return sentence(event, names)
 
 
