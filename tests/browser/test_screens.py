@@ -104,7 +104,6 @@ def test_an_approver_starts_from_what_needs_them_and_sees_the_whole_request(page
         watch.check(page)
         expect(page.get_by_role("heading", name="The channel")).to_be_visible()
         expect(page.get_by_text("Business owner", exact=True)).to_be_visible()
-        screenshot(page, "request")
 
 
 def test_the_channel_page_is_in_sections_with_history_as_sentences(page: Page, watch: PageWatch):
