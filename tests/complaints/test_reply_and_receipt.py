@@ -138,3 +138,18 @@ def test_with_email_off_the_case_says_replies_cannot_be_sent(email_off, cast):
     assert f'action="/complaints/{reference}/reply"' not in case
     refused = owner.post(f"{path}/reply", data={"reply": REPLY, "csrf_token": form_token(owner, path)})
     assert refused.status_code == 409 and "the reply cannot be sent" in refused.text
+
+
+def test_staff_record_and_acknowledge_a_complaint_on_one_page(email_off, cast, reply_channel):
+    comms = _as(email_off, cast, "comms")
+    form = comms.get("/complaints/record").text
+    assert 'name="acknowledged"' in form
+    recorded = comms.post("/complaints/record", data={
+        "csrf_token": form_token(comms, "/complaints/record"), "source": "email",
+        "category": "accessibility", "url": "", "channel": str(reply_channel.id),
+        "description": "No alt text on the image.", "content_text": "", "name": "Mere Public",
+        "email": "mere@example.co.nz", "phone": "", "acknowledged": "yes"})
+    assert recorded.status_code == 303
+    case = html.unescape(comms.get(recorded.headers["location"]).text)
+    assert "is recorded and routed, and acknowledged." in case
+    assert "acknowledged the complaint" in case and "Acknowledged when recorded." in case

@@ -95,21 +95,27 @@ def record(
     request: Request, session: DbSession, user: RequiredUser, background: BackgroundTasks,
     source: Text = "email", category: Text = "", url: Text = "", channel: Text = "",
     content_text: Text = "", description: Text = "", name: Text = "", email: Text = "",
-    phone: Text = "",
+    phone: Text = "", acknowledged: Text = "",
 ) -> Response:
     form = {"category": category, "url": url, "channel": channel, "content_text": content_text,
-            "description": description, "name": name, "email": email, "phone": phone}
+            "description": description, "name": name, "email": email, "phone": phone,
+            "acknowledged": acknowledged}
     outbox: list[Email] = []
     try:
         complaint = service.submit(session, setup=_setup(request), draft=draft_from(form),
                                    source=source, recorded_by=user, outbox=outbox)
+        # One page, not two steps: staff who have already told the person it is in hand say so here.
+        if acknowledged and permissions.is_handler(session, user, complaint):
+            service.act(session, setup=_setup(request), complaint=complaint, user=user,
+                        action="acknowledge", note="Acknowledged when recorded.", outbox=outbox)
     except AppError as exc:
         session.rollback()
         return form_page(request, session, template="complaints/record.html",
                          action="/complaints/record", form=form, error=exc,
                          status_code=exc.status_code, extra={"source": source})
     queue_emails(session, background, request, outbox)
-    flash(request, f"Complaint {complaint.reference} is recorded and routed.")
+    flash(request, f"Complaint {complaint.reference} is recorded and routed"
+                   + (", and acknowledged." if complaint.acknowledged_at else "."))
     return RedirectResponse(f"/complaints/{complaint.reference}", status_code=303)
 
 
