@@ -147,3 +147,35 @@ def test_public_and_reference_screens(page: Page, watch: PageWatch):
     screenshot(page, "complaint-form")
     open_page(page, watch, "/self-check")
     screenshot(page, "self-check")
+
+
+def _tab_to(page: Page, matches: str, *, limit: int = 200) -> None:
+    """Press Tab until the focused element matches the JavaScript test `matches` (given `el`)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => {{ const el = document.activeElement; return !!el && ({matches}); }}"):
+            return
+    pytest.fail(f"Tab never reached an element where {matches}")
+
+
+def test_a_moderator_clears_a_queue_with_the_keyboard_only(page: Page, watch: PageWatch):
+    # Last in this file: it changes the demo queue that the screenshots above show.
+    sign_in(page, watch, COMMS, DEMO_PASSWORD)
+    _tab_to(page, "el.tagName === 'A' && el.getAttribute('href') === '/moderation'")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    watch.check(page)
+    _tab_to(page, "el.tagName === 'A' && el.textContent.includes('@NZCivilDefence')")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    watch.check(page)
+    waiting = page.locator("ol.queue > li").count()
+    assert waiting > 0
+    _tab_to(page, "el.id.startsWith('select-')")
+    page.keyboard.press("Space")
+    _tab_to(page, "el.tagName === 'BUTTON' && el.textContent.includes('Apply to the selected comments')")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    watch.check(page)
+    expect(page.get_by_role("status")).to_contain_text(": 1 comments, reason")
+    expect(page.locator("ol.queue > li")).to_have_count(waiting - 1)
