@@ -11,7 +11,8 @@ from functools import lru_cache
 
 import yaml
 
-from kaitiaki.policy.loader import PackError, resolve_pack_path
+from kaitiaki.errors import PackError
+from kaitiaki.policy.loader import resolve_pack_path
 
 
 @lru_cache(maxsize=32)
