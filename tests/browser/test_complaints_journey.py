@@ -115,6 +115,7 @@ def test_a_privacy_breach_travels_from_the_public_form_to_a_closed_resolution(
     assert re.fullmatch(r"DPMC-SM-\d{4}-\d{4}", reference)
     expect(page.locator("main")).to_contain_text("business owner of @DPMC_NZ on x")
     expect(page.locator("main")).to_contain_text("a senior leader has been told")
+    expect(page.locator("#receipt-outcome")).to_contain_text("We are emailing a receipt to the address you gave.")
 
     sign_in(page, watch, OWNER)
     expect(page.locator("#panel-complaints-to-handle").locator("..")).to_contain_text(reference)
@@ -137,11 +138,22 @@ def test_a_privacy_breach_travels_from_the_public_form_to_a_closed_resolution(
     sign_in(page, watch, OWNER)
     page.goto(f"/complaints/{reference}")
     settle(page, watch)
-    page.get_by_label("Action").select_option(label="Record the response")
-    page.get_by_label("Note").fill("We removed the post and apologised by email.")
-    page.get_by_role("button", name="Record", exact=True).click()
+    # The reply goes to the complainant by email from the case, and is kept on its record.
+    page.get_by_label("Your reply").fill("We have removed the post. We are sorry it showed your address.")
+    page.get_by_role("button", name="Send the reply").click()
     settle(page, watch)
     expect(page.locator("#complaint-state")).to_contain_text("responded to")
+    expect(page.locator("main")).to_contain_text(
+        "replied to the complainant: “We have removed the post. We are sorry it showed your address.”")
+    def replies() -> list:
+        return [r for r in wait_for_mail(module_mail_sink, "mere@example.co.nz")
+                if "We have removed the post." in r.message.get_payload(decode=True).decode()]
+
+    deadline = time.monotonic() + 10  # the receipt may arrive first; wait for the reply itself
+    while not replies() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    [reply] = replies()
+    assert reference in reply.message["Subject"]
     page.get_by_label("Action").select_option(label="Close")
     page.get_by_label("Note").fill("Post removed; the privacy officer was told.")
     page.get_by_role("button", name="Record", exact=True).click()

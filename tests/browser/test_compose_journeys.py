@@ -104,4 +104,7 @@ def test_business_owner_decides_an_exception_from_the_dashboard(page: Page, watc
     page.wait_for_load_state("load")
     watch.check(page)
     expect(page.locator("#draft-state")).to_have_text("This draft is not cleared: the business owner declined the exception.")
-    expect(page.get_by_text("Thank donors without naming the brand's deals.", exact=False)).to_be_visible()
+    expect(page.locator("#exception").get_by_text("Thank donors without naming the brand's deals.", exact=False)).to_be_visible()
+    # The history says the same as a sentence, naming the person.
+    expect(page.get_by_role("region", name="History")).to_contain_text(
+        "declined an exception to the policy: “Thank donors without naming the brand's deals.”")

@@ -95,7 +95,7 @@ def test_a_request_goes_through_two_approvals_and_becomes_active(page: Page, wat
     page.get_by_role("link", name=re.compile("Government House New Zealand")).click()
     settle(page, watch)
     expect(page.get_by_role("heading", level=1)).to_contain_text("@GovernmentHouseNZ on youtube")
-    expect(page.get_by_text("Approved by Mere Director (director_strategic_comms)", exact=False)).to_be_visible()
+    expect(page.get_by_text("Approved by Mere Director (Director Strategic Communications and Engagement)", exact=False)).to_be_visible()
 
 
 def test_a_business_owner_authorises_a_poster(page: Page, watch: PageWatch):

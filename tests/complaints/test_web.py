@@ -4,6 +4,7 @@ and contact details shown only to those handling the complaint."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -162,7 +163,9 @@ def test_staff_record_a_complaint_and_take_it_to_a_closed_resolution(client, cas
     assert act("close", "Fixed: alt text added.").status_code == 303
     page = client.get(path).text
     assert "This complaint is closed." in page and "Fixed: alt text added." in page
-    assert "closed by owner@cast.example.govt.nz" in page
+    # History as sentences, the person named (not their address or the event's name).
+    assert "closed the complaint from responded to closed: “Fixed: alt text added.”" in html.unescape(page)
+    assert "complaint.closed" not in page
 
     api = client.get(f"/api/v1/complaints/{reference}").json()
     assert api["state"] == "closed" and api["resolution"] == "Fixed: alt text added."

@@ -4,6 +4,7 @@ why, approvals move a request through its states, and approvers are emailed afte
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -41,7 +42,8 @@ def _post(client: TestClient, page: str, action: str, data: dict):
 
 
 def _alert(html: str) -> str:
-    match = re.search(r'role="alert"[^>]*>\s*<p>([^<]*)</p>', html)
+    # The summary's title ("There is a problem") comes first, then the message.
+    match = re.search(r'role="alert"[^>]*>\s*<h2[^>]*>There is a problem</h2>\s*<p>([^<]*)</p>', html)
     assert match, "the page shows no error summary"
     return match.group(1).replace("&#39;", "'")
 
@@ -76,8 +78,9 @@ def test_register_lists_searches_filters_and_exports(cast, signed_in):
         ("PagesListed", "active", False)]
 
     channel_page = staff.get(f"/register/channels/{channel_id}")
-    for action in ("channel.requested", "channel.request_approved", "channel.status_changed"):
-        assert action in channel_page.text  # the full history
+    history = html.unescape(channel_page.text)
+    for sentence in ("asked for the channel", "approved the request", "changed the channel's status"):
+        assert sentence in history  # the full history, as sentences
 
 
 def test_a_malformed_url_is_a_field_error_that_keeps_what_was_entered(cast, signed_in):
@@ -118,6 +121,11 @@ def test_a_request_goes_through_two_approvals_and_approvers_are_emailed(cast, ca
 
         assert "Channel requests waiting for your decision" in ce.get("/").text
         assert "@PagesFlow" in ce.get("/").text
+        # The approver sees what they are asked to approve without opening the register entry.
+        asked = html.unescape(ce.get(request_path).text)
+        channel_part = asked[asked.index('id="channel-heading"'):asked.index('id="decide"')]
+        for detail in (NEW_CHANNEL["purposes"], "Business owner", "Monitoring hours", "Visual identity"):
+            assert detail in channel_part
         first = _post(ce, request_path, f"{request_path}/approve", {})
         assert first.status_code == 303
         assert "waiting for its remaining approval" in ce.get(request_path).text

@@ -44,7 +44,9 @@ def test_admins_see_recent_account_changes(client: TestClient, session: Session)
     page = client.get("/")
 
     assert "Recent account changes" in page.text
-    assert page.text.count("<code>user.created</code>") == 2
+    # History reads as sentences, not event names.
+    assert page.text.count("created the account") == 2
+    assert "<code>user.created</code>" not in page.text
     assert 'href="/admin/users"' in page.text and 'href="/admin/audit"' in page.text
 
 

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from kaitiaki.audit import queries as audit_queries
-from kaitiaki.complaints import export, permissions, queries, service
+from kaitiaki.complaints import export, permissions, queries, replies, service
 from kaitiaki.complaints.public_pages import draft_from, form_page, public_channels
 from kaitiaki.complaints.queries import OVERDUE_LABELS, ComplaintFilter, local_today
 from kaitiaki.complaints.transitions import ACTION_LABELS, COMPLAINT_WORKFLOW, STATE_LABELS
@@ -18,6 +18,7 @@ from kaitiaki.models import Complaint, User
 from kaitiaki.notify.email import Email
 from kaitiaki.common.forms import parse_id
 from kaitiaki.common.web import FormText, field_errors, queue_emails
+from kaitiaki.notify.email import is_configured as email_is_on
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
 from kaitiaki.web.templating import flash, render
 
@@ -92,21 +93,27 @@ def record(
     request: Request, session: DbSession, user: RequiredUser, background: BackgroundTasks,
     source: Text = "email", category: Text = "", url: Text = "", channel: Text = "",
     content_text: Text = "", description: Text = "", name: Text = "", email: Text = "",
-    phone: Text = "",
+    phone: Text = "", acknowledged: Text = "",
 ) -> Response:
     form = {"category": category, "url": url, "channel": channel, "content_text": content_text,
-            "description": description, "name": name, "email": email, "phone": phone}
+            "description": description, "name": name, "email": email, "phone": phone,
+            "acknowledged": acknowledged}
     outbox: list[Email] = []
     try:
         complaint = service.submit(session, setup=_setup(request), draft=draft_from(form),
                                    source=source, recorded_by=user, outbox=outbox)
+        # One page, not two steps: staff who have already told the person it is in hand say so here.
+        if acknowledged and permissions.is_handler(session, user, complaint):
+            service.act(session, setup=_setup(request), complaint=complaint, user=user,
+                        action="acknowledge", note="Acknowledged when recorded.", outbox=outbox)
     except AppError as exc:
         session.rollback()
         return form_page(request, session, template="complaints/record.html",
                          action="/complaints/record", form=form, error=exc,
                          status_code=exc.status_code, extra={"source": source})
     queue_emails(session, background, request, outbox)
-    flash(request, f"Complaint {complaint.reference} is recorded and routed.")
+    flash(request, f"Complaint {complaint.reference} is recorded and routed"
+                   + (", and acknowledged." if complaint.acknowledged_at else "."))
     return RedirectResponse(f"/complaints/{complaint.reference}", status_code=303)
 
 
@@ -133,6 +140,8 @@ def complaint_page(request: Request, session: Session, user: User, complaint: Co
         "history": audit_queries.list_events(session, subject=service.subject_of(complaint),
                                              limit=200),
         "findings": (complaint.check_result or {}).get("findings", []),
+        "can_reply": handler and replies.can_reply(complaint),
+        "email_on": email_is_on(request.app.state.settings),
         "error": error, "errors": field_errors(error), "form": form or {},
     }
     return render(request, "complaints/show.html", context, status_code=status_code)
@@ -165,6 +174,22 @@ def act(request: Request, session: DbSession, user: RequiredUser, background: Ba
     flash(request, f"Complaint {complaint.reference} is {COMPLAINT_WORKFLOW.states[complaint.state]}."
           if action != "acknowledge" else f"Complaint {complaint.reference} is acknowledged.")
     return RedirectResponse(f"/complaints/{complaint.reference}", status_code=303)
+
+
+@router.post("/{reference}/reply")
+def reply_to_complainant(request: Request, session: DbSession, user: RequiredUser,
+                         background: BackgroundTasks, reference: str, reply: Text = "") -> Response:
+    outbox: list[Email] = []
+    try:
+        complaint = service.require_complaint(session, reference)
+        replies.reply(session, setup=_setup(request), complaint=complaint, user=user, text=reply,
+                      email_on=email_is_on(request.app.state.settings), outbox=outbox)
+    except AppError as exc:
+        return _refused(request, session, user, reference, exc, {"reply": reply})
+    queue_emails(session, background, request, outbox)
+    flash(request, f"Your reply is on its way to the complainant and kept on complaint "
+                   f"{complaint.reference}'s record.")
+    return RedirectResponse(f"/complaints/{complaint.reference}#history", status_code=303)
 
 
 @router.post("/{reference}/check")

@@ -39,6 +39,8 @@ COMPLAINTS_TO_HANDLE_PANEL = Panel(
     empty_text="No complaints about your channels are open.",
     gather=_to_handle,
     with_settings=True,
+    link="/complaints",
+    hide_when_empty=True,  # handling follows from owning a channel or triaging, not a role
 )
 
 COMPLAINTS_ESCALATED_PANEL = Panel(
@@ -48,6 +50,7 @@ COMPLAINTS_ESCALATED_PANEL = Panel(
     empty_text="No serious complaints are escalated to you.",
     gather=_escalated,
     with_settings=True,
+    link="/complaints?serious=1",
     # The roles a pack can escalate to are its approver roles.
     roles=frozenset(role.id for role in PACK_APPROVER_ROLES),
 )
@@ -59,6 +62,8 @@ COMPLAINTS_OVERDUE_PANEL = Panel(
     empty_text="No complaint you handle is overdue.",
     gather=_overdue,
     with_settings=True,
+    link="/complaints?overdue=1",
+    hide_when_empty=True,
 )
 
 __all__ = ["COMPLAINTS_ESCALATED_PANEL", "COMPLAINTS_OVERDUE_PANEL", "COMPLAINTS_TO_HANDLE_PANEL"]

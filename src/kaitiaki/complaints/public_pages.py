@@ -19,9 +19,11 @@ from kaitiaki.auth.pages import client_address
 from kaitiaki.complaints import service, single_use
 from kaitiaki.complaints.ratelimit import SubmissionLimit, TooManySubmissions, check_and_record
 from kaitiaki.complaints.schemas import MAX_DESCRIPTION_LENGTH, ComplaintDraft
+from kaitiaki.config import Settings
 from kaitiaki.errors import AppError, BadInput
 from kaitiaki.models import Complaint
 from kaitiaki.notify.email import Email
+from kaitiaki.notify.email import is_configured as email_is_on
 from kaitiaki.register import queries as register_queries
 from kaitiaki.register.queries import RegisterFilter
 from kaitiaki.common.web import FormText, field_errors, queue_emails
@@ -86,7 +88,9 @@ def new_complaint(
         if submission_token:
             earlier = single_use.claim(session, submission_token)
             if earlier is not None:  # sent twice: show what the first one recorded
-                return _confirmed(request, setup, service.require_complaint(session, earlier))
+                first = service.require_complaint(session, earlier)
+                return _confirmed(request, settings, setup, first,
+                                  receipt_queued=bool(first.complainant_email))
         if website.strip():
             # Only programs fill in a field that people never see.
             raise BadInput("This form could not be accepted. If you are a person, leave the "
@@ -103,10 +107,14 @@ def new_complaint(
                          form=form, error=exc, status_code=exc.status_code,
                          extra={"too_many": isinstance(exc, TooManySubmissions)})
     queue_emails(session, background, request, outbox)
-    return _confirmed(request, setup, complaint)
+    receipt_queued = any(complaint.complainant_email in email.to for email in outbox)
+    return _confirmed(request, settings, setup, complaint, receipt_queued=receipt_queued)
 
 
-def _confirmed(request: Request, setup: service.ComplaintSetup, complaint: Complaint) -> Response:
+def _confirmed(request: Request, settings: Settings, setup: service.ComplaintSetup,
+               complaint: Complaint, *, receipt_queued: bool) -> Response:
+    # The receipt page says what really happened: a receipt is only on its way when email is on.
+    receipt_queued = receipt_queued and email_is_on(settings)
     request.session[CONFIRMATION_KEY] = {
         "reference": complaint.reference,
         "channel": complaint.channel.label if complaint.channel else None,
@@ -115,6 +123,7 @@ def _confirmed(request: Request, setup: service.ComplaintSetup, complaint: Compl
         "acknowledge_by": complaint.acknowledge_by.strftime("%-d %B %Y"),
         "resolve_by": complaint.resolve_by.strftime("%-d %B %Y"),
         "email": bool(complaint.complainant_email),
+        "receipt_queued": receipt_queued,
     }
     return RedirectResponse("/complaints/received", status_code=303)
 

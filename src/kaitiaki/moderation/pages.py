@@ -214,6 +214,8 @@ QUEUES_PANEL = Panel(
     template="moderation/panel_queues.html",
     empty_text="No comments are waiting for you.",
     gather=queries.queues_waiting_for,
+    link="/moderation",
+    hide_when_empty=True,  # moderating follows from owning or being delegated a channel
 )
 
 __all__ = ["QUEUES_PANEL", "router"]

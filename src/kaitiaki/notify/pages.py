@@ -54,6 +54,8 @@ NOTIFICATIONS_PANEL = Panel(
     template="notifications/panel.html",
     empty_text="You have no unread notifications.",
     gather=_unread,
+    link="/notifications",
+    hide_when_empty=True,  # the bell in the header already says "none"
 )
 
 __all__ = ["NOTIFICATIONS_PANEL", "router"]

@@ -209,6 +209,7 @@ ACCOUNT_CHANGES_PANEL = Panel(
     template="dashboard/account_changes.html",
     empty_text="No accounts have been added or changed yet.",
     gather=_recent_account_changes,
+    link="/admin/audit?action=user.",
     roles=frozenset({ADMIN}),
 )
 

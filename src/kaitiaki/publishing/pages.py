@@ -352,12 +352,13 @@ def _exceptions_for_me(session: Session, user: User) -> list[DraftException]:
 DRAFTS_PANEL = Panel(
     key="your-drafts", title="Your drafts", template="publishing/panel_drafts.html",
     empty_text="You have no drafts in progress.", gather=_my_drafts, hide_when_empty=True,
+    link="/drafts",
 )
 EXCEPTIONS_PANEL = Panel(
     key="exceptions-waiting", title="Exceptions waiting for you",
     template="publishing/panel_exceptions.html",
     empty_text="No exception requests are waiting for you.", gather=_exceptions_for_me,
-    hide_when_empty=True,
+    hide_when_empty=True, link="/drafts",
 )
 
 __all__ = ["DRAFTS_PANEL", "EXCEPTIONS_PANEL", "preview", "router"]

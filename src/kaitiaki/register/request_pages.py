@@ -186,6 +186,7 @@ PENDING_REQUESTS_PANEL = Panel(
     empty_text="No channel requests are waiting for you.",
     gather=_awaiting_me,
     with_settings=True,
+    link="/register/requests",
     roles=APPROVER_ROLES,
 )
 
@@ -196,6 +197,7 @@ FLAGGED_CHANNELS_PANEL = Panel(
     empty_text="Every channel has posted within its cadence, has a complete checklist and an "
     "owner who works here.",
     gather=_flagged,
+    link="/register",
     roles=frozenset({COMMS_STAFF}),
 )
 

@@ -34,6 +34,8 @@ class Panel:
     hide_when_empty: bool = False
     # The gatherer takes the app's settings as a third argument.
     with_settings: bool = False
+    # Where the whole list lives (the count on the dashboard links there).
+    link: str = ""
 
     def visible_to(self, roles: Collection[str]) -> bool:
         return not self.roles or bool(self.roles.intersection(roles))

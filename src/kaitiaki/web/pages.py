@@ -1,4 +1,4 @@
-"""The shell's own pages: the dashboard, the health check and the API documentation."""
+"""The shell's own pages: the dashboard, the glossary, the health check and the API documentation."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, Response
 
 from kaitiaki.db import DatabaseUnavailable, check_connection
 from kaitiaki.common.access import roles_of
+from kaitiaki.common.roles import ROLES
 from kaitiaki.web.deps import DbSession, RequiredUser
 from kaitiaki.web.templating import render
 
@@ -40,6 +41,12 @@ def _limiter(request: Request) -> anyio.CapacityLimiter:
     if limiter is None:  # made on first use, inside the running event loop
         limiter = request.app.state.health_limiter = anyio.CapacityLimiter(HEALTH_THREADS)
     return limiter
+
+
+@router.get("/glossary")
+def glossary(request: Request) -> Response:
+    """The words Kaitiaki uses, in plain language. Open to everyone, signed in or not."""
+    return render(request, "glossary.html", {"roles": sorted(ROLES.values(), key=lambda r: r.title)})
 
 
 @router.get("/healthz")

@@ -19,10 +19,12 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse
 
+from kaitiaki.audit.sentences import event_sentence
 from kaitiaki.common.roles import ROLES
 from kaitiaki.timeutil import last_covered_day, to_local
 from kaitiaki.web.csrf import FORM_FIELD, csrf_token
 from kaitiaki.web.navigation import items_for
+from kaitiaki.web.plain import pack_label
 
 WEB_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = WEB_DIR / "templates"
@@ -98,8 +100,16 @@ def link_to(url: str | None, text: str | None = None, rel: str = "noopener noref
     return Markup('<a href="{}" rel="{}">{}</a>').format(url.strip(), rel, label)
 
 
+def role_spec_label(spec: str) -> str:
+    """ "elt_member@DPMC-SGE" -> "Executive Leadership Team member (DPMC-SGE)"."""
+    role, _, unit = (spec or "").partition("@")
+    return role_label(role, unit or None)
+
+
 templates.env.globals.update(csrf_token=_csrf_token, csrf_field=_csrf_field, htmx_path=HTMX_PATH)
-templates.env.filters.update(link_to=link_to, local_time=_local_time, until_day=_until_day, role_label=role_label)
+templates.env.filters.update(link_to=link_to, local_time=_local_time, until_day=_until_day, role_label=role_label,
+                             pack_label=pack_label, sentence=event_sentence,
+                             role_spec_label=role_spec_label)
 
 
 FLASH_KEY = "flash"
