@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from kaitiaki.checker.checks import CHECKS, CheckConfigError, Hit, ItemContext, Resources
 from kaitiaki.checker.checks.base import vocabulary_of
 from kaitiaki.checker.checks.classifier import shipped_model
+from kaitiaki.checker.checks.meaning import EVIDENCE_KEY, combine, evidence_of
 from kaitiaki.checker.checks.matching import CompiledMatcher
 from kaitiaki.checker.items import MAX_TEXT_CHARS, Evidence, Finding, Item, Kind, Result, decide
 from kaitiaki.checker.models import TextModel
@@ -76,6 +77,10 @@ class CompiledRule:
     when: tuple[tuple[tuple[str, ...], Any], ...]
     model: TextModel | None
     quote: str
+
+    @property
+    def is_meaning(self) -> bool:
+        return self.rule.check == "meaning"
 
     def applies(self, item: Item) -> bool:
         for path, wanted in self.when:
@@ -149,8 +154,14 @@ class CompiledPack:
         self.rules = tuple(rules)
         self.vocabulary = vocabulary
         self.by_kind: dict[str, tuple[CompiledRule, ...]] = {
-            kind: tuple(rule for rule in self.rules if kind in rule.rule.applies_to) for kind in pack.meta.kinds
+            kind: tuple(rule for rule in self.rules if kind in rule.rule.applies_to and not rule.is_meaning)
+            for kind in pack.meta.kinds
         }
+        self.meaning_by_kind: dict[str, tuple[CompiledRule, ...]] = {
+            kind: tuple(rule for rule in self.rules if kind in rule.rule.applies_to and rule.is_meaning)
+            for kind in pack.meta.kinds
+        }
+        self.evidence_rules = frozenset(rule.rule.id for rule in self.rules if rule.rule.role == "evidence")
 
     @property
     def id(self) -> str:
@@ -262,9 +273,20 @@ def check_item(raw: Item | Mapping[str, Any], pack: CompiledPack) -> Result:
     if item.kind != "interaction" and not item.text.strip() and not (item.links or item.hashtags or item.mentions):
         raise BadInput("nothing to check: the text is empty", fields=[FieldError(["text"], "empty", "missing")])
     ctx = ItemContext(item, pack.vocabulary)
-    findings = [finding for rule in pack.by_kind[item.kind] if (finding := rule.evaluate(ctx)) is not None]
+    findings = rule_findings(ctx, pack)
+    meaning_rules = [rule for rule in pack.meaning_by_kind[item.kind] if rule.applies(item)]
+    if meaning_rules:
+        ctx.cached(EVIDENCE_KEY, lambda: evidence_of(findings, ctx))
+        meaning = [finding for rule in meaning_rules if (finding := rule.evaluate(ctx)) is not None]
+        judged = {rule.rule.category for rule in meaning_rules if getattr(rule.rule, "head", "") == "flag"}
+        findings = combine(findings, meaning, judged, set(pack.evidence_rules))
     findings.sort(key=lambda finding: _SEVERITY_RANK[finding.severity])
     return Result.model_construct(id=item.id, decision=decide(findings), pack=pack.id, findings=findings)
+
+
+def rule_findings(ctx: ItemContext, pack: CompiledPack) -> list[Finding]:
+    """The findings of every rule but the meaning rules (which read these), in pack order."""
+    return [finding for rule in pack.by_kind[ctx.item.kind] if (finding := rule.evaluate(ctx)) is not None]
 
 
 def check_items(items: Iterable[Item | Mapping[str, Any]], pack: CompiledPack) -> list[Result]:

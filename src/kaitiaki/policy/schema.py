@@ -245,6 +245,10 @@ class RuleBase(Strict):
     when: dict[str, Any] = Field(default_factory=dict)
     confidence: float = Field(1.0, gt=0, le=1)
     model: ModelRef | None = None
+    # `decides`: a finding stands on the rule alone (hard rules: identifiers, links, registries).
+    # `evidence`: a lexicon rule whose finding stands only when the meaning model agrees on its
+    # category; otherwise it is kept as advice (docs/checker.md, "How rules and the model combine").
+    role: Literal["decides", "evidence"] = "decides"
     message: str = Field(min_length=1)
     suggestion: str = Field(min_length=1)
     examples: Examples
@@ -324,6 +328,16 @@ class ClassifierRule(RuleBase):
     threshold: float | None = Field(None, gt=0, lt=1)
 
 
+class MeaningRule(RuleBase):
+    """The meaning model judges the rule's category: `head: flag` (the category applies) or
+    `head: block` (it applies at the blocking end); the threshold is the model's validated one
+    unless given."""
+
+    check: Literal["meaning"]
+    head: Literal["flag", "block"] = "flag"
+    threshold: float | None = Field(None, gt=0, lt=1)
+
+
 Rule = Annotated[
     Union[
         ExistenceRule,
@@ -334,6 +348,7 @@ Rule = Annotated[
         LinkRule,
         InteractionRule,
         ClassifierRule,
+        MeaningRule,
     ],
     Field(discriminator="check"),
 ]
@@ -346,6 +361,7 @@ CHECK_TYPES = (
     "link",
     "interaction",
     "classifier",
+    "meaning",
 )
 
 
