@@ -131,7 +131,7 @@ def best_threshold(y: np.ndarray, p: np.ndarray, beta: float) -> tuple[float, di
 
 
 def fit(x: sparse.csr_matrix, y: np.ndarray, w: np.ndarray, c: float) -> LogisticRegression:
-    model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000, solver="liblinear")
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=200, solver="liblinear", tol=1e-2)
     model.fit(x, y, sample_weight=w)
     return model
 
