@@ -56,7 +56,10 @@ class MeaningCheck:
     def scores(self, ctx: ItemContext) -> dict[str, float]:
         def compute() -> dict[str, float]:
             evidence = ctx.cached(EVIDENCE_KEY, Evidence)
-            inputs = ctx.cached(("meaning", "inputs"), lambda: inputs_for(ctx.item, evidence, self.model.static))
+            text_views = ctx.views(["text"])
+            normalized = text_views[0].norm.folded if text_views else ""
+            inputs = ctx.cached(("meaning", "inputs"),
+                                lambda: inputs_for(ctx.item, evidence, self.model.static, normalized))
             return self.model.scores(inputs)
 
         return ctx.cached(("meaning", "scores"), compute)

@@ -92,8 +92,13 @@ def word_keys(folded: str, prefix: str, pairs: bool) -> list[str]:
     return keys
 
 
-def inputs_for(item: Item, evidence: Evidence, static: StaticEmbedder) -> Inputs:
-    folded = fold(item.text)
+def inputs_for(item: Item, evidence: Evidence, static: StaticEmbedder, normalized: str | None = None) -> Inputs:
+    """`normalized`: the item's text already folded by kaitiaki.checker.normalize (the rules have
+    done it), reused when de-obfuscation changes nothing."""
+    if normalized is not None and deobfuscate(item.text) == item.text:
+        folded = normalized
+    else:
+        folded = fold(item.text)
     tokens = static.tokens(folded)
     text_ids = [token for _, ids in tokens for token in ids]
     context = fold(context_text(item))
