@@ -217,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out-dir", type=Path, default=WEIGHTS_DIR)
     parser.add_argument("--distill", action="store_true", help="rebuild the static token table from the encoder")
     parser.add_argument("--no-public", action="store_true", help="leave out the public comment sets")
+    parser.add_argument("--keep-validation-model", type=Path, default=None,
+                        help="also keep the model fitted on the training split alone in this folder")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     static_path = args.out_dir / STATIC_FILE
@@ -255,6 +257,10 @@ def main(argv: list[str] | None = None) -> int:
         save(folder, fitted, thresholds, vocabulary, mean, scale, dense.shape[1], {"stage": "validation"})
         (folder / STATIC_FILE).write_bytes(static_path.read_bytes())
         checker_on_validation = evaluate_split(val_cases, folder)
+        if args.keep_validation_model:
+            args.keep_validation_model.mkdir(parents=True, exist_ok=True)
+            for path in folder.iterdir():
+                (args.keep_validation_model / path.name).write_bytes(path.read_bytes())
     print(f"checker on the validation split: accuracy {checker_on_validation['accuracy']}, "
           f"false blocks {checker_on_validation['false_block_rate']}", file=sys.stderr)
     final = {}
