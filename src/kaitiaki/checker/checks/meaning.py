@@ -73,16 +73,27 @@ class MeaningCheck:
         detector = f"model:meaning/{self.head}={score:.2f}" + (f" (words: {top})" if top else "")
         hits: list[Hit] = []
         for view in views:
-            for weighed in words[:TOP_WORDS]:
-                span = self.model.locate(view.norm, weighed.word)
-                if span is not None:
-                    hits.append(view.hit(span[0], span[1], score, detector))
+            spans = sorted(span for weighed in words[:TOP_WORDS]
+                           if (span := self.model.locate(view.norm, weighed.word)) is not None)
+            for start, end in _joined(spans, view.original):
+                hits.append(view.hit(start, end, score, detector))
         if not hits:  # nothing in the text weighed (an interaction): point at what was acted on
             target = [view for view in ctx.views(["target.text", "target.handle", "target.name"])]
             where = target[0] if target else None
             hits.append(Hit(where.field if where else "text", 0, len(where.original) if where else 0,
                             where.original if where else "", score, detector))
         return hits
+
+
+def _joined(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Neighbouring words (only spaces between) as one span: "Vote National", not two marks."""
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined and (joined[-1][1] >= start or not text[joined[-1][1]:start].strip()):
+            joined[-1] = (joined[-1][0], max(end, joined[-1][1]))
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def combine(findings: Sequence[Finding], meaning_findings: Sequence[Finding], judged: set[str],

@@ -114,8 +114,9 @@ class MeaningModel:
                 half = float(self.word_weights[row, index]) / 2
                 shares[a] = shares.get(a, 0.0) + half
                 shares[b] = shares.get(b, 0.0) + half
-        ranked = sorted((WordWeight(word, weight) for word, weight in shares.items() if weight > 0),
-                        key=lambda ww: -ww.weight)
+        # punctuation weighs too, but a person is shown words
+        ranked = sorted((WordWeight(word, weight) for word, weight in shares.items()
+                         if weight > 0 and _WORD.fullmatch(word)), key=lambda ww: -ww.weight)
         return ranked
 
     @staticmethod
