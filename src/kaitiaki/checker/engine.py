@@ -279,7 +279,8 @@ def check_item(raw: Item | Mapping[str, Any], pack: CompiledPack) -> Result:
         ctx.cached(EVIDENCE_KEY, lambda: evidence_of(findings, ctx))
         meaning = [finding for rule in meaning_rules if (finding := rule.evaluate(ctx)) is not None]
         judged = {rule.rule.category for rule in meaning_rules if getattr(rule.rule, "head", "") == "flag"}
-        findings = combine(findings, meaning, judged, set(pack.evidence_rules))
+        judged_block = {rule.rule.category for rule in meaning_rules if getattr(rule.rule, "head", "") == "block"}
+        findings = combine(findings, meaning, judged, set(pack.evidence_rules), judged_block)
     findings.sort(key=lambda finding: _SEVERITY_RANK[finding.severity])
     return Result.model_construct(id=item.id, decision=decide(findings), pack=pack.id, findings=findings)
 

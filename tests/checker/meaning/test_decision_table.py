@@ -55,3 +55,17 @@ def test_the_model_can_raise_a_warning_rule_to_a_block() -> None:
     warn_rule = finding("hard.mention", "political_neutrality", "warn")
     out = combine([warn_rule], [MODEL_BLOCK], judged={"political_neutrality"}, evidence_rules=EVIDENCE)
     assert decide(out) == "block"
+
+
+def test_a_blocking_evidence_rule_warns_when_the_models_block_head_does_not_block() -> None:
+    model_flag = finding("meaning.political", "political_neutrality", "warn")
+    out = combine([SOFT], [model_flag], judged={"political_neutrality"}, evidence_rules=EVIDENCE,
+                  judged_block={"political_neutrality"})
+    assert decide(out) == "warn"
+    assert "warns, not blocks" in [f for f in out if f.rule == "soft.lexicon"][0].detector
+
+
+def test_a_blocking_evidence_rule_blocks_when_the_models_block_head_agrees() -> None:
+    out = combine([SOFT], [MODEL_BLOCK], judged={"political_neutrality"}, evidence_rules=EVIDENCE,
+                  judged_block={"political_neutrality"})
+    assert decide(out) == "block"

@@ -97,23 +97,30 @@ def _joined(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
 
 
 def combine(findings: Sequence[Finding], meaning_findings: Sequence[Finding], judged: set[str],
-            evidence_rules: set[str]) -> list[Finding]:
+            evidence_rules: set[str], judged_block: set[str] = frozenset()) -> list[Finding]:  # type: ignore[assignment]
     """The decision table (docs/checker.md):
 
     1. A finding of a `decides` rule stands as it is.
     2. A finding of an `evidence` rule stands if the model flags its category too; if the model
        judged the category and did not flag it, the finding is kept as `advise` (shown, not
-       deciding). Where no meaning rule judges its category for this item, it stands.
+       deciding). A blocking `evidence` finding whose category the model's block head judged
+       (`judged_block`) and did not block is lowered to `warn`. Where no meaning rule judges its
+       category for this item, it stands.
     3. The model's finding for a category is added beside the rules' (both are shown, each citing
        its clause); of its flag and block findings for one category only the more severe is kept.
     """
     agreed = {finding.category for finding in meaning_findings}
+    agreed_block = {finding.category for finding in meaning_findings if finding.severity == "block"}
     out: list[Finding] = []
     for finding in findings:
-        if finding.rule in evidence_rules and finding.category in judged and finding.category not in agreed \
-                and finding.severity != "advise":
-            finding = finding.model_copy(update={
-                "severity": "advise", "detector": f"{finding.detector}+model:meaning disagrees"})
+        if finding.rule in evidence_rules and finding.severity != "advise":
+            if finding.category in judged and finding.category not in agreed:
+                finding = finding.model_copy(update={
+                    "severity": "advise", "detector": f"{finding.detector}+model:meaning disagrees"})
+            elif finding.severity == "block" and finding.category in judged_block \
+                    and finding.category not in agreed_block:
+                finding = finding.model_copy(update={
+                    "severity": "warn", "detector": f"{finding.detector}+model:meaning warns, not blocks"})
         out.append(finding)
     seen: set[str] = set()
     for finding in sorted(meaning_findings, key=lambda f: _SEVERITY_RANK[f.severity]):

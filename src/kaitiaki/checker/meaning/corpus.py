@@ -87,6 +87,26 @@ def text_key(item: dict[str, Any]) -> str:
     return f"{item.get('kind')}|{text}|{' '.join(str(target.get('text') or '').split()).casefold()}"
 
 
+def plain(text: object) -> str:
+    return " ".join(str(text or "").split()).casefold()
+
+
+def held_out_texts(root: Path) -> set[str]:
+    """The held-out set's texts (compared only, to keep them out of training)."""
+    path = root / "tests" / "cases" / EVAL_FILE
+    if not path.exists():
+        return set()
+    texts = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            text = plain((json.loads(line).get("item") or {}).get("text"))
+        except (json.JSONDecodeError, AttributeError):
+            continue
+        if text:
+            texts.add(text)
+    return texts
+
+
 def is_validation(key: str) -> bool:
     digest = hashlib.sha256(key.encode("utf-8")).digest()
     return digest[0] / 256 < VALIDATION_SHARE
@@ -128,7 +148,10 @@ def read_case_file(path: Path, source: str, manifest: Manifest) -> list[Record]:
                     "post", "reply", "interaction", "personal_post", "comment"):
                 continue
             records.append(Record(item, categories, blocked_of(categories, decision, item), decision, source))
-            manifest.count(source, file=str(path.name) if source == "cases" else "training/corpus/**/*.jsonl")
+            if source == "cases":
+                manifest.count("cases", files="tests/cases/*.jsonl except meaning_eval.jsonl")
+            else:
+                manifest.count(f"written:{path.parent.name}", files=f"training/corpus/{path.parent.name}/*.jsonl")
     return records
 
 
