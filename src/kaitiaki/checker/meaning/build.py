@@ -9,7 +9,7 @@ in --data-dir. Fixed seeds. Writes meaning.npz, meaning.json (heads, thresholds,
 validation scores) and, when distilling, static_minilm.npz.
 
 Heads are fitted on the training split; the regularisation and each head's threshold are chosen on
-the validation split (best F1; for a head whose finding blocks, the best F1 that blocks at most 0.3 % of the validation items that should pass); the whole checker
+the validation split (best F1; for a head whose finding blocks, the best F1 that blocks at most 1 % of the validation items that should pass); the whole checker
 is then scored on the validation split; finally the heads are refitted on both splits.
 """
 
@@ -45,11 +45,11 @@ PACKS = ("dpmc", "psc-personal")
 C_GRID = (0.3, 1.0)
 AUGMENT_SHARE = 0.5
 #: heads whose finding blocks: their threshold is the best F1 among those that block at most
-#: FALSE_BLOCK_BUDGET of the validation items that should pass (a false block hides a person's
+#: FALSE_BLOCK_BUDGET (1 %) of the validation items that should pass (a false block hides a person's
 #: comment or stops a post); every other head's threshold maximises F1
 BLOCKING_HEADS = {"ministerial_advice", "confidential_information", "personal_information", "threat",
                   "hate_or_discrimination", "criticism_of_ministerial_policy"} | {f"{c}:block" for c in cp.BLOCK_HEADS}
-FALSE_BLOCK_BUDGET = 0.003
+FALSE_BLOCK_BUDGET = 0.01
 #: where a blocking head's finding blocks, when not on every kind it is trained on
 BLOCKING_KINDS = {"criticism_of_ministerial_policy": ("post", "reply")}
 
