@@ -21,6 +21,7 @@ from kaitiaki.checker.checks.meaning import EVIDENCE_KEY, combine, evidence_of
 from kaitiaki.checker.checks.matching import CompiledMatcher
 from kaitiaki.checker.items import MAX_TEXT_CHARS, Evidence, Finding, Item, Kind, Result, decide
 from kaitiaki.checker.models import TextModel
+from kaitiaki.checker.periods import periods_in_force, tightened
 from kaitiaki.errors import BadInput, FieldError
 from kaitiaki.policy.loader import Pack, PackLintError
 from kaitiaki.policy.schema import Rule
@@ -162,6 +163,9 @@ class CompiledPack:
             for kind in pack.meta.kinds
         }
         self.evidence_rules = frozenset(rule.rule.id for rule in self.rules if rule.rule.role == "evidence")
+        periods = {period.id: period for period in pack.meta.periods}
+        self.period_rules = {rule.rule.id: periods[rule.rule.during] for rule in self.rules
+                             if rule.rule.during is not None}
 
     @property
     def id(self) -> str:
@@ -273,7 +277,8 @@ def check_item(raw: Item | Mapping[str, Any], pack: CompiledPack) -> Result:
     if item.kind != "interaction" and not item.text.strip() and not (item.links or item.hashtags or item.mentions):
         raise BadInput("nothing to check: the text is empty", fields=[FieldError(["text"], "empty", "missing")])
     ctx = ItemContext(item, pack.vocabulary)
-    findings = rule_findings(ctx, pack)
+    periods = periods_in_force(pack.meta, item.published_at)
+    findings = rule_findings(ctx, pack, {period.id for period in periods})
     meaning_rules = [rule for rule in pack.meaning_by_kind[item.kind] if rule.applies(item)]
     if meaning_rules:
         ctx.cached(EVIDENCE_KEY, lambda: evidence_of(findings, ctx))
@@ -281,13 +286,18 @@ def check_item(raw: Item | Mapping[str, Any], pack: CompiledPack) -> Result:
         judged = {rule.rule.category for rule in meaning_rules if getattr(rule.rule, "head", "") == "flag"}
         judged_block = {rule.rule.category for rule in meaning_rules if getattr(rule.rule, "head", "") == "block"}
         findings = combine(findings, meaning, judged, set(pack.evidence_rules), judged_block)
+    findings = tightened(findings, periods, pack.period_rules)
     findings.sort(key=lambda finding: _SEVERITY_RANK[finding.severity])
     return Result.model_construct(id=item.id, decision=decide(findings), pack=pack.id, findings=findings)
 
 
-def rule_findings(ctx: ItemContext, pack: CompiledPack) -> list[Finding]:
-    """The findings of every rule but the meaning rules (which read these), in pack order."""
-    return [finding for rule in pack.by_kind[ctx.item.kind] if (finding := rule.evaluate(ctx)) is not None]
+def rule_findings(ctx: ItemContext, pack: CompiledPack, periods: frozenset[str] | set[str] = frozenset()
+                  ) -> list[Finding]:
+    """The findings of every rule but the meaning rules (which read these), in pack order; a
+    rule of a dated period only while one of `periods` is in force."""
+    return [finding for rule in pack.by_kind[ctx.item.kind]
+            if (rule.rule.during is None or rule.rule.during in periods)
+            and (finding := rule.evaluate(ctx)) is not None]
 
 
 def check_items(items: Iterable[Item | Mapping[str, Any]], pack: CompiledPack) -> list[Result]:

@@ -137,6 +137,27 @@ class Retention(Strict):
     moderation_records_years: int = Field(ge=1)
 
 
+class Period(Strict):
+    """A dated period in which stricter rules apply, such as the months before a general election.
+    Inside it (New Zealand dates, both days included) the rules that name it with `during:` apply,
+    and findings of the `tighten` categories that would warn block instead; every finding the
+    period changes or adds names it."""
+
+    id: str = Field(pattern=SLUG)
+    name: str = Field(min_length=1)
+    starts: dt.date
+    ends: dt.date
+    clause: str
+    tighten: list[str] = Field(default_factory=list)
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _ends_after_it_starts(self) -> Period:
+        if self.ends < self.starts:
+            raise ValueError(f"period {self.id}: ends ({self.ends}) is before it starts ({self.starts})")
+        return self
+
+
 class PackMeta(Strict):
     name: str = Field(pattern=SLUG)
     version: str
@@ -154,6 +175,8 @@ class PackMeta(Strict):
     complaint_timers: ComplaintTimers | None = None
     retention: Retention | None = None
     platform_limits: dict[str, int] = Field(default_factory=dict)
+    periods: list[Period] = Field(default_factory=list)
+    timezone: str = "Pacific/Auckland"
 
     @field_validator("version", mode="before")
     @classmethod
@@ -249,6 +272,8 @@ class RuleBase(Strict):
     # `evidence`: a lexicon rule whose finding stands only when the meaning model agrees on its
     # category; otherwise it is kept as advice (docs/checker.md, "How rules and the model combine").
     role: Literal["decides", "evidence"] = "decides"
+    # The id of a pack period: the rule applies only to items published inside it.
+    during: str | None = None
     message: str = Field(min_length=1)
     suggestion: str = Field(min_length=1)
     examples: Examples
