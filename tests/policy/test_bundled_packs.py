@@ -27,7 +27,9 @@ def test_every_rule_example_of_a_bundled_pack_passes(name: str) -> None:
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.parametrize("cases_file", sorted(CASES_DIR.glob("*.jsonl")), ids=lambda path: path.name)
+# meaning_eval.jsonl is the meaning model's held-out set: reported (docs/models.md), never a floor
+@pytest.mark.parametrize("cases_file", sorted(p for p in CASES_DIR.glob("*.jsonl") if p.name != "meaning_eval.jsonl"),
+                         ids=lambda path: path.name)
 def test_labelled_cases_are_decided_well(cases_file: Path) -> None:
     report = evaluate(read_cases(cases_file), PackSet.open("dpmc"))
     mistakes = "\n".join(

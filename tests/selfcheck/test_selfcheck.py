@@ -39,6 +39,22 @@ def test_political_post_on_a_profile_naming_the_employer_is_a_stronger_finding(p
     assert listed.decision == "block" and unlisted.decision == "warn"
 
 
+def test_a_view_tied_to_the_employer_is_explained_in_plain_words_with_the_words_that_weighed(pack):
+    post = service.validate("x", "As a DPMC staffer I think the Government's new policy is rubbish", True, {})
+    result = service.self_check(pack, post)
+    explained = service.explain(pack, result)
+    assert result.decision != "pass"
+    assert explained and all(e.message and e.suggestion and e.quote for e in explained)
+    assert len({e.message for e in explained}) == len(explained)  # one explanation per concern
+    assert any(e.words for e in explained)
+
+
+def test_an_ordinary_personal_post_passes(pack):
+    post = service.validate("facebook", "Great day at the beach with the kids, then fish and chips at the wharf.",
+                            True, {})
+    assert service.self_check(pack, post).decision == "pass"
+
+
 @pytest.mark.parametrize(("platform", "text", "field"), [
     ("x", "  ", "text"), ("x", "a" * 281, "text"), ("myspace", "Hello", "platform"),
 ])

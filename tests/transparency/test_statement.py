@@ -4,6 +4,7 @@ format, and the public page needs no sign-in."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
@@ -76,3 +77,17 @@ def test_kaitiaki_transparency_render(cast_settings, cast: Cast, tmp_path, monke
     assert target.read_text(encoding="utf-8").startswith("<!doctype html>")
     refused = runner.invoke(cli_app, ["transparency", "render", "--format", "pdf"])
     assert refused.exit_code != 0
+
+
+def test_a_dated_period_is_listed_while_it_matters_and_not_long_after(db: Session, cast: Cast):
+    in_2023 = build_statement(db, pack=load_pack("dpmc"), base_url="https://kaitiaki.example", zone=ZONE,
+                              now=datetime(2023, 9, 1, tzinfo=UTC))
+    assert [(p.starts.isoformat(), p.ends.isoformat()) for p in in_2023.periods] == [
+        ("2023-07-14", "2023-10-14")]
+    markdown = to_markdown(in_2023)
+    assert "## Ngā wā motuhake | Periods with stricter rules" in markdown
+    assert "**pre-election period for the 2023 general election**, 14 July 2023 to 14 October 2023." in markdown
+    assert "Pre-election period for the 2023 general election</strong>, 14 July 2023" in to_html_document(in_2023)
+    years_later = build_statement(db, pack=load_pack("dpmc"), base_url="https://kaitiaki.example", zone=ZONE,
+                                  now=datetime(2026, 12, 7, tzinfo=UTC))
+    assert years_later.periods == [] and "Periods with stricter rules" not in to_markdown(years_later)

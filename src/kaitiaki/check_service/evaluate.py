@@ -86,6 +86,10 @@ class EvalReport:
     correct: int = 0
     expected_pass: int = 0
     false_blocks: int = 0
+    expected_block: int = 0
+    blocks_found: int = 0
+    # kind -> [cases, correct decisions]
+    kinds: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
     categories: dict[str, CategoryScore] = field(default_factory=lambda: defaultdict(CategoryScore))
     mistakes: list[Mistake] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -98,6 +102,18 @@ class EvalReport:
     def false_block_rate(self) -> float:
         return self.false_blocks / self.expected_pass if self.expected_pass else 0.0
 
+    @property
+    def block_recall(self) -> float | None:
+        """Of the cases that should be blocked, the share that were."""
+        return self.blocks_found / self.expected_block if self.expected_block else None
+
+    @property
+    def category_recall(self) -> float | None:
+        """Of every expected category of every case, the share that was flagged (micro average)."""
+        found = sum(score.true_positives for score in self.categories.values())
+        expected = found + sum(score.false_negatives for score in self.categories.values())
+        return found / expected if expected else None
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "total": self.total,
@@ -106,6 +122,9 @@ class EvalReport:
             "expected_pass": self.expected_pass,
             "false_blocks": self.false_blocks,
             "false_block_rate": round(self.false_block_rate, 4),
+            "block_recall": _round(self.block_recall),
+            "category_recall": _round(self.category_recall),
+            "kinds": {kind: {"cases": n, "accuracy": round(ok / n, 4)} for kind, (n, ok) in sorted(self.kinds.items())},
             "categories": {
                 name: {"precision": _round(score.precision), "recall": _round(score.recall), **asdict(score)}
                 for name, score in sorted(self.categories.items())
@@ -135,8 +154,14 @@ def evaluate(cases: list[Case], packs: PackSet) -> EvalReport:
             report.errors.append(f"line {case.line}: {exc.detail}")
             continue
         got = flagged_categories(result)
+        kind = report.kinds[str(case.item.get("kind"))]
+        kind[0] += 1
+        if case.decision == "block":
+            report.expected_block += 1
+            report.blocks_found += result.decision == "block"
         if result.decision == case.decision:
             report.correct += 1
+            kind[1] += 1
         else:
             report.mistakes.append(Mistake(case.line, result.id, case.decision, result.decision,
                                            sorted(case.categories), sorted(got), case.note))

@@ -17,9 +17,11 @@ from pydantic import ValidationError
 from kaitiaki.checker.checks import CHECKS, CheckConfigError, Hit, ItemContext, Resources
 from kaitiaki.checker.checks.base import vocabulary_of
 from kaitiaki.checker.checks.classifier import shipped_model
+from kaitiaki.checker.checks.meaning import EVIDENCE_KEY, combine, evidence_of
 from kaitiaki.checker.checks.matching import CompiledMatcher
 from kaitiaki.checker.items import MAX_TEXT_CHARS, Evidence, Finding, Item, Kind, Result, decide
 from kaitiaki.checker.models import TextModel
+from kaitiaki.checker.periods import periods_in_force, tightened
 from kaitiaki.errors import BadInput, FieldError
 from kaitiaki.policy.loader import Pack, PackLintError
 from kaitiaki.policy.schema import Rule
@@ -76,6 +78,10 @@ class CompiledRule:
     when: tuple[tuple[tuple[str, ...], Any], ...]
     model: TextModel | None
     quote: str
+
+    @property
+    def is_meaning(self) -> bool:
+        return self.rule.check == "meaning"
 
     def applies(self, item: Item) -> bool:
         for path, wanted in self.when:
@@ -149,8 +155,17 @@ class CompiledPack:
         self.rules = tuple(rules)
         self.vocabulary = vocabulary
         self.by_kind: dict[str, tuple[CompiledRule, ...]] = {
-            kind: tuple(rule for rule in self.rules if kind in rule.rule.applies_to) for kind in pack.meta.kinds
+            kind: tuple(rule for rule in self.rules if kind in rule.rule.applies_to and not rule.is_meaning)
+            for kind in pack.meta.kinds
         }
+        self.meaning_by_kind: dict[str, tuple[CompiledRule, ...]] = {
+            kind: tuple(rule for rule in self.rules if kind in rule.rule.applies_to and rule.is_meaning)
+            for kind in pack.meta.kinds
+        }
+        self.evidence_rules = frozenset(rule.rule.id for rule in self.rules if rule.rule.role == "evidence")
+        periods = {period.id: period for period in pack.meta.periods}
+        self.period_rules = {rule.rule.id: periods[rule.rule.during] for rule in self.rules
+                             if rule.rule.during is not None}
 
     @property
     def id(self) -> str:
@@ -262,9 +277,27 @@ def check_item(raw: Item | Mapping[str, Any], pack: CompiledPack) -> Result:
     if item.kind != "interaction" and not item.text.strip() and not (item.links or item.hashtags or item.mentions):
         raise BadInput("nothing to check: the text is empty", fields=[FieldError(["text"], "empty", "missing")])
     ctx = ItemContext(item, pack.vocabulary)
-    findings = [finding for rule in pack.by_kind[item.kind] if (finding := rule.evaluate(ctx)) is not None]
+    periods = periods_in_force(pack.meta, item.published_at)
+    findings = rule_findings(ctx, pack, {period.id for period in periods})
+    meaning_rules = [rule for rule in pack.meaning_by_kind[item.kind] if rule.applies(item)]
+    if meaning_rules:
+        ctx.cached(EVIDENCE_KEY, lambda: evidence_of(findings, ctx))
+        meaning = [finding for rule in meaning_rules if (finding := rule.evaluate(ctx)) is not None]
+        judged = {rule.rule.category for rule in meaning_rules if getattr(rule.rule, "head", "") == "flag"}
+        judged_block = {rule.rule.category for rule in meaning_rules if getattr(rule.rule, "head", "") == "block"}
+        findings = combine(findings, meaning, judged, set(pack.evidence_rules), judged_block)
+    findings = tightened(findings, periods, pack.period_rules)
     findings.sort(key=lambda finding: _SEVERITY_RANK[finding.severity])
     return Result.model_construct(id=item.id, decision=decide(findings), pack=pack.id, findings=findings)
+
+
+def rule_findings(ctx: ItemContext, pack: CompiledPack, periods: frozenset[str] | set[str] = frozenset()
+                  ) -> list[Finding]:
+    """The findings of every rule but the meaning rules (which read these), in pack order; a
+    rule of a dated period only while one of `periods` is in force."""
+    return [finding for rule in pack.by_kind[ctx.item.kind]
+            if (rule.rule.during is None or rule.rule.during in periods)
+            and (finding := rule.evaluate(ctx)) is not None]
 
 
 def check_items(items: Iterable[Item | Mapping[str, Any]], pack: CompiledPack) -> list[Result]:

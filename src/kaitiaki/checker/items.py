@@ -9,6 +9,8 @@ from __future__ import annotations
 from enum import Enum
 from typing import Literal
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, Field
 
 MAX_TEXT_CHARS = 100_000
@@ -105,6 +107,8 @@ class Item(_Lenient):
     links: list[str] = Field(default_factory=list)
     hashtags: list[str] = Field(default_factory=list)
     mentions: list[str] = Field(default_factory=list)
+    # When it is (to be) published: a pack's dated periods apply by this time; now when absent.
+    published_at: datetime | None = None
 
 
 class Evidence(BaseModel):

@@ -54,6 +54,13 @@ def check(
     output_format: Annotated[str, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}.")] = "text",
     pack: Annotated[Optional[str], typer.Option("--pack", help="Pack name or folder (default: the configured pack, with the bundled packs for other kinds).")] = None,
     fail_level: Annotated[str, typer.Option("--fail-level", help="Exit 1 when a result reaches this decision: warn or block.")] = "block",
+    employer_listed: Annotated[bool, typer.Option("--employer-listed", help="personal_post: the author's profile names the agency.")] = False,
+    target_text: Annotated[Optional[str], typer.Option("--target-text", help="reply: the text replied to; interaction: the content acted on.")] = None,
+    target_handle: Annotated[Optional[str], typer.Option("--target-handle", help="reply or interaction: the other account's handle.")] = None,
+    target_name: Annotated[Optional[str], typer.Option("--target-name", help="reply or interaction: the other account's name.")] = None,
+    target_bio: Annotated[Optional[str], typer.Option("--target-bio", help="interaction: the other account's profile text.")] = None,
+    action: Annotated[Optional[str], typer.Option("--action", help="interaction: follow, like, repost, share or link.")] = None,
+    business_purpose: Annotated[Optional[str], typer.Option("--business-purpose", help="interaction: why the agency interacts.")] = None,
 ) -> None:
     """Check a text, or every item of a JSON-lines file, against the policy pack."""
     if output_format not in FORMATS:
@@ -64,7 +71,9 @@ def check(
         fail("give either a TEXT to check or --input FILE (or - for stdin), not both and not neither")
     packs = open_packs(pack)
     if text is not None:
-        outcomes: list[Outcome] = [_check_text(packs, text, kind, platform)]
+        context = {"employer_listed": employer_listed, "action": action, "business_purpose": business_purpose,
+                   "target": {"text": target_text, "handle": target_handle, "name": target_name, "bio": target_bio}}
+        outcomes: list[Outcome] = [_check_text(packs, text, kind, platform, context)]
         _write(outcomes, output_format, packs, source="text")
     else:
         outcomes = _check_input(packs, input_path or "-", output_format)
@@ -76,9 +85,19 @@ def check(
     raise typer.Exit(1 if reached else 0)
 
 
-def _check_text(packs: PackSet, text: str, kind: str, platform: str) -> Outcome:
+def _check_text(packs: PackSet, text: str, kind: str, platform: str, context: dict) -> Outcome:
+    """One item from the command line: the text, and the context the options gave."""
+    item: dict = {"kind": kind, "text": text, "platform": platform}
+    target = {key: value for key, value in context["target"].items() if value}
+    if target:
+        item["target"] = target
+    if context["employer_listed"]:
+        item["author"] = {"employer_listed": True}
+    for key in ("action", "business_purpose"):
+        if context[key]:
+            item[key] = context[key]
     try:
-        return packs.check({"kind": kind, "text": text, "platform": platform})
+        return packs.check(item)
     except BadInput as exc:
         fail(exc.detail)
 

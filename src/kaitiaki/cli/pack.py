@@ -129,6 +129,9 @@ def _print_report(report: EvalReport) -> None:
     console.print(f"decision accuracy: [bold]{report.accuracy:.3f}[/bold] ({report.correct}/{report.total})")
     console.print(f"false blocks on cases expected to pass: {report.false_blocks}/{report.expected_pass} "
                   f"({report.false_block_rate:.3f})")
+    console.print(f"block recall: {_fmt(report.block_recall)} ({report.blocks_found}/{report.expected_block}); "
+                  f"category recall: {_fmt(report.category_recall)}")
+    console.print("per kind: " + ", ".join(f"{kind} {ok}/{n} ({ok / n:.3f})" for kind, (n, ok) in sorted(report.kinds.items())))
     table = Table(title="per category (findings that warn or block)")
     for column in ("category", "precision", "recall", "tp", "fp", "fn"):
         table.add_column(column, justify="left" if column == "category" else "right")

@@ -36,6 +36,7 @@ CHECK_KEYS = {
     "link": "    check: link\n    classes: [party, commercial]",
     "interaction": "    check: interaction\n    targets: [party_political]\n    actions: [like, repost, share, link]",
     "classifier": "    check: classifier\n    model: abusive\n    threshold: 0.8",
+    "meaning": "    check: meaning\n    head: flag",
 }
 
 

@@ -315,6 +315,10 @@ class _PackReader:
             if rule.clause not in clause_ids:
                 self._at(where[0], (*where[1], "clause"),
                          f"rule {rule.id} cites clause {rule.clause}, which is not in clauses.yaml", rule.check)
+            if rule.during is not None and rule.during not in {period.id for period in meta.periods}:
+                self._at(where[0], (*where[1], "during"),
+                         f"rule {rule.id} applies during period {rule.during!r}, which pack.yaml does not "
+                         f"declare (periods: {', '.join(p.id for p in meta.periods) or 'none'})", rule.check)
             for position, kind in enumerate(rule.applies_to):
                 if kind not in meta.kinds:
                     self._at(where[0], (*where[1], "applies_to", position),
@@ -366,6 +370,13 @@ class _PackReader:
                 if requirement.role not in roles:
                     self._at(self._meta_file, ("approval_rules", index, "required", position, "role"),
                              f"role {requirement.role} is not in the pack's roles")
+        period_ids = Counter(period.id for period in meta.periods)
+        for index, period in enumerate(meta.periods):
+            if period_ids[period.id] > 1:
+                self._at(self._meta_file, ("periods", index, "id"), f"period id {period.id} is used twice")
+            if period.clause not in clause_ids:
+                self._at(self._meta_file, ("periods", index, "clause"),
+                         f"period {period.id} cites clause {period.clause}, which is not in clauses.yaml")
         for agency, requirement in meta.complaint_escalation.items():
             if agency not in agencies:
                 self._at(self._meta_file, ("complaint_escalation", agency),

@@ -145,6 +145,27 @@ class PackReview(Strict):
     approver_unit: str | None = None
 
 
+class Period(Strict):
+    """A dated period in which stricter rules apply, such as the months before a general election.
+    Inside it (New Zealand dates, both days included) the rules that name it with `during:` apply,
+    and findings of the `tighten` categories that would warn block instead; every finding the
+    period changes or adds names it."""
+
+    id: str = Field(pattern=SLUG)
+    name: str = Field(min_length=1)
+    starts: dt.date
+    ends: dt.date
+    clause: str
+    tighten: list[str] = Field(default_factory=list)
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _ends_after_it_starts(self) -> Period:
+        if self.ends < self.starts:
+            raise ValueError(f"period {self.id}: ends ({self.ends}) is before it starts ({self.starts})")
+        return self
+
+
 class PackMeta(Strict):
     name: str = Field(pattern=SLUG)
     version: str
@@ -163,6 +184,8 @@ class PackMeta(Strict):
     retention: Retention | None = None
     review: PackReview | None = None
     platform_limits: dict[str, int] = Field(default_factory=dict)
+    periods: list[Period] = Field(default_factory=list)
+    timezone: str = "Pacific/Auckland"
 
     @field_validator("version", mode="before")
     @classmethod
@@ -254,6 +277,12 @@ class RuleBase(Strict):
     when: dict[str, Any] = Field(default_factory=dict)
     confidence: float = Field(1.0, gt=0, le=1)
     model: ModelRef | None = None
+    # `decides`: a finding stands on the rule alone (hard rules: identifiers, links, registries).
+    # `evidence`: a lexicon rule whose finding stands only when the meaning model agrees on its
+    # category; otherwise it is kept as advice (docs/checker.md, "How rules and the model combine").
+    role: Literal["decides", "evidence"] = "decides"
+    # The id of a pack period: the rule applies only to items published inside it.
+    during: str | None = None
     message: str = Field(min_length=1)
     suggestion: str = Field(min_length=1)
     examples: Examples
@@ -333,6 +362,16 @@ class ClassifierRule(RuleBase):
     threshold: float | None = Field(None, gt=0, lt=1)
 
 
+class MeaningRule(RuleBase):
+    """The meaning model judges the rule's category: `head: flag` (the category applies) or
+    `head: block` (it applies at the blocking end); the threshold is the model's validated one
+    unless given."""
+
+    check: Literal["meaning"]
+    head: Literal["flag", "block"] = "flag"
+    threshold: float | None = Field(None, gt=0, lt=1)
+
+
 Rule = Annotated[
     Union[
         ExistenceRule,
@@ -343,6 +382,7 @@ Rule = Annotated[
         LinkRule,
         InteractionRule,
         ClassifierRule,
+        MeaningRule,
     ],
     Field(discriminator="check"),
 ]
@@ -355,6 +395,7 @@ CHECK_TYPES = (
     "link",
     "interaction",
     "classifier",
+    "meaning",
 )
 
 

@@ -78,6 +78,8 @@ class Explanation:
     quote: str
     source: str
     section: str
+    # for the meaning model's findings: the words of the post that weighed most
+    words: tuple[str, ...] = ()
 
 
 def explain(pack: CompiledPack, result: Result) -> list[Explanation]:
@@ -85,10 +87,18 @@ def explain(pack: CompiledPack, result: Result) -> list[Explanation]:
     and the guidance quoted with the document and section it comes from."""
     titles = {source.id: source.title for source in pack.meta.sources}
     explained = []
-    for number, finding in enumerate(result.findings, start=1):
+    # one explanation per concern: a word rule and the meaning model often see the same thing
+    # (findings come most severe first, so the kept one is the most severe)
+    shown: set[str] = set()
+    for finding in result.findings:
+        if finding.category in shown:
+            continue
+        shown.add(finding.category)
         clause = pack.registry.clauses.get(finding.clause)
+        words = tuple(dict.fromkeys(e.text for e in finding.evidence if e.text)) \
+            if finding.detector.startswith("model:meaning") else ()
         explained.append(Explanation(
-            number=number, severity=finding.severity,
+            number=len(explained) + 1, severity=finding.severity, words=words,
             heading=SEVERITY_HEADINGS.get(finding.severity, "Worth a second look"),
             message=finding.message, suggestion=finding.suggestion, quote=finding.quote,
             source=titles.get(clause.source, clause.source) if clause else "",

@@ -54,8 +54,13 @@ def to_markdown(s: Statement) -> str:
     lines += [f"- **{_md_escape(r.label)}.** {_md_escape(r.public)}" for r in s.removed_for]
     lines += ["", "What we leave up:", ""]
     lines += [f"- **{_md_escape(r.label)}.** {_md_escape(r.public)}" for r in s.left_up]
-    lines += ["", _heading(s, "endorsement", 2), "", s.endorsement, "",
-              _heading(s, "records", 2), "", records_text(s), "",
+    lines += ["", _heading(s, "endorsement", 2), "", s.endorsement, ""]
+    if s.periods:
+        lines += [_heading(s, "periods", 2), ""]
+        lines += [f"- **{_md_escape(p.name)}**, {p.starts:%-d %B %Y} to {p.ends:%-d %B %Y}. "
+                  f"{_md_escape(p.note)}" for p in s.periods]
+        lines.append("")
+    lines += [_heading(s, "records", 2), "", records_text(s), "",
               _heading(s, "concerns", 2), "", concerns_text(s), "",
               _heading(s, "figures", 2), "",
               f"From {f.first:%-d %B %Y} to {f.last:%-d %B %Y}:", "",

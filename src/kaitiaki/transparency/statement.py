@@ -37,6 +37,7 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "endorsement": ("Te whai me te tautoko", "Following and endorsement"),
     "records": ("Ngā mauhanga", "Records we keep"),
     "concerns": ("Ngā amuamu", "Concerns and complaints"),
+    "periods": ("Ngā wā motuhake", "Periods with stricter rules"),
     "figures": ("Ngā tatauranga", "Figures for the last twelve months"),
     "about": ("Mō tēnei tauākī", "About this statement"),
 }
@@ -90,6 +91,13 @@ class Figures(BaseModel):
     complaints_resolved: int
 
 
+class PeriodEntry(BaseModel):
+    name: str
+    starts: date
+    ends: date
+    note: str
+
+
 class Contact(BaseModel):
     complaint_form: str
     email: str | None
@@ -105,6 +113,7 @@ class Statement(BaseModel):
     removed_for: list[Reason]
     left_up: list[Reason]
     endorsement: str
+    periods: list[PeriodEntry]
     retention_years: int | None
     contact: Contact
     figures: Figures
@@ -149,6 +158,12 @@ def count_figures(session: Session, pack: CompiledPack, zone: ZoneInfo, now: dat
     )
 
 
+def _periods(pack: CompiledPack, *, first_day: date) -> list[PeriodEntry]:
+    """The pack's dated periods in the statement's twelve months or still to come."""
+    return [PeriodEntry(name=p.name, starts=p.starts, ends=p.ends, note=p.note)
+            for p in pack.meta.periods if p.ends >= first_day]
+
+
 def _policy_quote(pack: CompiledPack) -> str:
     for clause in pack.pack.clauses:
         if clause.id.endswith("/transparency/statement"):
@@ -183,6 +198,7 @@ def build_statement(session: Session, *, pack: CompiledPack, base_url: str, zone
         left_up=[Reason(code=r.code, label=r.label, public=r.public) for r in reasons
                  if not set(r.actions) & set(REMOVING_ACTIONS)],
         endorsement=ENDORSEMENT,
+        periods=_periods(pack, first_day=twelve_months_to(to_local(now, zone).date())),
         retention_years=meta.retention.moderation_records_years if meta.retention else None,
         contact=Contact(complaint_form=base_url.rstrip("/") + "/complaints/new",
                         email=meta.agency.contact_email if meta.agency else None),

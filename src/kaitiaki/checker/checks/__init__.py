@@ -11,6 +11,7 @@ from kaitiaki.checker.checks.existence import ExistenceCheck
 from kaitiaki.checker.checks.gazetteer import GazetteerCheck
 from kaitiaki.checker.checks.interaction import InteractionCheck
 from kaitiaki.checker.checks.link import LinkCheck
+from kaitiaki.checker.checks.meaning import MeaningCheck
 from kaitiaki.checker.checks.pattern import PatternCheck
 from kaitiaki.checker.checks.personal_information import PersonalInformationCheck
 
@@ -23,6 +24,7 @@ CHECKS: dict[str, Compiler] = {
     "link": LinkCheck,
     "interaction": InteractionCheck,
     "classifier": ClassifierCheck,
+    "meaning": MeaningCheck,
 }
 
 __all__ = ["CHECKS", "CheckConfigError", "Hit", "ItemContext", "Resources", "View"]

@@ -68,9 +68,21 @@ def render_model(meta: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: Everything from this line on in docs/models.md (the meaning model's card, with figures from its
+#: build, the held-out set and bench/bench_meaning.py) is written by hand and kept when regenerating.
+HAND_WRITTEN_MARKER = "<!-- The meaning model's card below is written by hand; the generator keeps it. -->"
+
+
 def write_docs(weights_dir: Path, docs_path: Path) -> None:
     sections = [INTRO]
     for json_path in sorted(weights_dir.glob("*.json")):
         sections.append(render_model(json.loads(json_path.read_text(encoding="utf-8"))))
+    kept = ""
+    if docs_path.exists():
+        old = docs_path.read_text(encoding="utf-8")
+        if HAND_WRITTEN_MARKER in old:
+            kept = old[old.index(HAND_WRITTEN_MARKER):]
+    if kept:
+        sections.append(kept)
     docs_path.parent.mkdir(parents=True, exist_ok=True)
     docs_path.write_text("\n".join(sections), encoding="utf-8")

@@ -1,0 +1,130 @@
+"""`meaning`: the meaning model judges the rule's category (docs/checker.md).
+
+It runs after every other rule of the item, because what they found is part of what it reads
+(`evidence_of`). It fires when its head's score reaches the threshold; the evidence is the words
+that weighed most towards the score, so a person sees why. `combine` is the decision table that
+joins its verdicts with the rules' findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from kaitiaki.checker.checks.base import CheckConfigError, Hit, ItemContext, Resources, View
+from kaitiaki.checker.items import Finding
+from kaitiaki.checker.meaning.features import WORD_MODELS, Evidence, inputs_for
+from kaitiaki.checker.meaning.model import load_meaning_model, meaning_model_available
+from kaitiaki.checker.models import available_models, load_model
+from kaitiaki.policy.schema import MeaningRule
+
+#: The per-item cache key under which the engine leaves the other rules' evidence.
+EVIDENCE_KEY = ("meaning", "evidence")
+_SEVERITY_RANK = {"block": 0, "warn": 1, "advise": 2}
+TOP_WORDS = 3
+
+
+def evidence_of(findings: Iterable[Finding], ctx: ItemContext) -> Evidence:
+    """What the deterministic rules found, as the meaning model reads it."""
+    flagged: set[str] = set()
+    blocked: set[str] = set()
+    for finding in findings:
+        if finding.severity in ("warn", "block"):
+            flagged.add(finding.category)
+        if finding.severity == "block":
+            blocked.add(finding.category)
+    text = ctx.item.text or ""
+    shipped = available_models()
+    scores = {name: ctx.cached(("score", name, "item"), lambda name=name: load_model(name).score(text))
+              for name in WORD_MODELS if name in shipped and text}
+    return Evidence(frozenset(flagged), frozenset(blocked), scores)
+
+
+class MeaningCheck:
+    default_fields = ("text",)
+
+    def __init__(self, rule: MeaningRule, resources: Resources) -> None:
+        if not meaning_model_available():
+            raise CheckConfigError(("check",), "the meaning model is not shipped: build it with "
+                                   "`python -m kaitiaki.checker.meaning.build`")
+        self.model = load_meaning_model()
+        self.head = rule.category if rule.head == "flag" else f"{rule.category}:block"
+        if self.head not in self.model.head_index:
+            heads = ", ".join(self.model.heads)
+            raise CheckConfigError(("head",), f"the meaning model has no head {self.head!r} (heads: {heads})")
+        self.threshold = rule.threshold if rule.threshold is not None else self.model.threshold(self.head)
+
+    def scores(self, ctx: ItemContext) -> dict[str, float]:
+        def compute() -> dict[str, float]:
+            evidence = ctx.cached(EVIDENCE_KEY, Evidence)
+            text_views = ctx.views(["text"])
+            normalized = text_views[0].norm.folded if text_views else ""
+            inputs = ctx.cached(("meaning", "inputs"),
+                                lambda: inputs_for(ctx.item, evidence, self.model.static, normalized))
+            return self.model.scores(inputs)
+
+        return ctx.cached(("meaning", "scores"), compute)
+
+    def run(self, ctx: ItemContext, views: Sequence[View]) -> list[Hit]:
+        score = self.scores(ctx)[self.head]
+        if score < self.threshold:
+            return []
+        words = self.model.word_weights_for(ctx.cached(("meaning", "inputs"), lambda: None), self.head)
+        top = ", ".join(w.word for w in words[:TOP_WORDS])
+        detector = f"model:meaning/{self.head}={score:.2f}" + (f" (words: {top})" if top else "")
+        hits: list[Hit] = []
+        for view in views:
+            spans = sorted(span for weighed in words[:TOP_WORDS]
+                           if (span := self.model.locate(view.norm, weighed.word)) is not None)
+            for start, end in _joined(spans, view.original):
+                hits.append(view.hit(start, end, score, detector))
+        if not hits:  # nothing in the text weighed (an interaction): point at what was acted on
+            target = [view for view in ctx.views(["target.text", "target.handle", "target.name"])]
+            where = target[0] if target else None
+            hits.append(Hit(where.field if where else "text", 0, len(where.original) if where else 0,
+                            where.original if where else "", score, detector))
+        return hits
+
+
+def _joined(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Neighbouring words (only spaces between) as one span: "Vote National", not two marks."""
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined and (joined[-1][1] >= start or not text[joined[-1][1]:start].strip()):
+            joined[-1] = (joined[-1][0], max(end, joined[-1][1]))
+        else:
+            joined.append((start, end))
+    return joined
+
+
+def combine(findings: Sequence[Finding], meaning_findings: Sequence[Finding], judged: set[str],
+            evidence_rules: set[str], judged_block: set[str] = frozenset()) -> list[Finding]:  # type: ignore[assignment]
+    """The decision table (docs/checker.md):
+
+    1. A finding of a `decides` rule stands as it is.
+    2. A finding of an `evidence` rule stands if the model flags its category too; if the model
+       judged the category and did not flag it, the finding is kept as `advise` (shown, not
+       deciding). A blocking `evidence` finding whose category the model's block head judged
+       (`judged_block`) and did not block is lowered to `warn`. Where no meaning rule judges its
+       category for this item, it stands.
+    3. The model's finding for a category is added beside the rules' (both are shown, each citing
+       its clause); of its flag and block findings for one category only the more severe is kept.
+    """
+    agreed = {finding.category for finding in meaning_findings}
+    agreed_block = {finding.category for finding in meaning_findings if finding.severity == "block"}
+    out: list[Finding] = []
+    for finding in findings:
+        if finding.rule in evidence_rules and finding.severity != "advise":
+            if finding.category in judged and finding.category not in agreed:
+                finding = finding.model_copy(update={
+                    "severity": "advise", "detector": f"{finding.detector}+model:meaning disagrees"})
+            elif finding.severity == "block" and finding.category in judged_block \
+                    and finding.category not in agreed_block:
+                finding = finding.model_copy(update={
+                    "severity": "warn", "detector": f"{finding.detector}+model:meaning warns, not blocks"})
+        out.append(finding)
+    seen: set[str] = set()
+    for finding in sorted(meaning_findings, key=lambda f: _SEVERITY_RANK[f.severity]):
+        if finding.category not in seen:
+            seen.add(finding.category)
+            out.append(finding)
+    return out

@@ -1,0 +1,153 @@
+"""The meaning model at check time: logistic heads (one per category, and a second "blocks" head
+where a category can warn or block) over the features of kaitiaki.checker.meaning.features.
+
+Weight files (no pickles): `meaning.npz` holds `dense_weights` (heads x dense features),
+`dense_mean`/`dense_scale`, `bias`, `vocabulary` (UTF-8, newline-separated) and `word_weights`
+(vocabulary x heads, float16); `meaning.json` holds the head names, thresholds, data manifest and
+scores; `static_minilm.npz` the distilled token vectors.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kaitiaki.checker.meaning.features import FEATURES_VERSION, Inputs, _layout
+from kaitiaki.checker.meaning.static import STATIC_FILE, StaticEmbedder
+from kaitiaki.checker.normalize import Normalized
+
+WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
+#: Another folder of meaning weights (an agency's retrained model, or the build's validation run).
+WEIGHTS_ENV = "KAITIAKI_MEANING_WEIGHTS"
+MODEL_FILE = "meaning.npz"
+META_FILE = "meaning.json"
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+class MeaningModelError(ValueError):
+    """The weight files are missing or were built for other features."""
+
+
+@dataclass(frozen=True)
+class WordWeight:
+    word: str
+    weight: float
+
+
+def _sigmoid(value: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-35.0, min(35.0, value))))
+
+
+class MeaningModel:
+    def __init__(self, arrays: dict[str, np.ndarray], meta: dict[str, Any], static: StaticEmbedder) -> None:
+        if meta.get("features_version") != FEATURES_VERSION:
+            raise MeaningModelError(f"the meaning model was built for features {meta.get('features_version')!r}, "
+                                    f"this code reads {FEATURES_VERSION!r}: retrain it")
+        self.meta = meta
+        self.static = static
+        self.heads: list[str] = list(meta["heads"])
+        self.head_index = {name: i for i, name in enumerate(self.heads)}
+        self.thresholds: dict[str, float] = {k: float(v) for k, v in meta["thresholds"].items()}
+        scale = arrays["dense_scale"].astype(np.float32)
+        # folding the standardisation into the weights makes scoring one matrix-vector product
+        self.dense_weights = (arrays["dense_weights"].astype(np.float32) / scale[None, :])
+        self.bias = arrays["bias"].astype(np.float64) - self.dense_weights @ arrays["dense_mean"].astype(np.float32)
+        vocabulary = arrays["vocabulary"].tobytes().decode("utf-8").split("\n") if arrays["vocabulary"].size else []
+        self.vocabulary = {key: i for i, key in enumerate(vocabulary)}
+        self.word_weights = arrays["word_weights"].astype(np.float32)
+        if self.dense_weights.shape[1] != len(_layout()):
+            raise MeaningModelError("the meaning model's dense features do not match this code: retrain it")
+        dims = static.vectors.shape[1]
+        # per-token share of each head's text-vector term, for exact word explanations
+        self.token_weights = static.vectors @ self.dense_weights[:, :dims].T
+
+    @classmethod
+    def from_folder(cls, folder: Path) -> MeaningModel:
+        model_path, meta_path, static_path = folder / MODEL_FILE, folder / META_FILE, folder / STATIC_FILE
+        for path in (model_path, meta_path, static_path):
+            if not path.exists():
+                raise MeaningModelError(f"meaning model file missing: {path} (build it with "
+                                        "`python -m kaitiaki.checker.meaning.build`)")
+        with np.load(model_path, allow_pickle=False) as loaded:
+            arrays = {name: loaded[name] for name in loaded.files}
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        return cls(arrays, meta, StaticEmbedder.load(static_path))
+
+    def logits(self, inputs: Inputs) -> np.ndarray:
+        value = self.bias + self.dense_weights @ inputs.dense
+        rows = [self.vocabulary[key] for key in inputs.words if key in self.vocabulary]
+        if rows:
+            value = value + self.word_weights[rows].sum(axis=0)
+        return value
+
+    def scores(self, inputs: Inputs) -> dict[str, float]:
+        return {head: _sigmoid(float(v)) for head, v in zip(self.heads, self.logits(inputs))}
+
+    def threshold(self, head: str) -> float:
+        return self.thresholds[head]
+
+    def word_weights_for(self, inputs: Inputs, head: str) -> list[WordWeight]:
+        """Each word's exact share of the head's logit (its words, pairs and token vectors)."""
+        index = self.head_index[head]
+        tokens = inputs.text_tokens
+        token_count = sum(len(ids) for _, ids in tokens)
+        shares: dict[str, float] = {}
+        words = [word for word, _ in tokens]
+        for word, ids in tokens:
+            share = sum(float(self.token_weights[token, index]) for token in ids) / max(1, token_count)
+            row = self.vocabulary.get(f"w:{word}")
+            if row is not None:
+                share += float(self.word_weights[row, index])
+            shares[word] = shares.get(word, 0.0) + share
+        alnum = [word for word in words if _WORD.fullmatch(word)]
+        for a, b in zip(alnum, alnum[1:]):
+            row = self.vocabulary.get(f"w:{a} {b}")
+            if row is not None:
+                half = float(self.word_weights[row, index]) / 2
+                shares[a] = shares.get(a, 0.0) + half
+                shares[b] = shares.get(b, 0.0) + half
+        # punctuation weighs too, but a person is shown words
+        ranked = sorted((WordWeight(word, weight) for word, weight in shares.items()
+                         if weight > 0 and _WORD.fullmatch(word)), key=lambda ww: -ww.weight)
+        return ranked
+
+    @staticmethod
+    def locate(norm: Normalized, word: str) -> tuple[int, int] | None:
+        """Where a folded word first stands as a whole word in the original text."""
+        for match in re.finditer(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", norm.folded):
+            return norm.to_original(match.start(), match.end())
+        return None
+
+
+_loaded: dict[Path, MeaningModel] = {}
+_lock = threading.Lock()
+
+
+def weights_folder() -> Path:
+    return Path(os.environ[WEIGHTS_ENV]) if os.environ.get(WEIGHTS_ENV) else WEIGHTS_DIR
+
+
+def meaning_model_available(folder: Path | None = None) -> bool:
+    folder = folder or weights_folder()
+    return all((folder / name).exists() for name in (MODEL_FILE, META_FILE, STATIC_FILE))
+
+
+def load_meaning_model(folder: Path | None = None) -> MeaningModel:
+    """The meaning model (the shipped one unless $KAITIAKI_MEANING_WEIGHTS names another), loaded
+    once per process."""
+    folder = folder or weights_folder()
+    model = _loaded.get(folder)
+    if model is None:
+        with _lock:
+            model = _loaded.get(folder)
+            if model is None:
+                model = _loaded[folder] = MeaningModel.from_folder(folder)
+    return model

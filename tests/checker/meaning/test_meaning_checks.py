@@ -1,0 +1,80 @@
+"""What a person notices of the meaning model through the checker: items no word list names are
+caught, ordinary items pass, every finding cites its policy sentence, and model findings point at
+the words that weighed most."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kaitiaki.check_service.routing import PackSet
+from kaitiaki.checker.items import Result
+
+
+@pytest.fixture(scope="module")
+def packs() -> PackSet:
+    return PackSet.open("dpmc")
+
+
+def check(packs: PackSet, **item: Any) -> Result:
+    item.setdefault("platform", "facebook")
+    return packs.check(item)
+
+
+MUST_PASS = [
+    {"kind": "post", "text": "Enrolment closes on Friday. Whether you support Labour, National, the Greens, ACT, "
+                             "NZ First, Te Pāti Māori or another party, check your details at vote.nz."},
+    {"kind": "post", "text": "An evacuation centre is open at Hutt Recreation Ground, 30 Huia Street, Lower Hutt. "
+                             "Bring medication, warm clothes and your pets."},
+    {"kind": "comment", "text": "gonna shoot down to the supermarket before the storm hits, anyone need anything?"},
+    {"kind": "post", "text": "Wellington Electricity says power should be back on in Karori and Northland by 4pm. "
+                             "Treat traffic lights that are out as a give way."},
+    {"kind": "post", "text": "Public servants give Ministers free and frank advice. Ministers then decide, and "
+                             "officials put their decisions into effect."},
+]
+
+
+@pytest.mark.parametrize("item", MUST_PASS, ids=["enrolment", "evacuation-centre", "shoot-down", "outage", "advice"])
+def test_ordinary_items_pass(packs: PackSet, item: dict) -> None:
+    result = check(packs, **item)
+    assert result.decision == "pass", [(f.rule, f.detector) for f in result.findings]
+
+
+def test_a_staff_members_criticism_tied_to_the_employer_is_flagged(packs: PackSet) -> None:
+    result = check(packs, kind="personal_post", author={"employer_listed": True},
+                   text="As a DPMC staffer I think the Government's new policy is rubbish")
+    assert result.decision != "pass"
+    assert {"criticism_of_ministerial_policy", "political_neutrality", "personal_view_as_agency"} \
+        & {f.category for f in result.findings if f.severity != "advise"}
+
+
+def test_an_implicit_threat_is_blocked(packs: PackSet) -> None:
+    result = check(packs, kind="comment", text="Nice office you lot have got there. Be a pity if the windows "
+                                               "all got smashed one night, wouldn't it.")
+    assert result.decision == "block"
+    assert "threat" in {f.category for f in result.findings}
+
+
+def test_a_spaced_out_link_is_read_as_a_link(packs: PackSet) -> None:
+    result = check(packs, kind="comment", text="Earn $500 a day from home!! Go to w w w . quick-cash . co . nz now")
+    assert "spam" in {f.category for f in result.findings if f.severity != "advise"}
+
+
+def test_a_model_finding_cites_its_clause_and_shows_the_words_that_weighed_most(packs: PackSet) -> None:
+    result = check(packs, kind="comment", text="Nice office you lot have got there. Be a pity if the windows "
+                                               "all got smashed one night, wouldn't it.")
+    model = [f for f in result.findings if f.detector.startswith("model:meaning")]
+    assert model, [f.rule for f in result.findings]
+    assert all(f.quote and f.clause for f in model)
+    assert all(f.evidence and all(e.text for e in f.evidence) for f in model)
+    assert "words:" in model[0].detector
+
+
+def test_a_reply_is_judged_with_what_it_replies_to(packs: PackSet) -> None:
+    parent = {"text": "The Minister's decision to close the Ōtaki office is a disgrace."}
+    agreeing = check(packs, kind="reply", text="We couldn't agree more, honestly.", target=parent)
+    thanking = check(packs, kind="reply", text="Thanks for getting in touch. The office's services move to "
+                                               "Levin from 1 March; details are on our website.", target=parent)
+    assert agreeing.decision == "block"
+    assert thanking.decision == "pass"
