@@ -107,7 +107,10 @@ def axe_source() -> str:
     return AXE_SCRIPT.read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's synchronous API keeps an event loop running in this thread while it
+# is open, so it must be closed before tests outside tests/browser (which run event loops of their
+# own, e.g. with asyncio.run) are run by the same worker.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         _missing(f"No Chromium at {CHROMIUM}: install the Debian package with `apt-get install chromium`")
