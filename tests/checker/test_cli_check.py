@@ -128,3 +128,13 @@ def test_input_as_text_labels_error_lines() -> None:
     result = run("--input", "-", stdin=b'{"kind": "post", "text": "Hello"}\n{bad\n')
     assert "PASS item" in result.stdout
     assert "ERROR: line 2 is not JSON" in result.stdout
+
+
+def test_context_options_reach_the_checker() -> None:
+    staffer = "As a DPMC staffer I think the Government's new policy is rubbish"
+    listed = runner.invoke(app, ["check", "--kind", "personal_post", "--employer-listed", "--format", "json", staffer])
+    assert json.loads(listed.stdout)["decision"] != "pass"
+    reply = runner.invoke(app, ["check", "--kind", "reply", "--format", "json",
+                                "--target-text", "The Minister's decision to close the Ōtaki office is a disgrace.",
+                                "We couldn't agree more, honestly."])
+    assert json.loads(reply.stdout)["decision"] == "block"

