@@ -67,4 +67,4 @@ bench: $(VENV)/.installed-bench
 MEANING_ARGS ?=
 meaning-model: $(VENV)/.installed-encoder
 	$(BIN)/python -m pip install --quiet -e '.[train]'
-	$(BIN)/python -m kaitiaki.checker.meaning.build $(MEANING_ARGS)
+	$(BIN)/python -m kaitiaki.check_service.meaning_build $(MEANING_ARGS)

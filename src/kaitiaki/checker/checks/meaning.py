@@ -45,7 +45,7 @@ class MeaningCheck:
     def __init__(self, rule: MeaningRule, resources: Resources) -> None:
         if not meaning_model_available():
             raise CheckConfigError(("check",), "the meaning model is not shipped: build it with "
-                                   "`python -m kaitiaki.checker.meaning.build`")
+                                   "`python -m kaitiaki.check_service.meaning_build`")
         self.model = load_meaning_model()
         self.head = rule.category if rule.head == "flag" else f"{rule.category}:block"
         if self.head not in self.model.head_index:

