@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import itertools
 import re
+import shutil
+from datetime import date, timedelta
 from collections.abc import Iterator
 
 import pytest
@@ -16,6 +18,7 @@ from kaitiaki.app import create_app
 from kaitiaki.checker import load_pack
 from kaitiaki.db import session_scope
 from kaitiaki.models import ApiToken, Comment, Draft, PersonalCheck
+from kaitiaki.policy.loader import BUNDLED_PACKS
 from kaitiaki.publishing import service
 from kaitiaki.publishing.connectors import ManualRecordConnector
 from kaitiaki.publishing.schemas import DraftInput
@@ -201,3 +204,23 @@ def test_a_published_address_is_corrected_on_the_draft_page(site):
                  {"url": "https://x.com/NZCivilDefence/status/101", "reason": "Wrong link."}, token_from=path)
     assert fixed.status_code == 303
     assert 'href="https://x.com/NZCivilDefence/status/101"' in client.get(path).text
+
+
+def test_the_compose_page_shows_a_dated_period_while_it_is_in_force(cast, cast_settings, tmp_path):
+    """A pack whose pre-election period covers today: the compose page says so above the form."""
+    folder = tmp_path / "dpmc"
+    shutil.copytree(BUNDLED_PACKS / "dpmc", folder)
+    today = date.today()
+    meta = folder / "pack.yaml"
+    meta.write_text(meta.read_text().replace("starts: 2023-07-14", f"starts: {today - timedelta(days=2)}")
+                    .replace("ends: 2023-10-14", f"ends: {today + timedelta(days=2)}"))
+    settings = cast_settings.model_copy(update={"policy_pack": str(folder)})
+    with session_scope(cast.engine) as session:
+        authorised_channel(session, cast, handle="GatePeriod")
+    with TestClient(create_app(settings), follow_redirects=False) as client:
+        assert sign_in(client, cast.emails["poster"], DEFAULT_PASSWORD).status_code == 303
+        page = client.get("/compose").text
+    assert "Stricter rules apply now: the pre-election period for the 2023 general election" in page
+    with TestClient(create_app(cast_settings), follow_redirects=False) as client:
+        assert sign_in(client, cast.emails["poster"], DEFAULT_PASSWORD).status_code == 303
+        assert "Stricter rules apply now" not in client.get("/compose").text

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from kaitiaki.audit import queries as audit_queries
 from kaitiaki.checker import CompiledPack, check
 from kaitiaki.checker.items import Result
+from kaitiaki.checker.periods import period_words, periods_in_force
 from kaitiaki.errors import AppError, BadInput, FieldError
 from kaitiaki.models import Channel, Draft, DraftException, User
 from kaitiaki.publishing import permissions, queries, service
@@ -91,6 +92,7 @@ def compose_page(request: Request, session: Session, user: User, form: ComposeFo
         "has_channels": bool(channels), "kind_labels": KIND_LABELS,
         "action_labels": ACTION_LABELS,
         "comments": queries.recent_comments(session, [c.id for c in channels]),
+        "periods": periods_in_force(pack.meta, None), "period_words": period_words,
     }
     return render(request, "publishing/compose.html", context, status_code=status_code)
 
