@@ -4,6 +4,7 @@ format, and the public page needs no sign-in."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -91,3 +92,15 @@ def test_a_dated_period_is_listed_while_it_matters_and_not_long_after(db: Sessio
     years_later = build_statement(db, pack=load_pack("dpmc"), base_url="https://kaitiaki.example", zone=ZONE,
                                   now=datetime(2026, 12, 7, tzinfo=UTC))
     assert years_later.periods == [] and "Periods with stricter rules" not in to_markdown(years_later)
+
+
+def test_the_policy_page_shows_its_document_control(cast_settings, cast: Cast):
+    with TestClient(create_app(cast_settings)) as client:
+        page = client.get("/policy")
+    assert page.status_code == 200
+    text = " ".join(re.sub(r"<[^>]+>", " ", page.text).split())
+    assert "Version 1.2, approved 3 August 2020" in text
+    assert "Approved by Executive Leadership Team member (DPMC-SGE)" in text
+    assert "Due for review 1 July 2022 (the review date has passed)" in text
+    assert ("<strong>Pre-election period for the 2023 general election</strong>, 14 July 2023 to "
+            "14 October 2023 (past).") in page.text

@@ -9,11 +9,11 @@ from fastapi.responses import Response
 
 from kaitiaki.checker import load_pack
 from kaitiaki.transparency import render as renderers
-from kaitiaki.timeutil import utcnow
+from kaitiaki.timeutil import to_local, utcnow
 from kaitiaki.transparency.kept import current_figures
 from kaitiaki.transparency.statement import Statement, build_statement
 from kaitiaki.web.deps import AppSettings, DbSession
-from kaitiaki.web.templating import render
+from kaitiaki.web.templating import render, role_label
 
 router = APIRouter(include_in_schema=False)
 
@@ -41,3 +41,19 @@ def statement_json(session: DbSession, settings: AppSettings) -> Response:
 
 
 __all__ = ["current_statement", "router"]
+
+
+@router.get("/policy")
+def policy_page(request: Request, settings: AppSettings) -> Response:
+    """The policy's document control, from the pack: what it is, its version and date, who approves
+    it, when it is due for review, and the dated periods with stricter rules. Open to everyone."""
+    pack = load_pack(settings.policy_pack)
+    today = to_local(utcnow(), settings.zone).date()
+    review = pack.meta.review
+    return render(request, "transparency/policy.html", {
+        "pack": pack, "meta": pack.meta, "review": review,
+        "review_overdue": review is not None and review.due_on < today,
+        "approver": role_label(review.approver_role, review.approver_unit) if review else None,
+        "periods": [(period, period.ends < today, period.starts <= today <= period.ends)
+                    for period in pack.meta.periods],
+    })
