@@ -89,8 +89,15 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(
         5,
         ge=1,
-        description="Failed sign-ins allowed per email address or client address within the "
-        "login window before further attempts are refused.",
+        description="Failed sign-ins allowed per account (email address) within the login window "
+        "before further attempts for it are refused.",
+    )
+    login_max_failures_per_address: int = Field(
+        50,
+        ge=1,
+        description="Failed sign-ins allowed from one client address within the login window, "
+        "whatever the account. Higher than the per-account limit: a whole office may sign in "
+        "through one address.",
     )
     login_window_seconds: int = Field(
         300, ge=1, description="Length of the sign-in throttling window, in seconds."

@@ -78,3 +78,19 @@ def test_guesses_sent_at_once_are_counted_one_after_the_other(engine):
     assert outcomes.count("tried") == POLICY.max_failures
     with session_scope(engine, write=False) as session:
         assert session.scalar(select(func.count()).select_from(LoginAttempt)) == POLICY.max_failures
+
+
+def test_an_office_behind_one_address_is_not_locked_out_by_one_persons_typos(session: Session):
+    """Five failures for one account lock that account, not the office address they came from."""
+    office = ThrottlePolicy(max_failures=5, window=timedelta(minutes=5), max_address_failures=50)
+    last = fail_times(session, 5, address="203.0.113.7")
+    with pytest.raises(TooManyAttempts):
+        check_allowed(session, email=EMAIL, address="203.0.113.7", policy=office, now=last)
+    check_allowed(session, email="colleague@dpmc.example.govt.nz", address="203.0.113.7", policy=office,
+                  now=last)
+    for number in range(45):  # many people's typos from the one address: 50 in all
+        record_attempt(session, email=f"p{number}@dpmc.example.govt.nz", address="203.0.113.7",
+                       succeeded=False, now=last)
+    with pytest.raises(TooManyAttempts):
+        check_allowed(session, email="colleague@dpmc.example.govt.nz", address="203.0.113.7",
+                      policy=office, now=last)

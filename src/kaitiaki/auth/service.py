@@ -20,6 +20,7 @@ def throttle_policy(settings: Settings) -> ThrottlePolicy:
     return ThrottlePolicy(
         max_failures=settings.login_max_failures,
         window=timedelta(seconds=settings.login_window_seconds),
+        max_address_failures=settings.login_max_failures_per_address,
     )
 
 

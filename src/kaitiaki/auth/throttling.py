@@ -1,8 +1,9 @@
 """Sign-in throttling, recorded in the LoginAttempt table.
 
-After `login_max_failures` failures within `login_window_seconds`, for one account (email address)
-or from one client address, further attempts are refused until the oldest of those failures leaves
-the window. A successful sign-in clears the account's count (only the holder of the password can do
+After `login_max_failures` failures within `login_window_seconds` for one account (email address),
+or `login_max_failures_per_address` from one client address, further attempts are refused until
+the oldest of those failures leaves the window. The address's limit is higher: a whole office can
+sign in through one address, and one person's typos must not lock out their colleagues. A successful sign-in clears the account's count (only the holder of the password can do
 that) but not the address's: an attacker signing in to an account of their own must not reset the
 count for the address they are guessing from.
 
@@ -47,8 +48,13 @@ class TooManyAttempts(AppError):
 
 @dataclass(frozen=True)
 class ThrottlePolicy:
-    max_failures: int
+    max_failures: int  # per account
     window: timedelta
+    max_address_failures: int | None = None  # per client address; the account's limit when None
+
+    @property
+    def address_limit(self) -> int:
+        return self.max_address_failures or self.max_failures
 
 
 def normalise_email(email: str) -> str:
@@ -56,8 +62,7 @@ def normalise_email(email: str) -> str:
 
 
 def _oldest_counted_failure(
-    session: Session, key: ColumnElement[bool], since: datetime, count_after_success: bool,
-    policy: ThrottlePolicy,
+    session: Session, key: ColumnElement[bool], since: datetime, count_after_success: bool, limit: int,
 ) -> datetime | None:
     """When the count has reached the limit: the oldest counted failure's time; else None."""
     conditions = [key, LoginAttempt.at > since]
@@ -71,10 +76,10 @@ def _oldest_counted_failure(
             select(LoginAttempt.at)
             .where(*conditions, LoginAttempt.succeeded.is_(False))
             .order_by(LoginAttempt.at.desc())
-            .limit(policy.max_failures)
+            .limit(limit)
         )
     )
-    if len(failures) < policy.max_failures:
+    if len(failures) < limit:
         return None
     return ensure_utc(failures[-1])
 
@@ -90,9 +95,10 @@ def check_allowed(
     for key in sorted((f"login-email:{email}", f"login-address:{address[:MAX_ADDRESS_LENGTH]}")):
         serialise_on(session, key)
     blocking = [
-        _oldest_counted_failure(session, LoginAttempt.email == email, since, True, policy),
+        _oldest_counted_failure(session, LoginAttempt.email == email, since, True, policy.max_failures),
         _oldest_counted_failure(
-            session, LoginAttempt.address == address[:MAX_ADDRESS_LENGTH], since, False, policy
+            session, LoginAttempt.address == address[:MAX_ADDRESS_LENGTH], since, False,
+            policy.address_limit,
         ),
     ]
     waits = [(oldest + policy.window - now).total_seconds() for oldest in blocking if oldest]
