@@ -14,7 +14,6 @@ import os
 import queue
 import shutil
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -25,7 +24,8 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import httpx
-import pytest
+
+from tests.fixtures.servers import free_port, needed
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 START_SCRIPT = REPO_ROOT / "tools" / "oidc-provider" / "start.mjs"
@@ -53,18 +53,6 @@ OUTSIDER = {
 }
 
 
-def _missing(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set, so the sign-in tests against a real provider must run)")
-    pytest.skip(reason)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @dataclass
 class Provider:
     issuer: str
@@ -86,9 +74,11 @@ def running_provider(folder: Path, redirect_uris: list[str]) -> Iterator[Provide
     """The provider, ready (its discovery document answers); stopped afterwards."""
     node = shutil.which("node")
     if node is None:
-        _missing("node is not installed: the sign-in tests need it (apt-get install nodejs npm)")
+        needed("node is not installed: the sign-in tests need it (apt-get install nodejs npm)",
+               "the sign-in tests against a real provider")
     if not PROVIDER_PACKAGE.exists():
-        _missing(f"oidc-provider is not installed at {PROVIDER_PACKAGE.parent}: run `npm ci`")
+        needed(f"oidc-provider is not installed at {PROVIDER_PACKAGE.parent}: run `npm ci`",
+               "the sign-in tests against a real provider")
     port = free_port()
     provider = Provider(issuer=f"http://127.0.0.1:{port}", users_file=folder / "oidc-users.json")
     provider.set_users([ADVISOR, OUTSIDER])
@@ -200,7 +190,6 @@ __all__ = [
     "OUTSIDER",
     "Provider",
     "ProviderRefused",
-    "free_port",
     "running_provider",
     "through_provider",
 ]

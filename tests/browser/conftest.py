@@ -10,24 +10,19 @@ and must not break the Content-Security-Policy; the `page` fixture enforces both
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import uvicorn
-from fastapi import FastAPI
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
 
 from kaitiaki.app import create_app
 from kaitiaki.config import Settings
 from kaitiaki.db import make_engine, migrate, session_scope
 from kaitiaki.demo import load_demo
+from tests.fixtures.servers import needed, serving
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -44,21 +39,8 @@ CHROMIUM_ARGS = [
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 BLOCKING_IMPACTS = {"serious", "critical"}
-SERVER_START_SECONDS = 20
 BROWSER_SECRET_KEY = "browser-test-secret-key-0123456789-abcdefgh"
 
-
-
-def _missing(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set, so the browser tests must run)")
-    pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -78,32 +60,15 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             load_demo(session)
     finally:
         engine.dispose()
-    with serving(create_app(settings), _free_port()) as url:
+    with serving(create_app(settings)) as url:
         yield url
-
-
-@contextmanager
-def serving(app: FastAPI, port: int) -> Iterator[str]:
-    """The app served by uvicorn in a thread on a loopback port; its base URL."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, name="kaitiaki-live-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("The live server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=SERVER_START_SECONDS)
 
 
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     if not AXE_SCRIPT.exists():
-        _missing(f"axe-core is not installed at {AXE_SCRIPT}: run `npm ci` (make test does)")
+        needed(f"axe-core is not installed at {AXE_SCRIPT}: run `npm ci` (make test does)",
+               "the browser tests")
     return AXE_SCRIPT.read_text(encoding="utf-8")
 
 
@@ -113,7 +78,8 @@ def axe_source() -> str:
 @pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
-        _missing(f"No Chromium at {CHROMIUM}: install the Debian package with `apt-get install chromium`")
+        needed(f"No Chromium at {CHROMIUM}: install the Debian package with `apt-get install chromium`",
+               "the browser tests")
     with sync_playwright() as playwright:
         browser = _launch(playwright)
         yield browser

@@ -7,12 +7,10 @@ the business owner takes it to a closed, recorded resolution. Every page is chec
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 from playwright.sync_api import Page, expect
 
 from kaitiaki.app import create_app
@@ -20,7 +18,8 @@ from kaitiaki.config import Settings
 from kaitiaki.db import make_engine, migrate, session_scope
 from kaitiaki.demo import load_demo
 from kaitiaki.people.demo import DEMO_PASSWORD
-from tests.browser.conftest import BROWSER_SECRET_KEY, SERVER_START_SECONDS, PageWatch, _free_port
+from tests.browser.conftest import BROWSER_SECRET_KEY, PageWatch
+from tests.fixtures.servers import serving
 from tests.fixtures.mail import MailSink, mail_sink  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.browser
@@ -49,18 +48,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, module_mail_sink: Mail
             load_demo(session)
     finally:
         engine.dispose()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=_free_port(),
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, name="kaitiaki-complaints-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("The live server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{server.config.port}"
-    server.should_exit = True
-    thread.join(timeout=SERVER_START_SECONDS)
+    with serving(create_app(settings)) as url:
+        yield url
 
 
 def settle(page: Page, watch: PageWatch) -> None:

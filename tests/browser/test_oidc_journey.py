@@ -14,14 +14,14 @@ from kaitiaki.app import create_app
 from kaitiaki.auth.oidc_client import CALLBACK_PATH
 from kaitiaki.config import Settings
 from kaitiaki.db import make_engine, migrate
-from tests.browser.conftest import BROWSER_SECRET_KEY, PageWatch, serving, watched_page
+from tests.browser.conftest import BROWSER_SECRET_KEY, PageWatch, watched_page
+from tests.fixtures.servers import free_port, serving
 from tests.oidc_provider import (
     ADVISOR,
     CLIENT_ID,
     CLIENT_SECRET,
     OUTSIDER,
     Provider,
-    free_port,
     running_provider,
 )
 

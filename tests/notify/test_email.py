@@ -7,7 +7,8 @@ import logging
 
 from kaitiaki.config import Settings
 from kaitiaki.notify.email import Email, send_all, send_email
-from tests.fixtures.mail import SMTP_PASSWORD, SMTP_USER, MailSink, free_port
+from tests.fixtures.mail import SMTP_PASSWORD, SMTP_USER, MailSink
+from tests.fixtures.servers import free_port
 
 MESSAGE = Email(to=("approver@dpmc.example.govt.nz",), subject="Channel request waiting for you",
                 body="Please decide request 7.\n")

@@ -14,7 +14,8 @@ from kaitiaki.models import Notification, OutboxMessage
 from kaitiaki.notify import outbox
 from kaitiaki.notify.delivery import deliver_due
 from kaitiaki.notify.email import Email
-from tests.fixtures.mail import MailSink, free_port
+from tests.fixtures.mail import MailSink
+from tests.fixtures.servers import free_port
 from tests.fixtures.people import make_user
 
 T0 = datetime(2026, 12, 7, 20, 0, tzinfo=UTC)

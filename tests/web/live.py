@@ -3,48 +3,26 @@ loopback port in a thread of the test process, serving the test database."""
 
 from __future__ import annotations
 
-import socket
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
-import uvicorn
 
 from kaitiaki.app import create_app
 from kaitiaki.config import Settings
+from tests.fixtures.servers import serving
 
-SERVER_START_SECONDS = 30
 # What the acceptance criteria ask for: this many requests in flight at once.
 IN_FLIGHT = 16
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
 def live_server(settings: Settings) -> Iterator[str]:
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, name="kaitiaki-live-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("The live server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=SERVER_START_SECONDS)
+    with serving(create_app(settings)) as url:
+        yield url
 
 
 @dataclass(frozen=True)
@@ -92,4 +70,4 @@ def send_all(base_url: str, tokens: dict[str, str], calls: Sequence[Call],
         return list(pool.map(send_one, enumerate(calls)))
 
 
-__all__ = ["Answer", "Call", "IN_FLIGHT", "free_port", "live_server", "send_all"]
+__all__ = ["Answer", "Call", "IN_FLIGHT", "live_server", "send_all"]

@@ -34,7 +34,7 @@ from kaitiaki.register import service as register_service
 from tests.conftest import TEST_SECRET_KEY
 from tests.fixtures.people import DEFAULT_PASSWORD, make_units, make_user
 from tests.fixtures.register import ZONE, make_channel
-from tests.web.live import free_port
+from tests.fixtures.servers import free_port
 
 CLIENTS = 100
 BURST_SECONDS = 10

@@ -10,14 +10,10 @@ regression test in tests/web/test_input_edges.py.
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -28,17 +24,11 @@ from kaitiaki.config import Settings
 from kaitiaki.db import session_scope
 from tests.fixtures.people import make_user
 from tests.fixtures.register import make_channel
+from tests.fixtures.servers import serving
 
 pytestmark = pytest.mark.fuzz
 
 EXAMPLES_PER_OPERATION = int(os.environ.get("KAITIAKI_FUZZ_EXAMPLES", "40"))
-SERVER_START_SECONDS = 20
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -55,20 +45,10 @@ def fuzz_server(_test_database, tmp_path_factory) -> Iterator[tuple[str, str]]:
     app_settings = Settings(env="test", database_url=_test_database.url,
                             var_dir=tmp_path_factory.mktemp("fuzz-var"),
                             secret_key="fuzz-" + "k" * 40 + "0123456789abcdefghij")
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(app_settings), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}", secret
+        with serving(create_app(app_settings)) as base_url:
+            yield base_url, secret
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         _test_database.delete_all_rows()
 
 

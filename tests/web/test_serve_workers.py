@@ -4,25 +4,19 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import httpx
+from tests.fixtures.servers import free_port
 
 # A bound on waiting, not a speed target: each worker imports the whole application, which takes
 # several seconds on a busy two-core machine.
 STARTUP_LIMIT_SECONDS = 120
 SHUTDOWN_LIMIT_SECONDS = 30
 WORKER_READY = "Application startup complete"
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _wait_for_workers(server: subprocess.Popen, log: Path, workers: int, url: str) -> httpx.Response:
@@ -46,7 +40,7 @@ def _wait_for_workers(server: subprocess.Popen, log: Path, workers: int, url: st
 
 
 def test_serve_with_two_workers_answers_health_and_stops_cleanly(db_url: str, tmp_path: Path):
-    port = _free_port()
+    port = free_port()
     environment = {
         **os.environ,
         "KAITIAKI_DATABASE_URL": db_url,
