@@ -50,6 +50,15 @@ class Settings(BaseSettings):
         "Required in production; in development it is generated once and kept in "
         "<var_dir>/secret_key.",
     )
+    connection_key: str | None = Field(
+        None,
+        repr=False,
+        description="Fernet key that encrypts the platform credentials of channel connections "
+        "(app passwords, access tokens). Required in production once a channel is connected; in "
+        "development it is generated once and kept in <var_dir>/connection_key. Generate one "
+        "with `python -c \"from cryptography.fernet import Fernet; "
+        "print(Fernet.generate_key().decode())\"`. Losing it means connecting each channel again.",
+    )
     var_dir: Path = Field(
         DEFAULT_VAR_DIR,
         description="Folder for local state such as the generated secret key (the SQLite file's "

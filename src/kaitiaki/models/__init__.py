@@ -7,6 +7,7 @@ from kaitiaki.models.blocked_author import BlockedAuthor
 from kaitiaki.models.channel import CHANNEL_STATUSES, PLATFORMS, Channel
 from kaitiaki.models.channel_approval import ChannelApproval
 from kaitiaki.models.channel_authorisation import ChannelAuthorisation
+from kaitiaki.models.channel_connection import CONNECTION_STATES, ChannelConnection
 from kaitiaki.models.channel_request import REQUEST_KINDS, ChannelRequest
 from kaitiaki.models.comment import COMMENT_STATES, Comment
 from kaitiaki.models.complaint import COMPLAINT_SOURCES, COMPLAINT_STATES, Complaint
@@ -40,6 +41,8 @@ __all__ = [
     "Channel",
     "ChannelApproval",
     "ChannelAuthorisation",
+    "ChannelConnection",
+    "CONNECTION_STATES",
     "ChannelRequest",
     "COMPLAINT_SOURCES",
     "COMPLAINT_STATES",

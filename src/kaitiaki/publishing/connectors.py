@@ -1,6 +1,7 @@
-"""How a submitted item reaches its platform. Kaitiaki does not post to the platforms yet: the one
-connector, `ManualRecordConnector`, records what the poster reports (they published it by hand and
-give its address). A connector that posts through a platform's API implements the same protocol.
+"""How a submitted item reaches its platform. `ManualRecordConnector` records what the poster
+reports (they published it by hand and give its address); a channel connected to its platform
+account (kaitiaki.publishing.connections) gets a live connector (`connector_for`) that publishes
+through the platform's API, finds replies and moderates where the platform allows.
 """
 
 from __future__ import annotations
@@ -43,6 +44,27 @@ PLATFORM_EXAMPLES = {
 
 
 @dataclass(frozen=True)
+class ImageIn:
+    data: bytes
+    alt: str
+
+
+@dataclass(frozen=True)
+class ReplyFound:
+    """A reply found on the platform. `parent_id` is the post it answers, `root_id` the thread's
+    first post (the agency's)."""
+
+    external_id: str
+    text: str
+    author_handle: str
+    author_name: str
+    posted_at: datetime | None
+    url: str | None
+    parent_id: str
+    root_id: str
+
+
+@dataclass(frozen=True)
 class PublicationItem:
     """What a connector publishes: the draft's checked words and, for the manual connector, what
     the poster reports about the post they made."""
@@ -57,6 +79,7 @@ class PublicationItem:
     published_at: datetime | None = None
     # The platform's id of the comment this replies to (a reply from the moderation queue).
     reply_to_platform_id: str | None = None
+    images: tuple[ImageIn, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -130,7 +153,16 @@ CONNECTORS: dict[str, Connector] = {ManualRecordConnector.name: ManualRecordConn
 def connector_for(session: Session, settings: Settings, channel: Channel) -> Connector | None:
     """The connector that publishes on `channel` by itself, or None: nobody connected the channel
     to its platform account, so a person posts by hand and records the address."""
-    return None
+    # Imported here: the platform clients import this module's types.
+    from kaitiaki.publishing.connections import active_connection
+    from kaitiaki.publishing.credentials import decrypt
+    from kaitiaki.publishing.live import live_connector
 
-__all__ = ["CONNECTORS", "PLATFORM_DOMAINS", "Connector", "ManualRecordConnector", "PublicationItem",
+    connection = active_connection(session, channel)
+    if connection is None:
+        return None
+    return live_connector(connection, decrypt(settings, connection.secret))
+
+__all__ = ["CONNECTORS", "PLATFORM_DOMAINS", "Connector", "ImageIn", "ManualRecordConnector",
+           "PublicationItem", "ReplyFound",
            "PublishFailed", "PublishedRef", "connector_for", "on_platform", "reported_ref"]

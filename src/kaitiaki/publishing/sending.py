@@ -34,7 +34,7 @@ from kaitiaki.check_service.routing import PackSet
 from kaitiaki.models import Draft, User
 from kaitiaki.notify import outbox
 from kaitiaki.notify.email import Email
-from kaitiaki.publishing import queries
+from kaitiaki.publishing import connections, queries
 from kaitiaki.publishing.connectors import PublicationItem, PublishFailed, connector_for
 from kaitiaki.publishing.schemas import checker_item
 from kaitiaki.publishing.service import (
@@ -103,13 +103,18 @@ def send_draft(session: Session, settings: Settings, draft_id: int, *, actor_id:
     if connector is None:
         return _manual_due(session, settings, draft, actor, now)
     current = current_version(session, draft)
+    connection = connections.active_connection(session, draft.channel)
     try:
         ref = connector.publish(PublicationItem(
             draft_id=draft.id, platform=draft.channel.platform,
             channel_handle=draft.channel.handle, kind=draft.kind, text=current.text,
             reply_to_platform_id=_reply_target(draft), published_at=now))
     except PublishFailed as error:
+        if connection is not None:
+            connections.record_error(connection, str(error), now)
         return _failed(session, settings, draft, actor, now, str(error), connector=connector.name)
+    if connection is not None:
+        connections.record_success(connection, now)
     draft.state = DRAFT_WORKFLOW.apply(draft.state, "publish")
     draft.published_at = now
     draft.published_url = ref.url

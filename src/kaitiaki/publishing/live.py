@@ -1,0 +1,16 @@
+"""The live connector for a channel's platform connection (one class per connectable platform)."""
+
+from __future__ import annotations
+
+from kaitiaki.models import ChannelConnection
+from kaitiaki.publishing.bluesky import BlueskyConnector
+from kaitiaki.publishing.connectors import Connector
+
+
+def live_connector(connection: ChannelConnection, secret: str) -> Connector | None:
+    if connection.platform == "bluesky":
+        return BlueskyConnector(connection.service_url, connection.account, secret)
+    return None
+
+
+__all__ = ["live_connector"]
