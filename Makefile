@@ -45,13 +45,23 @@ node_modules/.package-lock.json: package.json package-lock.json
 		echo "npm not found: the browser tests' accessibility checks need axe-core (apt-get install npm)"; \
 	fi
 
+# The local Bluesky PDS for the connector tests (tools/bluesky-pds): ~3-4 minutes the first time,
+# mostly compiling better-sqlite3; again only when its lock file changes.
+tools/bluesky-pds/node_modules/.package-lock.json: tools/bluesky-pds/package.json tools/bluesky-pds/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd tools/bluesky-pds && npm ci --omit=optional --no-audit --no-fund; \
+	else \
+		echo "npm not found: the Bluesky connector tests need the local PDS (apt-get install npm)"; \
+	fi
+
 run: $(VENV)/.installed-run
 	$(BIN)/kaitiaki demo
 	@echo
 	@echo "Open http://$(HOST):$(PORT)/ and sign in with one of the accounts above."
 	$(BIN)/kaitiaki serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-test $(VENV)/.installed-encoder node_modules/.package-lock.json
+test: $(VENV)/.installed-test $(VENV)/.installed-encoder node_modules/.package-lock.json \
+		tools/bluesky-pds/node_modules/.package-lock.json
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python

@@ -26,7 +26,7 @@ from kaitiaki.complaints import pages as complaints_pages
 from kaitiaki.complaints import panels as complaints_panels
 from kaitiaki.complaints import public_pages as complaints_public_pages
 from kaitiaki.config import Settings, get_settings
-from kaitiaki.db import engine_for
+from kaitiaki.db import engine_for, session_scope
 from kaitiaki.moderation import api as moderation_api
 from kaitiaki.moderation import pages as moderation_pages
 from kaitiaki.notify import outbox_pages
@@ -56,6 +56,8 @@ from kaitiaki.web.input_guard import InputGuardMiddleware
 from kaitiaki.web.idempotency import IdempotencyKeys
 from kaitiaki.web.navigation import NavItem
 from kaitiaki.web.production import check_settings_for_serving
+from kaitiaki.publishing import connection_pages
+from kaitiaki.publishing.connections import refuse_without_key
 from kaitiaki.web.security import SecurityHeadersMiddleware
 from kaitiaki.web.templating import STATIC_DIR
 
@@ -103,6 +105,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = engine_for(settings)
+        with session_scope(app.state.engine, write=False) as session:
+            refuse_without_key(session, settings)
         # Load the policy pack before accepting traffic: otherwise the first requests each wait
         # seconds for it, long enough for a busy server to answer them 503.
         app.state.packs = await anyio.to_thread.run_sync(load_packs, settings.policy_pack)
@@ -166,6 +170,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(moderation_api.router)
     app.include_router(token_pages.router)
     app.include_router(publishing_pages.router)
+    app.include_router(connection_pages.router)
     app.include_router(publishing_api.router)
     app.include_router(selfcheck_pages.router)
     # The public form first: its fixed paths must win over /complaints/{reference}.

@@ -14,9 +14,13 @@ from sqlalchemy.orm import Session
 from kaitiaki.common.reminding import ReminderRun
 from kaitiaki.complaints.reminders import send_complaint_reminders
 from kaitiaki.checker import load_pack
+from kaitiaki.audit.service import SYSTEM_ACTOR
 from kaitiaki.config import Settings
 from kaitiaki.db import session_scope
 from kaitiaki.jobs.pack_review import send_pack_review_reminders
+from kaitiaki.models import Channel
+from kaitiaki.publishing.connectors import PublishFailed
+from kaitiaki.publishing.platform_replies import connected_channels, pull_replies
 from kaitiaki.moderation.retention import dispose
 from kaitiaki.notify.delivery import deliver_due
 from kaitiaki.oia.reminders import send_oia_reminders
@@ -77,7 +81,29 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("reminders", 15, send_reminders),
     PeriodicJob("retention", 60, apply_retention),
     PeriodicJob("transparency-figures", 15, count_transparency_figures),
+    PeriodicJob("platform-replies", 10, pull_platform_replies),
 )
+
+
+def pull_platform_replies(engine: Engine, settings: Settings, clock: Clock = utcnow) -> str:
+    """Replies to the recent posts of every connected channel, into its moderation queue. Each
+    channel in its own unit of work: one platform failing (its error shown on the channel) does
+    not hold back the others."""
+    with session_scope(engine) as session:
+        channel_ids = [channel.id for channel in connected_channels(session)]
+    stored, failed = 0, 0
+    pack = load_pack(settings.policy_pack)
+    for channel_id in channel_ids:
+        with session_scope(engine) as session:
+            channel = session.get(Channel, channel_id)
+            try:
+                report = pull_replies(session, settings, channel, pack=pack, actor=SYSTEM_ACTOR,
+                                      now=clock())
+            except PublishFailed:
+                failed += 1  # recorded on the connection, committed with this unit of work
+                continue
+            stored += report.stored if report else 0
+    return f"{stored} replies stored from {len(channel_ids)} channels, {failed} failed"
 
 
 def run_all_once(engine: Engine, settings: Settings, clock: Clock = utcnow) -> dict[str, str]:
@@ -86,5 +112,5 @@ def run_all_once(engine: Engine, settings: Settings, clock: Clock = utcnow) -> d
 
 
 __all__ = ["PERIODIC_JOBS", "PeriodicJob", "REMINDERS", "apply_retention", "count_transparency_figures",
-           "deliver_outbox",
+           "deliver_outbox", "pull_platform_replies",
            "run_all_once", "send_reminders"]

@@ -18,6 +18,8 @@ from kaitiaki.moderation.figures_period import FiguresPeriod
 from kaitiaki.moderation.ingest import import_comments
 from kaitiaki.moderation.transitions import ACTION_LABELS, COMMENT_WORKFLOW, STATE_LABELS
 from kaitiaki.moderation.web import comment_pieces, pack_of, read_upload
+from kaitiaki.publishing.platform_replies import moderate_on_platform
+from kaitiaki.timeutil import utcnow
 from kaitiaki.register import service as register_service
 from kaitiaki.common.access import require_active
 from kaitiaki.register.permissions import is_business_owner
@@ -172,7 +174,7 @@ def show_comment(request: Request, session: DbSession, user: RequiredUser, comme
 
 @router.post("/comments/{comment_id}/act")
 def act(request: Request, session: DbSession, user: RequiredUser, background: BackgroundTasks,
-        comment_id: int, action: Text = "", reason: Text = "", note: Text = "",
+        settings: AppSettings, comment_id: int, action: Text = "", reason: Text = "", note: Text = "",
         reply: FormText = "", complaint_category: Text = "") -> Response:
     form = {"action": action, "reason": reason, "note": note, "reply": reply,
             "complaint_category": complaint_category}
@@ -188,10 +190,14 @@ def act(request: Request, session: DbSession, user: RequiredUser, background: Ba
         result = exc.result if isinstance(exc, service.ReplyBlocked) else None
         return comment_page(request, session, user, comment_id, error=exc, form=form,
                             reply_result=result, status_code=exc.status_code)
+    # A connected channel's platform hides the reply too, or says plainly that it cannot.
+    on_platform = moderate_on_platform(session, settings, service.require_comment(session, comment_id),
+                                       done.action, utcnow())
     queue_emails(session, background, request, outbox)
     flash(request, f"Comment #{comment_id}: {ACTION_LABELS[done.action].lower()} "
                    f"({done.reason_code}); now {STATE_LABELS[done.to_state].lower()}."
-                   + (f" Complaint #{done.complaint_id} opened." if done.complaint_id else ""))
+                   + (f" Complaint #{done.complaint_id} opened." if done.complaint_id else "")
+                   + (f" {on_platform}" if on_platform else ""))
     return RedirectResponse(f"/moderation/channels/{done.channel_id}", status_code=303)
 
 

@@ -20,7 +20,7 @@ from kaitiaki.checker.items import Result
 from kaitiaki.checker.periods import period_words, periods_in_force
 from kaitiaki.errors import AppError, BadInput, FieldError
 from kaitiaki.models import Channel, Draft, DraftException, User
-from kaitiaki.publishing import permissions, queries, service
+from kaitiaki.publishing import connections, permissions, queries, sending, service
 from kaitiaki.publishing.notices import exception_notices
 from kaitiaki.publishing.forms import ComposeForm
 from kaitiaki.publishing.highlight import Segment, segments
@@ -42,6 +42,7 @@ from kaitiaki.common.web import field_errors, queue_emails
 from kaitiaki.web.dashboard import Panel
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
 from kaitiaki.web.templating import flash, render
+from kaitiaki.timeutil import utcnow
 
 router = APIRouter(include_in_schema=False)
 
@@ -180,6 +181,7 @@ def item_page(request: Request, session: Session, user: User, draft: Draft, *,
         "revise_form": revise_form, "states": DRAFT_WORKFLOW.states, "kind_labels": KIND_LABELS,
         "action_labels": ACTION_LABELS, "platform_names": PLATFORM_NAMES,
         "is_author": draft.author_id == user.id,
+        "connection": connections.active_connection(session, draft.channel),
         "can_correct": draft.state == "published" and (draft.author_id == user.id
                                                         or is_comms_staff(session, user)),
         "can_decide": open_exception is not None and permissions.can_decide(session, user, open_exception),
@@ -301,6 +303,21 @@ async def record_publication(request: Request, session: DbSession, user: Require
     except AppError as exc:
         return _refused(request, session, user, draft_id, exc, "publication", form)
     return _done(request, draft, "Publication recorded; the channel's last-post date is updated.")
+
+
+@router.post("/drafts/{draft_id}/send")
+def send_now(request: Request, session: DbSession, user: RequiredUser, settings: AppSettings,
+             draft_id: int) -> Response:
+    """"Publish now" on a connected channel: the send step, with its checks, at once."""
+    try:
+        draft = service.require_draft(session, draft_id)
+        permissions.require_can_post(session, user, draft)
+    except AppError as exc:
+        return _refused(request, session, user, draft_id, exc, "send", {})
+    outcome = sending.send_draft(session, settings, draft.id, actor_id=user.id, now=utcnow(),
+                                 pack=gate_pack(request))
+    return _done(request, draft, outcome.reason if not outcome.went_out
+                 else f"Published on {draft.channel.platform}: {outcome.url}")
 
 
 @router.post("/drafts/{draft_id}/publication/correct")

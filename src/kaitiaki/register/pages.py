@@ -93,6 +93,9 @@ def channel_page(
     error: AppError | None = None, form_name: str | None = None, form: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> Response:
+    # Imported here: the connection's routes re-render this page.
+    from kaitiaki.publishing.connection_pages import connection_context
+
     now = utcnow()
     is_comms = permissions.is_comms_staff(session, user)
     is_owner = permissions.is_business_owner(user, channel)
@@ -119,6 +122,7 @@ def channel_page(
         "form_name": form_name,
         "form": form or {},
         "errors": field_errors(error),
+        **connection_context(session, user, channel),
     }
     return render(request, "register/channel.html", context, status_code=status_code)
 
