@@ -76,15 +76,6 @@ def count_transparency_figures(engine: Engine, settings: Settings, clock: Clock 
            f"{figures.complaints_received} complaints received"
 
 
-PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
-    PeriodicJob("deliver-outbox", 1, deliver_outbox),
-    PeriodicJob("reminders", 15, send_reminders),
-    PeriodicJob("retention", 60, apply_retention),
-    PeriodicJob("transparency-figures", 15, count_transparency_figures),
-    PeriodicJob("platform-replies", 10, pull_platform_replies),
-)
-
-
 def pull_platform_replies(engine: Engine, settings: Settings, clock: Clock = utcnow) -> str:
     """Replies to the recent posts of every connected channel, into its moderation queue. Each
     channel in its own unit of work: one platform failing (its error shown on the channel) does
@@ -104,6 +95,15 @@ def pull_platform_replies(engine: Engine, settings: Settings, clock: Clock = utc
                 continue
             stored += report.stored if report else 0
     return f"{stored} replies stored from {len(channel_ids)} channels, {failed} failed"
+
+
+PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
+    PeriodicJob("deliver-outbox", 1, deliver_outbox),
+    PeriodicJob("reminders", 15, send_reminders),
+    PeriodicJob("retention", 60, apply_retention),
+    PeriodicJob("transparency-figures", 15, count_transparency_figures),
+    PeriodicJob("platform-replies", 10, pull_platform_replies),
+)
 
 
 def run_all_once(engine: Engine, settings: Settings, clock: Clock = utcnow) -> dict[str, str]:

@@ -5,11 +5,18 @@ from __future__ import annotations
 from kaitiaki.models import ChannelConnection
 from kaitiaki.publishing.bluesky import BlueskyConnector
 from kaitiaki.publishing.connectors import Connector
+from kaitiaki.publishing.graph import GraphConnector
+from kaitiaki.publishing.mastodon import MastodonConnector
 
 
 def live_connector(connection: ChannelConnection, secret: str) -> Connector | None:
     if connection.platform == "bluesky":
         return BlueskyConnector(connection.service_url, connection.account, secret)
+    if connection.platform == "mastodon":
+        return MastodonConnector(connection.service_url, secret)
+    if connection.platform in ("facebook", "instagram"):
+        return GraphConnector(connection.platform, connection.service_url, connection.account,
+                              secret)
     return None
 
 

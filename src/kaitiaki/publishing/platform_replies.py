@@ -71,19 +71,19 @@ def moderate_on_platform(session: Session, settings: Settings, comment: Comment,
     if connection is None or connector is None:
         return ""
     platform = comment.channel.platform.capitalize()
-    if action == "delete":
-        return (f"{platform} does not let the agency delete other people's replies: hide it "
-                f"instead, or report it to {platform}.")
-    hide = getattr(connector, "hide_reply", None)
-    if hide is None:
-        return f"{platform} does not let the agency hide replies: report it to {platform}."
+    carry_out = getattr(connector, "hide_reply" if action == "hide" else "delete_reply", None)
+    if carry_out is None:
+        other = "hide it instead, or " if action == "delete" else ""
+        return (f"{platform} does not let the agency {action} other people's replies: "
+                f"{other}report it to {platform}.")
+    done = "Hidden" if action == "hide" else "Deleted"
     try:
-        hide(comment.external_id)
+        carry_out(comment.external_id)
     except PublishFailed as error:
         connections.record_error(connection, str(error), now)
-        return f"Not hidden on {platform}: {error}"
+        return f"Not {done.lower()} on {platform}: {error}"
     connections.record_success(connection, now)
-    return f"Hidden on {platform} too."
+    return f"{done} on {platform} too."
 
 
 __all__ = ["REPLY_WINDOW", "connected_channels", "moderate_on_platform", "posts_to_watch",
