@@ -19,6 +19,7 @@ pytestmark = pytest.mark.browser
 POSTER = "poster@dpmc.example.govt.nz"
 COMMS = "comms@dpmc.example.govt.nz"
 DIRECTOR = "director.comms@dpmc.example.govt.nz"
+NEMA_COMMS = "nema.comms@nema.example.govt.nz"  # business owner of NZ Civil Defence's channels
 DPMC_X = "X @DPMC_NZ (Department of the Prime Minister and Cabinet), up to 280 characters"
 IMAGES = REPO_ROOT / "docs" / "images"
 PHONE = {"width": 390, "height": 844}
@@ -127,6 +128,26 @@ def test_the_channel_page_is_in_sections_with_history_as_sentences(page: Page, w
     watch.check(page)
     sections.get_by_role("link", name="History").click()
     screenshot(page, "channel")
+
+
+def test_a_business_owner_sees_how_to_connect_a_channel_to_its_platform(page: Page, watch: PageWatch):
+    page.set_viewport_size(DESKTOP)
+    sign_in(page, watch, NEMA_COMMS, DEMO_PASSWORD)
+    open_page(page, watch, "/register?platform=facebook")
+    page.get_by_role("link", name="@NZCivilDefence").click()
+    page.wait_for_load_state("load")
+    page.get_by_role("navigation", name="Sections of this page").get_by_role(
+        "link", name="Platform connection").click()
+    section = page.get_by_role("region", name="Platform connection")
+    expect(section).to_contain_text("Not connected")
+    section.get_by_label("Page id").fill("100000000000001")
+    section.get_by_role("button", name="Connect").click()  # the token forgotten
+    page.wait_for_load_state("load")
+    watch.check(page)
+    expect(page.get_by_label("Page id")).to_have_value("100000000000001")
+    expect(page.get_by_text("Enter page access token.").first).to_be_visible()
+    page.get_by_role("region", name="Platform connection").scroll_into_view_if_needed()
+    screenshot(page, "channel-connection")
 
 
 def test_a_moderator_on_a_phone_sees_the_queue_without_sideways_scrolling(page: Page, watch: PageWatch):
