@@ -136,8 +136,10 @@ def test_a_business_owner_sees_how_to_connect_a_channel_to_its_platform(page: Pa
     open_page(page, watch, "/register?platform=facebook")
     page.get_by_role("link", name="@NZCivilDefence").click()
     page.wait_for_load_state("load")
+    watch.check(page)
     page.get_by_role("navigation", name="Sections of this page").get_by_role(
         "link", name="Platform connection").click()
+    watch.check(page)
     section = page.get_by_role("region", name="Platform connection")
     expect(section).to_contain_text("Not connected")
     section.get_by_label("Page id").fill("100000000000001")
