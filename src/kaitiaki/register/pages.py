@@ -217,9 +217,8 @@ def record_last_post(
 ) -> Response:
     def change(channel: Channel) -> Done:
         errors = FieldErrors()
-        day = parse_date(last_post_on, errors, "last_post_on", "the date of the last post")
-        if day is None and not errors.errors:
-            errors.add("last_post_on", "Enter the date of the last post.")
+        day = parse_date(last_post_on, errors, "last_post_on", "the date of the last post",
+                         required=True)
         errors.raise_if_any()
         assert day is not None
         service.record_last_post(work.session, user=user, channel=channel, on=day)
