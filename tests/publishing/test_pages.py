@@ -206,6 +206,30 @@ def test_a_published_address_is_corrected_on_the_draft_page(site):
     assert 'href="https://x.com/NZCivilDefence/status/101"' in client.get(path).text
 
 
+def test_the_owner_approves_an_exception_until_a_day_and_a_past_day_keeps_what_was_typed(site):
+    cast = site["cast"]
+    with session_scope(cast.engine) as session:
+        poster, pack = cast.user(session, "poster"), load_pack("dpmc")
+        draft = service.create_draft(session, user=poster, pack=pack, channel_id=site["channel_id"],
+                                     data=DraftInput(kind="post", text="Vote National on Saturday!"))
+        service.check_draft(session, user=poster, draft=draft, pack=pack)
+        service.request_exception(session, user=poster, draft=draft, justification="A quote.")
+        path = f"/drafts/{draft.id}"
+    client = signed_in(site, "owner")
+    assert "Approved until (optional)" in client.get(path).text
+    past = post(client, f"{path}/exception/decision",
+                {"decision": "approve", "reason": "It is a quote.", "until": "2020-01-31"}, token_from=path)
+    assert past.status_code == 422
+    assert "That day has passed" in past.text and 'value="2020-01-31"' in past.text
+    assert "It is a quote.</textarea>" in past.text
+    until = date.today() + timedelta(days=30)
+    approved = post(client, f"{path}/exception/decision",
+                    {"decision": "approve", "reason": "It is a quote.", "until": until.isoformat()},
+                    token_from=path)
+    assert approved.status_code == 303
+    assert f"Until {until:%-d %b %Y}." in client.get(path).text
+
+
 def test_the_compose_page_shows_a_dated_period_while_it_is_in_force(cast, cast_settings, tmp_path):
     """A pack whose pre-election period covers today: the compose page says so above the form."""
     folder = tmp_path / "dpmc"

@@ -20,6 +20,7 @@ from kaitiaki.jobs.pack_review import send_pack_review_reminders
 from kaitiaki.moderation.retention import dispose
 from kaitiaki.notify.delivery import deliver_due
 from kaitiaki.oia.reminders import send_oia_reminders
+from kaitiaki.publishing.reminders import send_exception_reminders
 from kaitiaki.register.reminders import send_grant_reminders, send_stale_channel_reminders
 from kaitiaki.timeutil import utcnow
 from kaitiaki.transparency.kept import refresh_figures
@@ -33,6 +34,7 @@ REMINDERS: tuple[tuple[str, Callable[[Session, ReminderRun], int]], ...] = (
     ("grants", send_grant_reminders),
     ("stale channels", send_stale_channel_reminders),
     ("policy review", send_pack_review_reminders),
+    ("exceptions", send_exception_reminders),
 )
 
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, Field
 
 from kaitiaki.checker.items import MAX_TEXT_CHARS, Action, Item, Platform, Target
-from kaitiaki.common.forms import FieldErrors
+from kaitiaki.common.forms import FieldErrors, SaneDate
 from kaitiaki.publishing.length import counted_length, normalise_newlines
 
 MAX_TARGET_TEXT = 10_000
@@ -181,6 +181,8 @@ class ExceptionRequestIn(BaseModel):
 class ExceptionDecisionIn(BaseModel):
     decision: Literal["approve", "decline"]
     reason: str = Field(max_length=MAX_JUSTIFICATION)
+    until: SaneDate | None = Field(None, description="An approval's last day (in the agency's "
+                                                      "time zone); after it the exception lapses.")
 
 
 class PublicationIn(BaseModel):
