@@ -9,20 +9,19 @@ send nothing again. A step that changes (a new due date) makes a new key, so the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from kaitiaki.common.work import Clock
 from kaitiaki.config import Settings
 from kaitiaki.models import User
 from kaitiaki.notify import outbox
 from kaitiaki.notify.email import Email
 from kaitiaki.timeutil import to_local, utcnow
 from kaitiaki.workingdays import is_working_day
-
-Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,7 @@ from kaitiaki.config import Settings
 from kaitiaki.models import User
 from kaitiaki.notify import outbox as outbox_store
 from kaitiaki.notify.email import Email, is_configured
-from kaitiaki.timeutil import utcnow
-
-Clock = Callable[[], datetime]
+from kaitiaki.timeutil import Clock, utcnow
 
 
 class Packs(Protocol):
