@@ -25,6 +25,7 @@ from kaitiaki.notify import outbox
 from kaitiaki.publishing import permissions, queries
 from kaitiaki.publishing.connectors import Connector, PublicationItem, reported_ref
 from kaitiaki.publishing.schemas import (
+    CONTENT_LIMITS,
     MAX_JUSTIFICATION,
     DraftInput,
     checker_item,
@@ -143,13 +144,10 @@ def revise_draft(session: Session, *, user: User, draft: Draft, pack: CompiledPa
 
 def _add_version(session: Session, draft: Draft, data: DraftInput, user: User) -> DraftVersion:
     number = draft.current_version + 1
-    new = DraftVersion(
-        draft_id=draft.id, number=number, text=data.text,
-        reply_to_text=data.reply_to_text or None, action=data.action or None,
-        target_handle=data.target_handle or None, target_name=data.target_name or None,
-        target_text=data.target_text or None, target_url=data.target_url or None,
-        business_purpose=data.business_purpose or None, created_by=user, created_at=utcnow(),
-    )
+    # An empty field is stored as NULL, except the text (an interaction may have none).
+    stored = {name: value or None for name, value in data.content().items()}
+    new = DraftVersion(draft_id=draft.id, number=number, **{**stored, "text": data.text},
+                       created_by=user, created_at=utcnow())
     session.add(new)
     draft.current_version = number
     session.flush()
@@ -158,12 +156,8 @@ def _add_version(session: Session, draft: Draft, data: DraftInput, user: User) -
 
 def input_of(version_: DraftVersion, kind: str) -> DraftInput:
     """A saved version as input again (to check it, or to fill the form that changes it)."""
-    return DraftInput(
-        kind=kind, text=version_.text, reply_to_text=version_.reply_to_text or "",
-        action=version_.action or "", target_handle=version_.target_handle or "",
-        target_name=version_.target_name or "", target_text=version_.target_text or "",
-        target_url=version_.target_url or "", business_purpose=version_.business_purpose or "",
-    )
+    return DraftInput(kind=kind, **{name: getattr(version_, name) or ""
+                                    for name in CONTENT_LIMITS})
 
 
 # --- checking ----------------------------------------------------------------------------------
