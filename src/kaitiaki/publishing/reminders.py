@@ -4,12 +4,10 @@ lapses (within EXCEPTION_WARNING_DAYS) and once when it has lapsed."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kaitiaki.common.reminding import ReminderRun, remind
+from kaitiaki.common.reminding import ReminderRun, ending_around, remind
 from kaitiaki.models import Draft, DraftException
 from kaitiaki.publishing.service import draft_path
 from kaitiaki.timeutil import last_covered_day
@@ -23,9 +21,7 @@ def send_exception_reminders(session: Session, run: ReminderRun) -> int:
     told = 0
     lapsing = session.scalars(select(DraftException).join(Draft).where(
         DraftException.state == "approved", Draft.state == "exception_approved",
-        DraftException.expires_at.is_not(None),
-        DraftException.expires_at <= run.now + timedelta(days=EXCEPTION_WARNING_DAYS),
-        DraftException.expires_at > run.now - timedelta(days=EXCEPTION_WARNING_DAYS),
+        *ending_around(DraftException.expires_at, run, EXCEPTION_WARNING_DAYS),
     ).order_by(DraftException.expires_at, DraftException.id))
     for exception in lapsing:
         draft = exception.draft
