@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kaitiaki.checker import load_pack
+from kaitiaki.common.work import UnitOfWork
 from kaitiaki.config import Settings
 from kaitiaki.models import Notification, OutboxMessage
 from kaitiaki.publishing import sending, service
@@ -67,6 +68,14 @@ def test_a_manual_channel_tells_the_author_it_is_due_once(db: Session, posting: 
     assert again.result == sending.MANUAL_DUE
     assert len(notices(db, posting)) == 1 and len(emails_to(db, posting)) == 1
     assert actions(db, draft)[-2:] == ["draft.manual_due", "draft.manual_due"]
+
+
+def test_a_unit_of_work_sends_with_its_own_session_and_pack(db: Session, posting: Posting, pack,
+                                                          mail_settings):
+    draft = submitted(db, posting, load_pack(OLDER_PACK), POLITICAL)
+    work = UnitOfWork(db, mail_settings, clock=utcnow)  # the configured pack: dpmc
+    outcome = sending.send_draft(work, mail_settings, draft.id, actor_id=None, now=work.now())
+    assert outcome.result == sending.STOPPED_CHECK and draft.state == "draft"
 
 
 def test_a_new_block_from_the_current_pack_stops_it(db: Session, posting: Posting, pack,

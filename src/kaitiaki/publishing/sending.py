@@ -47,6 +47,7 @@ from kaitiaki.publishing.service import (
 from kaitiaki.publishing.transitions import DRAFT_WORKFLOW
 from kaitiaki.register import service as register_service
 from kaitiaki.common.rows import lock_latest
+from kaitiaki.common.work import UnitOfWork
 from kaitiaki.timeutil import ensure_utc, to_local
 
 PUBLISHED = "published"
@@ -81,10 +82,16 @@ def gate_pack(settings: Settings) -> CompiledPack:
     return packs.pack_for("post") or packs.primary
 
 
-def send_draft(session: Session, settings: Settings, draft_id: int, *, actor_id: int | None,
-               now: datetime, pack: CompiledPack | None = None) -> SendOutcome:
+def send_draft(work_or_session: UnitOfWork | Session, settings: Settings, draft_id: int, *,
+               actor_id: int | None, now: datetime, pack: CompiledPack | None = None) -> SendOutcome:
     """Send one submitted draft (see the module's description). `actor_id` is the person who
-    pressed "Publish now", or None for the scheduler."""
+    pressed "Publish now", or None for the scheduler. Given a unit of work, its session and its
+    packs are used."""
+    if isinstance(work_or_session, UnitOfWork):
+        session = work_or_session.session
+        pack = pack or work_or_session.packs.pack_for("post") or work_or_session.pack
+    else:
+        session = work_or_session
     now = ensure_utc(now)
     draft = lock_latest(session, require_draft(session, draft_id))
     actor = session.get(User, actor_id).email if actor_id else SYSTEM_ACTOR
