@@ -5,25 +5,25 @@ replies now. A refused form shows the channel page again with the message and wh
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from kaitiaki.common.work import UnitOfWork
 from kaitiaki.errors import AppError
 from kaitiaki.models import Channel, User
 from kaitiaki.moderation.permissions import require_can_moderate
-from kaitiaki.moderation.web import pack_of
 from kaitiaki.publishing import connections
 from kaitiaki.publishing.connectors import PublishFailed
 from kaitiaki.publishing.platform_replies import pull_replies
 from kaitiaki.register import pages as register_pages
 from kaitiaki.register import service as register_service
 from kaitiaki.register.permissions import is_business_owner
-from kaitiaki.timeutil import utcnow
-from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
-from kaitiaki.web.templating import flash
+from kaitiaki.web.deps import RequiredUser, Work
+from kaitiaki.web.forms import Done, handle_form
 
 router = APIRouter(prefix="/register/channels", include_in_schema=False)
 
@@ -38,64 +38,62 @@ def connection_context(session: Session, user: User, channel: Channel) -> dict:
             "can_connect": is_business_owner(user, channel)}
 
 
-def _back(request: Request, channel: Channel, message: str) -> Response:
-    flash(request, message)
-    return RedirectResponse(f"{register_service.channel_path(channel)}{ANCHOR}", status_code=303)
+def _form(request: Request, work: UnitOfWork, user: User, channel_id: int, form: dict,
+          change: Callable[[Channel], str]) -> Response:
+    """A form of the connection section: `change` returns what to say; refused, the channel page
+    again with the problem and what was typed."""
 
+    def done() -> Done:
+        channel = register_service.require_channel(work.session, channel_id)
+        return Done(change(channel), f"{register_service.channel_path(channel)}{ANCHOR}")
 
-def _refused(request: Request, session: Session, user: User, channel_id: int, error: AppError,
-             form: dict) -> Response:
-    session.rollback()
-    channel = register_service.require_channel(session, channel_id)
-    return register_pages.channel_page(request, session, user, channel, error=error,
-                                       form_name="connect", form=form,
-                                       status_code=error.status_code)
+    def refused(error: AppError) -> Response:
+        channel = register_service.require_channel(work.session, channel_id)
+        return register_pages.channel_page(request, work.session, user, channel, error=error,
+                                           form_name="connect", form=form,
+                                           status_code=error.status_code)
+
+    return handle_form(request, work, done, refused)
 
 
 @router.post("/{channel_id}/connection")
-def connect(request: Request, session: DbSession, user: RequiredUser, settings: AppSettings,
-            channel_id: int, account: Text = "", secret: Text = "",
-            service_url: Text = "") -> Response:
-    form = {"account": account, "service_url": service_url}  # the secret is never sent back
-    try:
-        channel = register_service.require_channel(session, channel_id)
-        connection = connections.connect(session, settings, user=user, channel=channel,
+def connect(request: Request, work: Work, user: RequiredUser, channel_id: int, account: Text = "",
+            secret: Text = "", service_url: Text = "") -> Response:
+    def change(channel: Channel) -> str:
+        connection = connections.connect(work.session, work.settings, user=user, channel=channel,
                                          account=account, secret=secret, service_url=service_url)
-    except AppError as error:
-        return _refused(request, session, user, channel_id, error, form)
-    return _back(request, channel, f"@{channel.handle} is connected to {channel.platform} as "
-                                   f"{connection.account}. Posts sent from Kaitiaki now go out "
-                                   "by themselves.")
+        return (f"@{channel.handle} is connected to {channel.platform} as {connection.account}. "
+                "Posts sent from Kaitiaki now go out by themselves.")
+
+    # The secret is never sent back to the page.
+    return _form(request, work, user, channel_id, {"account": account, "service_url": service_url},
+                 change)
 
 
 @router.post("/{channel_id}/connection/revoke")
-def revoke(request: Request, session: DbSession, user: RequiredUser, channel_id: int) -> Response:
-    try:
-        channel = register_service.require_channel(session, channel_id)
-        connections.revoke(session, user=user, channel=channel)
-    except AppError as error:
-        return _refused(request, session, user, channel_id, error, {})
-    return _back(request, channel, f"@{channel.handle} is no longer connected: its posts are "
-                                   "published by hand again.")
+def revoke(request: Request, work: Work, user: RequiredUser, channel_id: int) -> Response:
+    def change(channel: Channel) -> str:
+        connections.revoke(work.session, user=user, channel=channel)
+        return f"@{channel.handle} is no longer connected: its posts are published by hand again."
+
+    return _form(request, work, user, channel_id, {}, change)
 
 
 @router.post("/{channel_id}/connection/fetch")
-def fetch_now(request: Request, session: DbSession, user: RequiredUser, settings: AppSettings,
-              channel_id: int) -> Response:
-    try:
-        channel = register_service.require_channel(session, channel_id)
-        require_can_moderate(session, user, channel)
-        report = pull_replies(session, settings, channel, pack=pack_of(request),
-                              actor=user.email, now=utcnow())
-    except PublishFailed as error:
-        session.commit()  # keep the error on the connection for the page to show
-        return _back(request, channel, f"Replies could not be fetched: {error}")
-    except AppError as error:
-        return _refused(request, session, user, channel_id, error, {})
-    if report is None:
-        return _back(request, channel, f"@{channel.handle} is not connected to its platform.")
-    return _back(request, channel, f"{report.stored} new replies are in the moderation queue "
-                                   f"({report.already_stored} were there already).")
+def fetch_now(request: Request, work: Work, user: RequiredUser, channel_id: int) -> Response:
+    def change(channel: Channel) -> str:
+        require_can_moderate(work.session, user, channel)
+        try:
+            report = pull_replies(work.session, work.settings, channel, pack=work.pack,
+                                  actor=user.email, now=work.now())
+        except PublishFailed as error:  # kept on the connection (committed) for the page to show
+            return f"Replies could not be fetched: {error}"
+        if report is None:
+            return f"@{channel.handle} is not connected to its platform."
+        return (f"{report.stored} new replies are in the moderation queue "
+                f"({report.already_stored} were there already).")
+
+    return _form(request, work, user, channel_id, {}, change)
 
 
 __all__ = ["connection_context", "router"]
