@@ -50,7 +50,7 @@ from kaitiaki.db import make_engine, migrate, session_scope
 from kaitiaki.models import Channel, Comment
 from kaitiaki.moderation import formats
 from kaitiaki.moderation.checking import checker_pool
-from kaitiaki.moderation.ingest import BATCH_SIZE, _insert_skipping_stored, comment_row, import_comments
+from kaitiaki.moderation.ingest import BATCH_SIZE, comment_row, import_comments, insert_comment_rows
 from kaitiaki.demo import load_demo
 from kaitiaki.people.demo import DEMO_PASSWORD
 from kaitiaki.register import queries as register_queries
@@ -163,18 +163,17 @@ def run_peer(engine, channel_id: int, path: Path) -> int:  # noqa: ANN001
     stored = 0
     with session_scope(engine) as session:
         channel = session.get(Channel, channel_id)
-        statement = _insert_skipping_stored(session)
         text_ = formats.read_import_file(path, max_bytes=1 << 30)
         batch: list[dict] = []
         for record in formats.parse_jsonl(text_):
             batch.append(comment_row(channel, record, passed, received_at=utcnow(), blocked=False))
             if len(batch) >= BATCH_SIZE:
-                session.execute(statement, batch)
+                insert_comment_rows(session, batch)
                 session.commit()
                 stored += len(batch)
                 batch = []
         if batch:
-            session.execute(statement, batch)
+            insert_comment_rows(session, batch)
             stored += len(batch)
     return stored
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from kaitiaki.checker import check_many
 from kaitiaki.models import AuditEvent, Comment
-from kaitiaki.moderation import queries
+from kaitiaki.moderation import formats, queries
+from kaitiaki.moderation.ingest import ImportReport, checker_item, store_checked
 from tests.moderation.conftest import (
     CRITICISM, INSULT, QUESTION, SPAM, THREAT, import_records, jsonl_line,
 )
@@ -65,3 +67,29 @@ def test_queue_filters_by_state_decision_category_and_words(db, channel, pack):
     assert [c.external_id for c in by_author.comments] == ["q1"]
     paged = queries.queue(db, channel, queries.QueueFilter(state="all", per_page=2, page=2))
     assert (paged.total, paged.pages, len(paged.comments)) == (3, 2, 1)
+
+
+def test_a_batch_with_comments_stored_meanwhile_stores_the_rest(db, channel, pack):
+    """Another import stored some of the batch after it was read: those are skipped by platform
+    and id, the rest stored with their findings, on both databases' bulk paths."""
+    import_records(db, channel, pack, [jsonl_line("m1", THREAT)])
+    records = [formats.record_from_mapping(jsonl_line(f"m{n}", text), n)
+               for n, text in enumerate([THREAT, SPAM, QUESTION], start=1)]
+    results = check_many([checker_item(channel, r) for r in records], pack)
+    report = ImportReport(channel=channel.label)
+    store_checked(db, channel=channel, records=records, results=results, report=report, blocked=set())
+    stored = {c.external_id: c for c in db.scalars(select(Comment).where(Comment.channel_id == channel.id))}
+    assert sorted(stored) == ["m1", "m2", "m3"]
+    assert {f["category"] for f in stored["m2"].findings} == {"spam"}
+    assert stored["m2"].state == "held" and stored["m3"].findings == []
+    assert stored["m2"].received_at.tzinfo is not None and stored["m2"].categories == " spam "
+
+
+def test_a_spam_wave_in_one_batch_stores_every_comment_with_its_findings(db, channel, pack):
+    rows = [jsonl_line(f"wave-{n}", SPAM, author=f"@bot{n}") for n in range(40)] + [jsonl_line("q", QUESTION)]
+    report = import_records(db, channel, pack, rows)
+    assert (report.stored, report.by_decision["block"]) == (41, 40)
+    wave = list(db.scalars(select(Comment).where(Comment.channel_id == channel.id,
+                                                 Comment.external_id.like("wave-%"))))
+    assert len(wave) == 40 and len({c.author_handle for c in wave}) == 40
+    assert all(c.decision == "block" and c.findings == wave[0].findings and c.findings for c in wave)
