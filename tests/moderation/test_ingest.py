@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from kaitiaki.checker import check_many
 from kaitiaki.models import AuditEvent, Comment
-from kaitiaki.moderation import formats, queries
+from kaitiaki.moderation import formats, ingest, queries
 from kaitiaki.moderation.ingest import ImportReport, checker_item, store_checked
 from tests.moderation.conftest import (
     CRITICISM, INSULT, QUESTION, SPAM, THREAT, import_records, jsonl_line,
@@ -93,3 +93,14 @@ def test_a_spam_wave_in_one_batch_stores_every_comment_with_its_findings(db, cha
                                                  Comment.external_id.like("wave-%"))))
     assert len(wave) == 40 and len({c.author_handle for c in wave}) == 40
     assert all(c.decision == "block" and c.findings == wave[0].findings and c.findings for c in wave)
+
+
+def test_a_large_import_refreshes_postgresqls_statistics(db, channel, pack, monkeypatch):
+    """So that the queue page read right after it is planned for the comments now stored."""
+    monkeypatch.setattr(ingest, "ANALYZE_AFTER", 3)  # instead of importing 10,000 comments
+    import_records(db, channel, pack, [jsonl_line(f"an-{n}", QUESTION) for n in range(3)])
+    count = db.scalar(select(func.count()).select_from(Comment))
+    if db.get_bind().dialect.name == "postgresql":
+        assert db.scalar(text("SELECT reltuples FROM pg_class WHERE relname = 'comments'")) == count
+    else:  # SQLite plans without statistics, and keeps any it is given until told again
+        assert db.scalar(text("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")) == 0

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -32,6 +32,8 @@ from kaitiaki.register.service import subject_of
 from kaitiaki.timeutil import utcnow
 
 BATCH_SIZE = 1000
+# An import storing this many comments refreshes PostgreSQL's statistics of the table at its end.
+ANALYZE_AFTER = 10_000
 SEVERITY_RANK = {"block": 3, "warn": 2, "advise": 1}
 # Findings of these categories blur the comment's text until the moderator chooses to read it.
 SENSITIVE_CATEGORIES = frozenset({"offensive", "threat", "hate_or_discrimination"})
@@ -235,6 +237,10 @@ def import_comments(
     submit()
     while pending:
         store_oldest()
+    if report.stored >= ANALYZE_AFTER and session.get_bind().dialect.name == "postgresql":
+        # PostgreSQL's planner would read the queue from statistics taken before the import (a
+        # full scan for a first page) until autovacuum catches up, a minute or so later.
+        session.execute(text("ANALYZE comments"))
     audit.record(session, actor=actor, action="comments.imported", subject=subject_of(channel),
                  details={"source": source, "stored": report.stored,
                           "already_stored": report.already_stored, "refused": len(report.errors),
