@@ -104,3 +104,14 @@ def test_a_large_import_refreshes_postgresqls_statistics(db, channel, pack, monk
         assert db.scalar(text("SELECT reltuples FROM pg_class WHERE relname = 'comments'")) == count
     else:  # SQLite plans without statistics, and keeps any it is given until told again
         assert db.scalar(text("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")) == 0
+
+
+def test_text_is_stored_exactly_as_written(db, channel, pack):
+    """Tabs, line breaks, backslashes, quotes, \\N and emoji survive the bulk write (PostgreSQL's
+    COPY has its own escaping)."""
+    written = 'Tab\there,\nnew line, back\\slash \\N "quoted" \'single\' kia ora 🌊 Ōtaki\r\nend'
+    report = import_records(db, channel, pack, [jsonl_line("exact", written, author="@a\tb",
+                                                           url="https://x.com/a\\b")])
+    assert report.stored == 1
+    stored = db.scalar(select(Comment).where(Comment.external_id == "exact"))
+    assert (stored.text, stored.author_handle, stored.url) == (written, "@a\tb", "https://x.com/a\\b")
