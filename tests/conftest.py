@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from kaitiaki.config import Settings
 from kaitiaki.db import make_engine, make_sessionmaker, migrate
+from kaitiaki.models import Base
 from kaitiaki.people.passwords import configure_hashing
 
 TEST_DATABASE_URL_VARIABLE = "KAITIAKI_TEST_DATABASE_URL"
@@ -60,6 +61,23 @@ class TestDatabase:
         with self.engine.begin() as connection:
             for table in reversed(self.tables):
                 connection.execute(table.delete())
+
+    def copy_rows(self) -> dict[str, list[dict]]:
+        """Every row of every table, read through the models' column types, for `insert_rows`."""
+        with self.engine.connect() as connection:
+            return {table.name: [dict(row._mapping) for row in connection.execute(table.select())]
+                    for table in self._model_tables()}
+
+    def insert_rows(self, rows: dict[str, list[dict]]) -> None:
+        """Put rows from `copy_rows` back (parents first) into the emptied tables. Ids are kept:
+        sequences and SQLite's row ids have moved past them, so new rows never collide."""
+        with self.engine.begin() as connection:
+            for table in self._model_tables():
+                if rows.get(table.name):
+                    connection.execute(table.insert(), rows[table.name])
+
+    def _model_tables(self) -> list[Table]:
+        return [Base.metadata.tables[table.name] for table in self.tables]
 
 
 def _reflect_tables(engine: Engine) -> list[Table]:
