@@ -273,7 +273,14 @@ class Settings(BaseSettings):
     check_api_max_in_flight: int = Field(
         4, ge=1, le=10_000,
         description="Requests to the anonymous check API (/api/v1/check) one worker handles at "
-        "once; it needs no database but each request runs the checker on a thread.",
+        "once; it needs no database. One item, or a list of up to 4, is checked on the worker's "
+        "event loop; a longer list on a thread.",
+    )
+    access_log: bool = Field(
+        False,
+        description="`kaitiaki serve` writes a line per request (uvicorn's access log). Off by "
+        "default: at a thousand check requests a second the log line costs more than the check, "
+        "and the reverse proxy in front usually keeps the access log.",
     )
 
     @model_validator(mode="after")

@@ -47,7 +47,8 @@ def serve(
         typer.echo("Background jobs run in this process (KAITIAKI_JOBS_IN_PROCESS).")
     try:
         if workers == 1:
-            uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+            uvicorn.run(app, host=settings.host, port=settings.port, log_level="info",
+                        access_log=settings.access_log)
             return
         # Several processes cannot share one app object: each worker imports the factory and reads
         # the same KAITIAKI_* environment this process was given. A worker imports the application
@@ -55,7 +56,7 @@ def serve(
         # uvicorn's default 5 s before it declares a silent worker dead would kill workers that
         # are starting.
         uvicorn.run("kaitiaki.app:create_app", factory=True, workers=workers, host=settings.host,
-                    port=settings.port, log_level="info",
+                    port=settings.port, log_level="info", access_log=settings.access_log,
                     timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS)
     finally:
         if jobs is not None:
