@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from kaitiaki.auth.pages import client_address
 from kaitiaki.complaints import service, single_use
-from kaitiaki.complaints.ratelimit import SubmissionLimit, TooManySubmissions, check_and_record
+from kaitiaki.complaints.ratelimit import (SubmissionLimit, TooManySubmissions, check_and_record,
+                                           refuse_when_used_up)
 from kaitiaki.complaints.schemas import MAX_DESCRIPTION_LENGTH, ComplaintDraft
 from kaitiaki.config import Settings
 from kaitiaki.errors import AppError, BadInput
@@ -95,12 +96,13 @@ def new_complaint(
             # Only programs fill in a field that people never see.
             raise BadInput("This form could not be accepted. If you are a person, leave the "
                            "field labelled 'Leave this field empty' empty and send it again.")
-        check_and_record(session, limit=PUBLIC_LIMIT, address=client_address(request),
-                         secret=settings.resolved_secret_key(),
-                         contact_email=setup.policy.contact_email)
+        limit = {"limit": PUBLIC_LIMIT, "address": client_address(request),
+                 "secret": settings.resolved_secret_key(), "contact_email": setup.policy.contact_email}
+        refuse_when_used_up(session, **limit)
         complaint = service.submit(session, setup=setup, draft=draft_from(form), outbox=outbox)
         if submission_token:
             single_use.remember(session, submission_token, complaint.reference)
+        check_and_record(session, **limit)  # last: it holds the address's lock until the commit
     except AppError as exc:
         session.rollback()
         return form_page(request, session, template="complaints/new.html", action="/complaints/new",
