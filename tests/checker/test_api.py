@@ -56,6 +56,9 @@ def test_a_long_list_is_answered_like_a_short_one(client: TestClient) -> None:
     single = client.post("/api/v1/check", json=items[1])
     assert single.headers["content-type"] == "application/json"
     assert single.json() == long_answer[1]
+    # A long text (checked on a thread) is answered like a short one.
+    padded = {**items[1], "text": items[1]["text"] + " Kia ora." * 1_000}
+    assert client.post("/api/v1/check", json=padded).json()["decision"] == "block"
 
 
 def test_an_empty_post_alone_is_refused(client: TestClient) -> None:
