@@ -176,6 +176,9 @@ def markdown(report: dict[str, Any]) -> str:
     ours, ceiling = report["check_api"]["median"]["kaitiaki"], report["check_api"]["median"]["ceiling"]
     before, after = report["machine"]["load_average"][0], report["machine_after"]["load_average"][0]
     imports = report["worker_import"]
+    each = report["check_api"]["rounds"]["kaitiaki"]
+    spread = (" / ".join(f"{row['requests_per_second']:,.0f}" for row in each) + " req/s, p99 "
+              + " / ".join(f"{row['p99_ms']:g}" for row in each) + " ms")
     return "\n".join([
         f"Measured {report['measured_at']} with `.venv/bin/python bench/bench_api.py "
         f"--seconds {report['seconds']:g} --connections {report['connections']} --rounds {report['rounds']}`: "
@@ -190,6 +193,7 @@ def markdown(report: dict[str, Any]) -> str:
         f"{ours['non_2xx']} non-2xx | bare FastAPI endpoint, fixed body: {ceiling['requests_per_second']:,.0f} "
         f"req/s, p99 {ceiling['p99_ms']} ms | {report['check_api']['ratio_to_ceiling']:.2f}x | "
         f"≥ 1,000 req/s, p99 ≤ 50 ms |",
+        f"| the same, each round in turn | {spread} | | | |",
         f"| Worker start: `import kaitiaki.app` in a fresh process | {imports['import_app_cpu_s']} s CPU, "
         f"{imports['import_app_wall_s']} s wall | an interpreter importing nothing: "
         f"{imports['bare_interpreter_cpu_s']} s CPU | | well under 1 s CPU |",
