@@ -150,7 +150,8 @@ def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     script = wrk_script(workdir / "check.lua")
     body = script.read_text(encoding="utf-8").split("[==[", 2)[1].split("]==]", 1)[0].encode()
     ports = {"kaitiaki": free_port(), "ceiling": free_port()}
-    servers = {"kaitiaki": start_kaitiaki(url, ports["kaitiaki"], workdir), "ceiling": start_ceiling(ports["ceiling"])}
+    servers = {"kaitiaki": start_kaitiaki(url, ports["kaitiaki"], workdir),
+               "ceiling": start_ceiling(ports["ceiling"])}
     try:
         started = {name: round(wait_until_answering(port, body), 1) for name, port in ports.items()}
         for port in ports.values():  # warm both: connections, caches, the allocator
@@ -220,13 +221,15 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install -y wrk")
     forbid_network()
-    report: dict[str, Any] = {"machine": machine(), "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    report: dict[str, Any] = {"machine": machine(),
+                              "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                               "seconds": args.seconds, "connections": args.connections, "rounds": args.rounds}
     with tempfile.TemporaryDirectory(prefix="kaitiaki-bench-api-") as tmp:
         report["check_api"] = measure(args, Path(tmp))
     report["worker_import"] = import_cost()
     report["machine_after"] = machine()
-    print(f"ratio to the ceiling: {report['check_api']['ratio_to_ceiling']}; worker import: {report['worker_import']}")
+    print(f"ratio to the ceiling: {report['check_api']['ratio_to_ceiling']}; "
+          f"worker import: {report['worker_import']}")
     print(f"written to {write_result('api', report)}")
     if not args.no_doc:
         update_doc(markdown(report))

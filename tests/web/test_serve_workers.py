@@ -67,6 +67,29 @@ def test_serve_with_two_workers_answers_health_and_stops_cleanly(db_url: str, tm
     text = log.read_text(encoding="utf-8")
     assert f"Kaitiaki is running at http://127.0.0.1:{port}/" in text
     assert text.count("Finished server process") == 2, text  # both workers shut down cleanly
+    assert '"GET /healthz HTTP/1.1" 200' not in text  # no line per request unless asked for
+
+
+def test_the_access_log_is_written_when_asked_for(db_url: str, tmp_path: Path):
+    port = free_port()
+    environment = {**os.environ, "KAITIAKI_DATABASE_URL": db_url, "KAITIAKI_VAR_DIR": str(tmp_path / "var"),
+                   "KAITIAKI_ENV": "test", "KAITIAKI_ACCESS_LOG": "true", "KAITIAKI_JOBS_IN_PROCESS": "false"}
+    log = tmp_path / "serve.log"
+    with log.open("w", encoding="utf-8") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-c", "from kaitiaki.cli import main; main()",
+             "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=environment, stdout=output, stderr=subprocess.STDOUT,
+        )
+    try:
+        assert _wait_for_workers(server, log, 1, f"http://127.0.0.1:{port}/healthz").status_code == 200
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=SHUTDOWN_LIMIT_SECONDS)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    assert '"GET /healthz HTTP/1.1" 200' in log.read_text(encoding="utf-8")
 
 
 # Stands in for the `kaitiaki` console script: it imports the command line, then starts a process
