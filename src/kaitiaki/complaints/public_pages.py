@@ -98,8 +98,7 @@ def new_complaint(
         limit = {"limit": PUBLIC_LIMIT, "address": client_address(request),
                  "secret": settings.resolved_secret_key(), "contact_email": setup.policy.contact_email}
         refuse_when_used_up(session, **limit)
-        complaint = service.submit(session, setup=setup, draft=draft_from(form), now=work.now(),
-                                   outbox=work.outbox)
+        complaint = service.submit(work, draft=draft_from(form))
         if submission_token:
             single_use.remember(session, submission_token, complaint.reference)
         check_and_record(session, **limit)  # last: it holds the address's lock until the commit
