@@ -273,8 +273,7 @@ class Settings(BaseSettings):
     check_api_max_in_flight: int = Field(
         4, ge=1, le=10_000,
         description="Requests to the anonymous check API (/api/v1/check) one worker handles at "
-        "once; it needs no database. One item, or a list of up to 4, is checked on the worker's "
-        "event loop; a longer list on a thread.",
+        "once; it needs no database but each request runs the checker on a thread.",
     )
     access_log: bool = Field(
         False,

@@ -44,7 +44,6 @@ def test_a_list_gets_results_in_order_with_errors_in_place(client: TestClient) -
 
 
 def test_a_long_list_is_answered_like_a_short_one(client: TestClient) -> None:
-    # Short lists are checked on the event loop and long ones on a thread: the answers must not differ.
     texts = ["Hello", "Vote Green Party!", "Our offices are closed on Labour Day."]
     items = [{"id": str(n), "kind": "post", "text": texts[n % 3]} for n in range(12)]
     items[7]["text"] = ""
@@ -56,7 +55,7 @@ def test_a_long_list_is_answered_like_a_short_one(client: TestClient) -> None:
     single = client.post("/api/v1/check", json=items[1])
     assert single.headers["content-type"] == "application/json"
     assert single.json() == long_answer[1]
-    # A long text (checked on a thread) is answered like a short one.
+    # A long text is answered like a short one.
     padded = {**items[1], "text": items[1]["text"] + " Kia ora." * 1_000}
     assert client.post("/api/v1/check", json=padded).json()["decision"] == "block"
 
