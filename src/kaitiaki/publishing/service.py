@@ -23,6 +23,7 @@ from kaitiaki.errors import BadInput, Conflict, FieldError, InvalidTransition, N
 from kaitiaki.models import Channel, Draft, DraftAcknowledgement, DraftException, DraftVersion, User
 from kaitiaki.notify import outbox
 from kaitiaki.publishing import permissions, queries
+from kaitiaki.publishing.reviewers import tell_reviewers
 from kaitiaki.publishing.connectors import Connector, PublicationItem, reported_ref
 from kaitiaki.publishing.schemas import (
     MAX_JUSTIFICATION,
@@ -330,9 +331,12 @@ def submission_problems(session: Session, draft: Draft) -> list[str]:
 
 
 def submit(session: Session, *, user: User, draft: Draft) -> Draft:
+    """Submit the checked draft: it is ready to go out, or, on a channel that asks for a second
+    person's review, it waits for a reviewer (kaitiaki.publishing.review)."""
     permissions.require_can_post(session, user, draft)
     draft = lock_latest(session, draft)  # the latest state; one change at a time
-    state = DRAFT_WORKFLOW.apply(draft.state, "submit")
+    reviewed = draft.channel.review_required
+    state = DRAFT_WORKFLOW.apply(draft.state, "send_for_review" if reviewed else "submit")
     problems = submission_problems(session, draft)
     if problems:
         raise Conflict(" ".join(problems))
@@ -343,10 +347,14 @@ def submit(session: Session, *, user: User, draft: Draft) -> Draft:
     draft.submitted_at = utcnow()
     draft.updated_at = draft.submitted_at
     session.flush()
-    audit.record(session, actor=user.email, action="draft.submitted", subject=subject_of(draft),
+    audit.record(session, actor=user.email,
+                 action="draft.sent_for_review" if reviewed else "draft.submitted",
+                 subject=subject_of(draft),
                  details={"version": current.number, "decision": current.decision,
                           "pack": current.pack_id, "exception": exception.id if exception else None,
                           "text_sha256": text_digest(current.text)})
+    if reviewed:
+        tell_reviewers(session, draft)
     return draft
 
 
