@@ -20,7 +20,7 @@ from kaitiaki.checker.items import Result
 from kaitiaki.checker.periods import period_words, periods_in_force
 from kaitiaki.errors import AppError, BadInput, FieldError
 from kaitiaki.models import Channel, Draft, DraftException, User
-from kaitiaki.publishing import permissions, queries, service
+from kaitiaki.publishing import permissions, queries, review, service
 from kaitiaki.publishing.notices import exception_notices
 from kaitiaki.publishing.forms import ComposeForm
 from kaitiaki.publishing.highlight import Segment, segments
@@ -41,6 +41,7 @@ from kaitiaki.register.permissions import is_comms_staff
 from kaitiaki.common.web import field_errors, queue_emails
 from kaitiaki.web.dashboard import Panel
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
+from kaitiaki.timeutil import to_local
 from kaitiaki.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -183,6 +184,8 @@ def item_page(request: Request, session: Session, user: User, draft: Draft, *,
         "can_correct": draft.state == "published" and (draft.author_id == user.id
                                                         or is_comms_staff(session, user)),
         "can_decide": open_exception is not None and permissions.can_decide(session, user, open_exception),
+        "can_review": review.can_review(session, user, draft),
+        "schedule_value": _datetime_local(draft.scheduled_for, request.app.state.settings.zone),
         "limit": platform_limit(service.platform_limits(pack), draft.channel.platform),
         "history": audit_queries.list_events(session, subject=service.subject_of(draft),
                                              limit=HISTORY_LIMIT),
@@ -246,7 +249,11 @@ async def submit(request: Request, session: DbSession, user: RequiredUser, draft
         service.submit(session, user=user, draft=draft)
     except AppError as exc:
         return _refused(request, session, user, draft_id, exc, "submit", {})
-    return _done(request, draft, "Submitted. Publish it on the platform, then record it here.")
+    if draft.state == "in_review":
+        return _done(request, draft, "Sent for review. Someone else authorised on "
+                                     f"@{draft.channel.handle} reviews it; you are told when they do.")
+    return _done(request, draft, "Submitted. Schedule it, or publish it on the platform and "
+                                 "record it here.")
 
 
 @router.post("/drafts/{draft_id}/exception")
@@ -315,6 +322,11 @@ async def correct_publication(request: Request, session: DbSession, user: Requir
     except AppError as exc:
         return _refused(request, session, user, draft_id, exc, "correct", form)
     return _done(request, draft, "The published address is corrected.")
+
+
+def _datetime_local(value: datetime | None, zone: Any) -> str:
+    """A stored time as a `datetime-local` field's value, in the zone."""
+    return to_local(value, zone).strftime("%Y-%m-%dT%H:%M") if value is not None else ""
 
 
 def _local_time(value: str, settings: Any) -> datetime | None:

@@ -36,7 +36,7 @@ def _refuse(message: str) -> BadInput:
     return BadInput(message, fields=[FieldError([FIELD], message)])
 
 
-def _spoken(value: datetime, zone: ZoneInfo) -> str:
+def spoken_time(value: datetime, zone: ZoneInfo) -> str:
     local = to_local(value, zone)
     return f"{local:%-I:%M %p, %A %-d %B %Y}".replace("AM", "am").replace("PM", "pm")
 
@@ -71,10 +71,10 @@ def schedule(session: Session, *, user: User, draft: Draft, at: datetime, zone: 
     at = ensure_utc(at).replace(second=0, microsecond=0)
     if at < now + EARLIEST_AHEAD:
         raise _refuse(f"Choose a time at least {EARLIEST_AHEAD.seconds // 60} minutes from now "
-                      f"(it is {_spoken(now, zone)} in New Zealand). To publish now, record it "
+                      f"(it is {spoken_time(now, zone)} in New Zealand). To publish now, record it "
                       "as published.")
     if at > now + LATEST_AHEAD:
-        raise _refuse(f"Choose a time within a year (by {_spoken(now + LATEST_AHEAD, zone)}); "
+        raise _refuse(f"Choose a time within a year (by {spoken_time(now + LATEST_AHEAD, zone)}); "
                       "the policy and the check may have changed by then.")
     before = draft.scheduled_for
     draft.scheduled_for = at
@@ -133,4 +133,4 @@ def send_pending(draft: Draft) -> bool:
 
 
 __all__ = ["EARLIEST_AHEAD", "LATEST_AHEAD", "claim_for_sending", "due_draft_ids", "local_time",
-           "schedule", "send_pending", "unschedule"]
+           "schedule", "send_pending", "spoken_time", "unschedule"]
