@@ -37,6 +37,7 @@ from kaitiaki.people import pages as people_pages
 from kaitiaki.people.passwords import configure_hashing
 from kaitiaki.common.roles import ADMIN
 from kaitiaki.publishing import api as publishing_api
+from kaitiaki.publishing import calendar_pages as publishing_calendar_pages
 from kaitiaki.publishing import pages as publishing_pages
 from kaitiaki.publishing import review_pages as publishing_review_pages
 from kaitiaki.publishing import schedule_pages as publishing_schedule_pages
@@ -68,6 +69,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Channels", "/register"),
     NavItem("Moderation", "/moderation"),
     NavItem("Compose", "/compose"),
+    NavItem("Calendar", "/calendar"),
     NavItem("Self-check", "/self-check"),
     NavItem("Guidance", "/guidance"),
     NavItem("Complaints", "/complaints"),
@@ -170,6 +172,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(token_pages.router)
     app.include_router(publishing_pages.router)
     app.include_router(publishing_review_pages.router)
+    app.include_router(publishing_calendar_pages.router)
     app.include_router(publishing_schedule_pages.router)
     app.include_router(publishing_api.router)
     app.include_router(selfcheck_pages.router)
