@@ -1,6 +1,7 @@
 """A draft's workflow as one transition table.
 
     draft --check--> checked --submit--> submitted --publish--> published
+                                          submitted --stop--> draft (the send-time check changed)
                      checked --request_exception--> exception_requested
     exception_requested --approve_exception--> exception_approved --submit--> submitted
     exception_requested --decline_exception--> exception_declined --revise--> draft
@@ -43,6 +44,7 @@ DRAFT_WORKFLOW = TransitionTable(
         "unschedule": "unscheduled",
         "publish": "recorded as published",
         "withdraw": "withdrawn",
+        "stop": "stopped at sending, to be checked again",
     },
     transitions={
         ("draft", "revise"): "draft",
@@ -74,6 +76,8 @@ DRAFT_WORKFLOW = TransitionTable(
         ("submitted", "unschedule"): "submitted",
         ("submitted", "publish"): "published",
         ("submitted", "withdraw"): "withdrawn",
+        # The check at send time found something new: back to the poster to check again.
+        ("submitted", "stop"): "draft",
     },
     initial="draft",
 )
