@@ -6,9 +6,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from kaitiaki.checker.periods import period_words, periods_in_force
 from kaitiaki.errors import AppError
 from kaitiaki.publishing import scheduling, service
 from kaitiaki.publishing.pages import _done, _refused, _text
+from kaitiaki.publishing.web import gate_pack
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
 
 router = APIRouter(include_in_schema=False)
@@ -25,8 +27,11 @@ async def schedule(request: Request, session: DbSession, user: RequiredUser,
     except AppError as exc:
         return _refused(request, session, user, draft_id, exc, "schedule",
                         {"scheduled_for": typed})
+    during = "; ".join(period_words(p) for p in periods_in_force(gate_pack(request).meta, at))
     return _done(request, draft, f"Scheduled for {scheduling.spoken_time(at, settings.zone)} "
-                                 "(New Zealand time).")
+                                 "(New Zealand time)." + (
+                                     f" That is during {during}: the period's rules apply when "
+                                     "it is checked again as it goes out." if during else ""))
 
 
 @router.post("/drafts/{draft_id}/unschedule")
