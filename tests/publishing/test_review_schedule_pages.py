@@ -46,6 +46,7 @@ def test_review_return_resubmit_approve_then_schedule(cast, signed_in, pack):  #
     draft_id = reviewed_draft(cast, pack)
     page = f"/drafts/{draft_id}"
     poster, staff = signed_in("poster"), signed_in("staff")
+    assert "asks for a second person's review" in poster.get(page).text
     sent = post_form(poster, f"{page}/submit", {}, token_from=page)
     assert sent.status_code == 303 and state_of(cast, draft_id)[0] == "in_review"
     assert "Record the review" not in poster.get(page).text  # nobody reviews their own post
