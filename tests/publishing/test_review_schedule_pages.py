@@ -53,6 +53,8 @@ def test_review_return_resubmit_approve_then_schedule(cast, signed_in, pack):  #
     reviewing = staff.get(page).text
     assert "Record the review" in reviewing and NEUTRAL[:30] in reviewing
     assert f"/drafts/{draft_id}#review" in staff.get("/").text
+    assert f"/drafts/{draft_id}#review" in staff.get("/reviews").text
+    assert "No posts are waiting for your review." in poster.get("/reviews").text
 
     refused = post_form(staff, f"{page}/review", {"decision": "return", "comment": ""},
                         token_from=page)

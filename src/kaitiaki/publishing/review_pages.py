@@ -7,6 +7,7 @@ from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from kaitiaki.common.access import require_active
 from kaitiaki.common.web import queue_emails
 from kaitiaki.errors import AppError, BadInput, FieldError
 from kaitiaki.publishing import review, service
@@ -16,9 +17,16 @@ from kaitiaki.register import service as register_service
 from kaitiaki.models import Draft, User
 from kaitiaki.web.dashboard import Panel
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
-from kaitiaki.web.templating import flash
+from kaitiaki.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
+
+
+@router.get("/reviews")
+def waiting(request: Request, session: DbSession, user: RequiredUser) -> Response:
+    require_active(user)
+    return render(request, "publishing/reviews.html",
+                  {"drafts": review.reviews_waiting_for(session, user)})
 
 
 @router.post("/drafts/{draft_id}/review")
@@ -61,7 +69,7 @@ REVIEWS_PANEL = Panel(
     key="reviews-waiting", title="Posts waiting for your review",
     template="publishing/panel_reviews.html",
     empty_text="No posts are waiting for your review.", gather=_reviews_for_me,
-    hide_when_empty=True,
+    hide_when_empty=True, link="/reviews",
 )
 
 __all__ = ["REVIEWS_PANEL", "router"]
