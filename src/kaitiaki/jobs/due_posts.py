@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable
-from datetime import datetime
 
 from sqlalchemy import Engine
 
@@ -17,13 +15,12 @@ from kaitiaki.config import Settings
 from kaitiaki.db import session_scope
 from kaitiaki.publishing import scheduling
 from kaitiaki.publishing.sending import send_draft
-from kaitiaki.timeutil import utcnow
+from kaitiaki.timeutil import Clock, utcnow
 
 log = logging.getLogger(__name__)
 
 
-def send_due_posts(engine: Engine, settings: Settings,
-                   clock: Callable[[], datetime] = utcnow) -> str:
+def send_due_posts(engine: Engine, settings: Settings, clock: Clock = utcnow) -> str:
     now = clock()
     with session_scope(engine, write=False) as session:
         due = scheduling.due_draft_ids(session, now)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Query, Request
+from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 
 from kaitiaki.models import Draft, User
@@ -36,8 +36,7 @@ from kaitiaki.publishing.views import draft_view
 from kaitiaki.publishing.web import connector, gate_pack
 from kaitiaki.register import queries as register_queries
 from kaitiaki.common.access import require_active
-from kaitiaki.common.web import queue_emails
-from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
+from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser, Work
 
 router = APIRouter(prefix="/api/v1/drafts", tags=["drafts"])
 
@@ -114,26 +113,26 @@ def acknowledge(draft_id: int, body: AcknowledgeIn, session: DbSession,
 
 @router.post("/{draft_id}/exception", response_model=DraftOut,
              summary="Ask the business owner for an exception to a block finding")
-def request_exception(request: Request, draft_id: int, body: ExceptionRequestIn,
-                      session: DbSession, user: RequiredUser, background: BackgroundTasks,
-                      settings: AppSettings) -> DraftOut:
-    draft = _visible(session, user, draft_id)
-    exception = service.request_exception(session, user=user, draft=draft,
+def request_exception(draft_id: int, body: ExceptionRequestIn, work: Work,
+                      user: RequiredUser) -> DraftOut:
+    draft = _visible(work.session, user, draft_id)
+    exception = service.request_exception(work.session, user=user, draft=draft,
                                           justification=body.justification)
-    queue_emails(session, background, request, exception_notices(exception, settings.base_url))
-    return _out(session, draft)
+    work.outbox.extend(exception_notices(exception, work.settings.base_url))
+    return _out(work.session, draft)
 
 
 @router.post("/{draft_id}/exception/decision", response_model=DraftOut,
              summary="Approve or decline an exception (the channel's business owner)")
-def decide_exception(request: Request, draft_id: int, body: ExceptionDecisionIn,
-                     session: DbSession, user: RequiredUser, background: BackgroundTasks,
-                     settings: AppSettings) -> DraftOut:
-    draft = _visible(session, user, draft_id)
-    exception = service.decide_exception(session, user=user, draft=draft,
-                                         approve=body.decision == "approve", reason=body.reason)
-    queue_emails(session, background, request, exception_notices(exception, settings.base_url))
-    return _out(session, draft)
+def decide_exception(draft_id: int, body: ExceptionDecisionIn, work: Work,
+                     user: RequiredUser) -> DraftOut:
+    draft = _visible(work.session, user, draft_id)
+    exception = service.decide_exception(work.session, user=user, draft=draft,
+                                         approve=body.decision == "approve", reason=body.reason,
+                                         until=body.until, zone=work.settings.zone,
+                                         now=work.now())
+    work.outbox.extend(exception_notices(exception, work.settings.base_url))
+    return _out(work.session, draft)
 
 
 @router.post("/{draft_id}/submit", response_model=DraftOut, summary="Submit a checked draft")
@@ -145,32 +144,30 @@ def submit(draft_id: int, session: DbSession, user: RequiredUser) -> DraftOut:
 
 @router.post("/{draft_id}/review", response_model=DraftOut,
              summary="Approve a draft in review, or return it with a comment (not its author)")
-def decide_review(request: Request, draft_id: int, body: ReviewIn, session: DbSession,
-                  user: RequiredUser, background: BackgroundTasks,
-                  settings: AppSettings) -> DraftOut:
-    draft = _visible(session, user, draft_id)
-    decided = review.decide(session, user=user, draft=draft, approve=body.decision == "approve",
-                            comment=body.comment)
-    queue_emails(session, background, request, review_notices(decided, settings.base_url))
-    return _out(session, draft)
+def decide_review(draft_id: int, body: ReviewIn, work: Work, user: RequiredUser) -> DraftOut:
+    draft = _visible(work.session, user, draft_id)
+    decided = review.decide(work.session, user=user, draft=draft,
+                            approve=body.decision == "approve", comment=body.comment)
+    work.outbox.extend(review_notices(decided, work.settings.base_url))
+    return _out(work.session, draft)
 
 
 @router.put("/{draft_id}/schedule", response_model=DraftOut,
             summary="Set or change when a submitted draft goes out")
-def schedule(draft_id: int, body: ScheduleIn, session: DbSession, user: RequiredUser,
-             settings: AppSettings) -> DraftOut:
-    draft = _visible(session, user, draft_id)
-    scheduling.schedule(session, user=user, draft=draft,
-                        at=scheduling.local_time(body.at, settings.zone), zone=settings.zone)
-    return _out(session, draft)
+def schedule(draft_id: int, body: ScheduleIn, work: Work, user: RequiredUser) -> DraftOut:
+    draft = _visible(work.session, user, draft_id)
+    zone = work.settings.zone
+    scheduling.schedule(work.session, user=user, draft=draft,
+                        at=scheduling.local_time(body.at, zone), zone=zone, now=work.now())
+    return _out(work.session, draft)
 
 
 @router.delete("/{draft_id}/schedule", response_model=DraftOut,
                summary="Take a submitted draft's time away; it stays submitted")
-def unschedule(draft_id: int, session: DbSession, user: RequiredUser) -> DraftOut:
-    draft = _visible(session, user, draft_id)
-    scheduling.unschedule(session, user=user, draft=draft)
-    return _out(session, draft)
+def unschedule(draft_id: int, work: Work, user: RequiredUser) -> DraftOut:
+    draft = _visible(work.session, user, draft_id)
+    scheduling.unschedule(work.session, user=user, draft=draft, now=work.now())
+    return _out(work.session, draft)
 
 
 @router.post("/{draft_id}/publication", response_model=DraftOut,

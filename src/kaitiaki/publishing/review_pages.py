@@ -1,22 +1,21 @@
-"""The reviewer's decision on a draft's page, and the business owner's review setting on the
-channel's page (kaitiaki.publishing.review)."""
+"""The reviewer's decision on a draft's page, the list of posts waiting for the person's review,
+and the business owner's review setting on the channel's page (kaitiaki.publishing.review)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from kaitiaki.common.access import require_active
-from kaitiaki.common.web import queue_emails
-from kaitiaki.errors import AppError, BadInput, FieldError
-from kaitiaki.publishing import review, service
-from kaitiaki.publishing.notices import review_notices
-from kaitiaki.publishing.pages import _done, _refused, _text
-from kaitiaki.register import service as register_service
+from kaitiaki.errors import BadInput, FieldError
 from kaitiaki.models import Draft, User
+from kaitiaki.publishing import review
+from kaitiaki.publishing.notices import review_notices
+from kaitiaki.publishing.pages import _draft_form, _text
+from kaitiaki.register import service as register_service
 from kaitiaki.web.dashboard import Panel
-from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
+from kaitiaki.web.deps import DbSession, RequiredUser, Work
 from kaitiaki.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -30,31 +29,30 @@ def waiting(request: Request, session: DbSession, user: RequiredUser) -> Respons
 
 
 @router.post("/drafts/{draft_id}/review")
-async def decide(request: Request, session: DbSession, user: RequiredUser,
-                 background: BackgroundTasks, settings: AppSettings, draft_id: int) -> Response:
+async def decide(request: Request, work: Work, user: RequiredUser, draft_id: int) -> Response:
     submitted = await request.form()
-    decision, comment = _text(submitted.get("decision")), _text(submitted.get("comment"))
-    try:
-        draft = service.require_draft(session, draft_id)
-        if decision not in ("approve", "return"):
+    form = {key: _text(submitted.get(key)) for key in ("decision", "comment")}
+
+    def change(draft: Draft) -> str:
+        if form["decision"] not in ("approve", "return"):
             raise BadInput("Choose to approve the post or return it to its author.",
                            fields=[FieldError(["decision"], "Choose approve or return.")])
-        decided = review.decide(session, user=user, draft=draft, approve=decision == "approve",
-                                comment=comment)
-    except AppError as exc:
-        return _refused(request, session, user, draft_id, exc, "review",
-                        {"decision": decision, "comment": comment})
-    queue_emails(session, background, request, review_notices(decided, settings.base_url))
-    return _done(request, draft, f"Approved. {draft.author.name} is told it can go out."
-                 if decision == "approve" else f"Returned to {draft.author.name} with your comment.")
+        approve = form["decision"] == "approve"
+        decided = review.decide(work.session, user=user, draft=draft, approve=approve,
+                                comment=form["comment"])
+        work.outbox.extend(review_notices(decided, work.settings.base_url))
+        return (f"Approved. {draft.author.name} is told it can go out." if approve
+                else f"Returned to {draft.author.name} with your comment.")
+
+    return _draft_form(request, work, user, draft_id, "review", form, change)
 
 
 @router.post("/register/channels/{channel_id}/review")
-async def review_setting(request: Request, session: DbSession, user: RequiredUser,
+async def review_setting(request: Request, work: Work, user: RequiredUser,
                          channel_id: int) -> Response:
     required = (await request.form()).get("review_required") == "on"
-    channel = register_service.require_channel(session, channel_id)
-    review.set_review_required(session, user=user, channel=channel, required=required)
+    channel = register_service.require_channel(work.session, channel_id)
+    review.set_review_required(work.session, user=user, channel=channel, required=required)
     flash(request, "Posts on this channel now wait for a second person's review." if required
           else "Posts on this channel no longer wait for a review.")
     return RedirectResponse(f"{register_service.channel_path(channel)}#review-heading",

@@ -7,43 +7,39 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from kaitiaki.checker.periods import period_words, periods_in_force
-from kaitiaki.errors import AppError
-from kaitiaki.publishing import scheduling, service
-from kaitiaki.publishing.pages import _done, _refused, _text
+from kaitiaki.models import Draft
+from kaitiaki.publishing import scheduling
+from kaitiaki.publishing.pages import _draft_form, _text
 from kaitiaki.publishing.web import gate_pack
-from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
+from kaitiaki.web.deps import RequiredUser, Work
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.post("/drafts/{draft_id}/schedule")
-async def schedule(request: Request, session: DbSession, user: RequiredUser,
-                   settings: AppSettings, draft_id: int) -> Response:
-    typed = _text((await request.form()).get("scheduled_for"))
-    try:
-        draft = service.require_draft(session, draft_id)
-        at = scheduling.local_time(typed, settings.zone)
-        scheduling.schedule(session, user=user, draft=draft, at=at, zone=settings.zone)
-    except AppError as exc:
-        return _refused(request, session, user, draft_id, exc, "schedule",
-                        {"scheduled_for": typed})
-    during = "; ".join(period_words(p) for p in periods_in_force(gate_pack(request).meta, at))
-    return _done(request, draft, f"Scheduled for {scheduling.spoken_time(at, settings.zone)} "
-                                 "(New Zealand time)." + (
-                                     f" That is during {during}: the period's rules apply when "
-                                     "it is checked again as it goes out." if during else ""))
+async def schedule(request: Request, work: Work, user: RequiredUser, draft_id: int) -> Response:
+    form = {"scheduled_for": _text((await request.form()).get("scheduled_for"))}
+    zone = work.settings.zone
+
+    def change(draft: Draft) -> str:
+        at = scheduling.local_time(form["scheduled_for"], zone)
+        scheduling.schedule(work.session, user=user, draft=draft, at=at, zone=zone,
+                            now=work.now())
+        during = "; ".join(period_words(p) for p in periods_in_force(gate_pack(request).meta, at))
+        return (f"Scheduled for {scheduling.spoken_time(at, zone)} (New Zealand time)."
+                + (f" That is during {during}: the period's rules apply when it is checked "
+                   "again as it goes out." if during else ""))
+
+    return _draft_form(request, work, user, draft_id, "schedule", form, change)
 
 
 @router.post("/drafts/{draft_id}/unschedule")
-async def unschedule(request: Request, session: DbSession, user: RequiredUser,
-                     draft_id: int) -> Response:
-    try:
-        draft = service.require_draft(session, draft_id)
-        scheduling.unschedule(session, user=user, draft=draft)
-    except AppError as exc:
-        return _refused(request, session, user, draft_id, exc, "unschedule", {})
-    return _done(request, draft, "The time is taken away; the post stays submitted and does not "
-                                 "go out by itself.")
+async def unschedule(request: Request, work: Work, user: RequiredUser, draft_id: int) -> Response:
+    def change(draft: Draft) -> str:
+        scheduling.unschedule(work.session, user=user, draft=draft, now=work.now())
+        return "The time is taken away; the post stays submitted and does not go out by itself."
+
+    return _draft_form(request, work, user, draft_id, "unschedule", {}, change)
 
 
 __all__ = ["router"]
