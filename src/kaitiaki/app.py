@@ -38,7 +38,10 @@ from kaitiaki.people import pages as people_pages
 from kaitiaki.people.passwords import configure_hashing
 from kaitiaki.common.roles import ADMIN
 from kaitiaki.publishing import api as publishing_api
+from kaitiaki.publishing import calendar_pages as publishing_calendar_pages
 from kaitiaki.publishing import pages as publishing_pages
+from kaitiaki.publishing import review_pages as publishing_review_pages
+from kaitiaki.publishing import schedule_pages as publishing_schedule_pages
 from kaitiaki.register import api as register_api
 from kaitiaki.register import pages as register_pages
 from kaitiaki.register import people_pages as register_people_pages
@@ -67,6 +70,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Channels", "/register"),
     NavItem("Moderation", "/moderation"),
     NavItem("Compose", "/compose"),
+    NavItem("Calendar", "/calendar"),
     NavItem("Self-check", "/self-check"),
     NavItem("Guidance", "/guidance"),
     NavItem("Complaints", "/complaints"),
@@ -85,6 +89,7 @@ DASHBOARD_PANELS: tuple[Panel, ...] = (
     register_request_pages.FLAGGED_CHANNELS_PANEL,
     moderation_pages.QUEUES_PANEL,
     publishing_pages.EXCEPTIONS_PANEL,
+    publishing_review_pages.REVIEWS_PANEL,
     publishing_pages.DRAFTS_PANEL,
     notification_pages.NOTIFICATIONS_PANEL,
     complaints_panels.COMPLAINTS_ESCALATED_PANEL,
@@ -172,6 +177,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(moderation_api.router)
     app.include_router(token_pages.router)
     app.include_router(publishing_pages.router)
+    app.include_router(publishing_review_pages.router)
+    app.include_router(publishing_calendar_pages.router)
+    app.include_router(publishing_schedule_pages.router)
     app.include_router(publishing_api.router)
     app.include_router(selfcheck_pages.router)
     # The public form first: its fixed paths must win over /complaints/{reference}.

@@ -16,6 +16,7 @@ from kaitiaki.common.work import Clock, UnitOfWork
 from kaitiaki.complaints.reminders import send_complaint_reminders
 from kaitiaki.config import Settings
 from kaitiaki.db import session_scope
+from kaitiaki.jobs.due_posts import send_due_posts
 from kaitiaki.jobs.pack_review import send_pack_review_reminders
 from kaitiaki.moderation.retention import dispose
 from kaitiaki.notify.delivery import deliver_due
@@ -82,6 +83,7 @@ def count_transparency_figures(engine: Engine, settings: Settings, clock: Clock 
 
 PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("deliver-outbox", 1, deliver_outbox),
+    PeriodicJob("send-due-posts", 1, send_due_posts),
     PeriodicJob("reminders", 15, send_reminders),
     PeriodicJob("retention", 60, apply_retention),
     PeriodicJob("transparency-figures", 15, count_transparency_figures),

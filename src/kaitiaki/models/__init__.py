@@ -14,6 +14,7 @@ from kaitiaki.models.complaint_counter import ComplaintCounter
 from kaitiaki.models.draft import DRAFT_KINDS, Draft
 from kaitiaki.models.draft_acknowledgement import DraftAcknowledgement
 from kaitiaki.models.draft_exception import EXCEPTION_STATES, DraftException
+from kaitiaki.models.draft_review import REVIEW_DECISIONS, DraftReview
 from kaitiaki.models.draft_version import DraftVersion
 from kaitiaki.models.kept_figures import KeptFigures
 from kaitiaki.models.idempotency_key import IdempotencyKey
@@ -50,6 +51,7 @@ __all__ = [
     "Draft",
     "DraftAcknowledgement",
     "DraftException",
+    "DraftReview",
     "DraftVersion",
     "KeptFigures",
     "EXCEPTION_STATES",
@@ -70,6 +72,7 @@ __all__ = [
     "PLATFORMS",
     "PersonalCheck",
     "REQUEST_KINDS",
+    "REVIEW_DECISIONS",
     "RoleAssignment",
     "SubmissionAttempt",
     "UTCDateTime",
