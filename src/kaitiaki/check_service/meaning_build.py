@@ -161,13 +161,18 @@ def fit(x: sparse.csr_matrix, y: np.ndarray, w: np.ndarray, c: float) -> Logisti
     return model
 
 
+def _labels(records: list[cp.Record], name: str, category: str) -> tuple[np.ndarray, np.ndarray]:
+    """A head's 0/1 labels (a "blocks" head: the category raised at the blocking end) and weights."""
+    label = np.array([(category in (r.blocked if name.endswith(":block") else r.categories)) for r in records],
+                     dtype=int)
+    return label, np.array([r.weight for r in records])
+
+
 def _train_head(x: sparse.csr_matrix, records: list[cp.Record], train: np.ndarray, val: np.ndarray,
                 name: str, category: str, kinds: tuple[str, ...]) -> tuple | None:
     """One head: (C, threshold, validation scores, train-split fit), or None with too few positives."""
     in_kind = np.array([r.item.get("kind") in kinds for r in records])
-    label = np.array([(category in (r.blocked if name.endswith(":block") else r.categories)) for r in records],
-                     dtype=int)
-    weights = np.array([r.weight for r in records])
+    label, weights = _labels(records, name, category)
     rows_train = np.where(in_kind & train)[0]
     rows_val = np.where(in_kind & val)[0]
     # thresholds are chosen on the project's own items where they have enough positives:
@@ -224,9 +229,7 @@ def train_heads(x: sparse.csr_matrix, records: list[cp.Record], train: np.ndarra
 def _final_fit(x: sparse.csr_matrix, records: list[cp.Record], name: str, category: str,
                kinds: tuple[str, ...], c: float) -> LogisticRegression:
     rows_all = np.where(np.array([r.item.get("kind") in kinds for r in records]))[0]
-    label = np.array([(category in (r.blocked if name.endswith(":block") else r.categories)) for r in records],
-                     dtype=int)
-    weights = np.array([r.weight for r in records])
+    label, weights = _labels(records, name, category)
     return fit(x[rows_all], label[rows_all], weights[rows_all], c)
 
 

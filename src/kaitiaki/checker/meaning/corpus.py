@@ -151,6 +151,11 @@ def read_case_file(path: Path, source: str, manifest: Manifest) -> list[Record]:
             if not isinstance(item, dict) or item.get("kind") not in (
                     "post", "reply", "interaction", "personal_post", "comment"):
                 continue
+            if item.get("kind") == "interaction" and not str(item.get("business_purpose") or "").strip():
+                # the labelling convention (training/corpus/personal/README.md): an interaction with no
+                # business purpose has that category whatever else it raises; many items written for
+                # another category left it out, which taught the head that a missing purpose is fine
+                categories = categories | {"interaction_without_business_purpose"}
             records.append(Record(item, categories, blocked_of(categories, decision, item), decision, source))
             if source == "cases":
                 manifest.count("cases", files="tests/cases/*.jsonl except meaning_eval.jsonl")
