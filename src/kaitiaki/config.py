@@ -275,6 +275,12 @@ class Settings(BaseSettings):
         description="Requests to the anonymous check API (/api/v1/check) one worker handles at "
         "once; it needs no database but each request runs the checker on a thread.",
     )
+    access_log: bool = Field(
+        False,
+        description="`kaitiaki serve` writes a line per request (uvicorn's access log). Off by "
+        "default: at a thousand check requests a second the log line costs more than the check, "
+        "and the reverse proxy in front usually keeps the access log.",
+    )
 
     @model_validator(mode="after")
     def _in_flight_fits_the_pool(self) -> Settings:
