@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from kaitiaki.checker.meaning.features import FEATURES_VERSION, Inputs, _layout
+from kaitiaki.checker.meaning.features import FEATURES_VERSION, Inputs, _layout, is_emoji
 from kaitiaki.checker.meaning.static import STATIC_FILE, StaticEmbedder
 from kaitiaki.checker.normalize import Normalized
 
@@ -127,7 +127,7 @@ class MeaningModel:
         words = [word for word, _ in tokens]
         for word, ids in tokens:
             share = sum(float(self.token_weights[token, index]) for token in ids) / max(1, token_count)
-            row = self.vocabulary.get(f"w:{word}")
+            row = self.vocabulary.get(f"w:{word}")  # a word's key, or an emoji's
             if row is not None:
                 share += float(self.word_weights[row, index])
             shares[word] = shares.get(word, 0.0) + share
@@ -138,9 +138,9 @@ class MeaningModel:
                 half = float(self.word_weights[row, index]) / 2
                 shares[a] = shares.get(a, 0.0) + half
                 shares[b] = shares.get(b, 0.0) + half
-        # punctuation weighs too, but a person is shown words
+        # punctuation weighs too, but a person is shown words and emoji
         ranked = sorted((WordWeight(word, weight) for word, weight in shares.items()
-                         if weight > 0 and _WORD.fullmatch(word) and word not in FUNCTION_WORDS),
+                         if weight > 0 and (_WORD.fullmatch(word) or is_emoji(word)) and word not in FUNCTION_WORDS),
                         key=lambda ww: -ww.weight)
         return ranked
 
