@@ -11,7 +11,9 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from kaitiaki.auth.password_resets import purge_reset_tokens
 from kaitiaki.common.reminding import ReminderRun
+from kaitiaki.common.sign_in_sessions import SessionTimeouts, purge
 from kaitiaki.complaints.reminders import send_complaint_reminders
 from kaitiaki.checker import load_pack
 from kaitiaki.config import Settings
@@ -72,11 +74,22 @@ def count_transparency_figures(engine: Engine, settings: Settings, clock: Clock 
            f"{figures.complaints_received} complaints received"
 
 
+def purge_sessions(engine: Engine, settings: Settings, clock: Clock = utcnow) -> str:
+    """Delete sign-in sessions that can no longer be used and reset links that can no longer be
+    followed: they only ever matter while they work."""
+    now = clock()
+    with session_scope(engine) as session:
+        sessions = purge(session, timeouts=SessionTimeouts.from_settings(settings), now=now)
+        links = purge_reset_tokens(session, now=now)
+    return f"{sessions} ended or expired sessions and {links} used or expired reset links deleted"
+
+
 PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("deliver-outbox", 1, deliver_outbox),
     PeriodicJob("reminders", 15, send_reminders),
     PeriodicJob("retention", 60, apply_retention),
     PeriodicJob("transparency-figures", 15, count_transparency_figures),
+    PeriodicJob("expired-sessions", 60, purge_sessions),
 )
 
 
@@ -86,5 +99,5 @@ def run_all_once(engine: Engine, settings: Settings, clock: Clock = utcnow) -> d
 
 
 __all__ = ["PERIODIC_JOBS", "PeriodicJob", "REMINDERS", "apply_retention", "count_transparency_figures",
-           "deliver_outbox",
+           "deliver_outbox", "purge_sessions",
            "run_all_once", "send_reminders"]
