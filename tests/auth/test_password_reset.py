@@ -19,20 +19,13 @@ from kaitiaki.config import Settings
 from kaitiaki.jobs.periodic import deliver_outbox
 from kaitiaki.models import OutboxMessage, PasswordResetToken
 from tests.fixtures.mail import MailSink, mail_sink  # noqa: F401 (a fixture)
+from tests.fixtures.clock import SetClock
 from tests.fixtures.people import DEFAULT_PASSWORD, make_user
 from tests.web.helpers import form_token, post_form, sign_in
 
 NEW_PASSWORD = "a-brand-new-password"
 LINK = re.compile(r"http://testserver(/login/reset/[A-Za-z0-9_-]+)")
 SAME_ANSWER = "If there is a Kaitiaki account for that address, we have emailed it a link"
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -132,7 +125,7 @@ def test_an_expired_link_is_refused_and_a_newer_request_ends_the_older_link(
 ):
     user = make_user(session, email="tane@dpmc.example.govt.nz")
     session.commit()
-    clock = Clock(datetime.now(UTC))
+    clock = SetClock(datetime.now(UTC))
     app.state.clock = clock
     ask_for_link(client, user.email)
     first = delivered_link(app, mail_settings, mail_sink, user.email)

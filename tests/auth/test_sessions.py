@@ -17,20 +17,13 @@ from kaitiaki.app import SESSION_COOKIE, create_app
 from kaitiaki.config import Settings
 from kaitiaki.jobs.periodic import purge_sessions
 from kaitiaki.models import User, UserSession
+from tests.fixtures.clock import SetClock
 from tests.fixtures.people import DEFAULT_PASSWORD, make_user
 from tests.web.helpers import form_token, post_form, sign_in
 
 CHROME_ON_WINDOWS = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like "
                      "Gecko) Chrome/131.0 Safari/537.36")
 NEW_PASSWORD = "another-long-password"
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -202,7 +195,7 @@ def test_a_person_sees_their_sessions_and_ends_one(app: FastAPI, browser: TestCl
 def test_idle_and_absolute_timeouts_with_a_fixed_clock(app: FastAPI, browser: TestClient,
                                                        session: Session, settings: Settings):
     user = person(session)
-    clock = Clock(datetime(2026, 12, 7, 9, 0, tzinfo=UTC))
+    clock = SetClock(datetime(2026, 12, 7, 9, 0, tzinfo=UTC))
     app.state.clock = clock
     idle = timedelta(seconds=settings.session_idle_timeout_seconds)
     sign_in(browser, user.email, DEFAULT_PASSWORD)
