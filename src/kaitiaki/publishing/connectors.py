@@ -10,7 +10,11 @@ from datetime import datetime
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from kaitiaki.errors import BadInput, FieldError
+from sqlalchemy.orm import Session
+
+from kaitiaki.config import Settings
+from kaitiaki.models import Channel
+from kaitiaki.errors import AppError, BadInput, FieldError
 
 MAX_PLATFORM_ID_LENGTH = 300
 MAX_URL_LENGTH = 1000
@@ -51,12 +55,21 @@ class PublicationItem:
     reported_url: str = ""
     reported_platform_id: str = ""
     published_at: datetime | None = None
+    # The platform's id of the comment this replies to (a reply from the moderation queue).
+    reply_to_platform_id: str | None = None
 
 
 @dataclass(frozen=True)
 class PublishedRef:
     platform_id: str
     url: str
+
+
+class PublishFailed(AppError):
+    """The platform refused or could not be reached; the message says why, for the poster."""
+
+    status_code = 502
+    code = "publish_failed"
 
 
 class Connector(Protocol):
@@ -113,5 +126,11 @@ def _last_segment(path: str) -> str:
 
 CONNECTORS: dict[str, Connector] = {ManualRecordConnector.name: ManualRecordConnector()}
 
+
+def connector_for(session: Session, settings: Settings, channel: Channel) -> Connector | None:
+    """The connector that publishes on `channel` by itself, or None: nobody connected the channel
+    to its platform account, so a person posts by hand and records the address."""
+    return None
+
 __all__ = ["CONNECTORS", "PLATFORM_DOMAINS", "Connector", "ManualRecordConnector", "PublicationItem",
-           "PublishedRef", "on_platform", "reported_ref"]
+           "PublishFailed", "PublishedRef", "connector_for", "on_platform", "reported_ref"]

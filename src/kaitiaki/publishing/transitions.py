@@ -1,6 +1,7 @@
 """A draft's workflow as one transition table.
 
     draft --check--> checked --submit--> submitted --publish--> published
+                                          submitted --stop--> draft (the send-time check changed)
                      checked --request_exception--> exception_requested
     exception_requested --approve_exception--> exception_approved --submit--> submitted
     exception_requested --decline_exception--> exception_declined --revise--> draft
@@ -36,6 +37,7 @@ DRAFT_WORKFLOW = TransitionTable(
         "submit": "submitted",
         "publish": "recorded as published",
         "withdraw": "withdrawn",
+        "stop": "stopped at sending, to be checked again",
     },
     transitions={
         ("draft", "revise"): "draft",
@@ -58,6 +60,8 @@ DRAFT_WORKFLOW = TransitionTable(
         ("exception_declined", "withdraw"): "withdrawn",
         ("submitted", "publish"): "published",
         ("submitted", "withdraw"): "withdrawn",
+        # The check at send time found something new: back to the poster to check again.
+        ("submitted", "stop"): "draft",
     },
     initial="draft",
 )

@@ -1,0 +1,131 @@
+"""The send step (publishing.sending.send_draft) on SQLite and PostgreSQL: it sends only a draft
+that is still checked and authorised, tells the author plainly, audits every outcome, and does
+nothing the second time."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kaitiaki.checker import load_pack
+from kaitiaki.config import Settings
+from kaitiaki.models import Notification, OutboxMessage
+from kaitiaki.publishing import sending, service
+from kaitiaki.register import service as register_service
+from kaitiaki.timeutil import utcnow
+from tests.publishing.conftest import Posting
+from tests.publishing.test_service import MANUAL, NEUTRAL, POLITICAL, WARNING, actions, new_draft
+
+# A smaller pack that lets political slogans and personal views through: the pack in force when the
+# draft was checked and submitted, before the agency's own pack replaced it.
+OLDER_PACK = Path(__file__).resolve().parents[1] / "fixtures" / "packs" / "mini"
+
+
+@pytest.fixture
+def mail_settings(cast_settings: Settings) -> Settings:
+    # Email on, so the outbox holds the author's email (a job would deliver it).
+    return cast_settings.model_copy(update={"smtp_host": "127.0.0.1"})
+
+
+def submitted(db: Session, posting: Posting, pack, text: str = NEUTRAL):
+    draft = new_draft(db, posting, pack, text)
+    service.check_draft(db, user=posting.poster, draft=draft, pack=pack)
+    service.acknowledge(db, user=posting.poster, draft=draft)
+    service.submit(db, user=posting.poster, draft=draft)
+    return draft
+
+
+def notices(db: Session, posting: Posting) -> list[str]:
+    return [n.text for n in db.scalars(select(Notification)
+                                       .where(Notification.recipient_id == posting.poster.id,
+                                              Notification.link.startswith("/drafts/"))
+                                       .order_by(Notification.id))]
+
+
+def emails_to(db: Session, posting: Posting) -> list[OutboxMessage]:
+    return list(db.scalars(select(OutboxMessage).where(OutboxMessage.kind == "email",
+                                                       OutboxMessage.recipients == posting.poster.email)))
+
+
+def test_a_manual_channel_tells_the_author_it_is_due_once(db: Session, posting: Posting, pack,
+                                                           mail_settings):
+    draft = submitted(db, posting, pack)
+    now = utcnow()
+    outcome = sending.send_draft(db, mail_settings, draft.id, actor_id=None, now=now, pack=pack)
+    assert outcome.result == sending.MANUAL_DUE and not outcome.went_out
+    assert "post it on @" in outcome.reason and "by hand" in outcome.reason
+    assert draft.state == "submitted"  # it waits for the address
+    assert notices(db, posting) == [outcome.reason]
+    [email] = emails_to(db, posting)
+    assert "post it by hand" in email.subject and f"/drafts/{draft.id}" in email.payload["body"]
+    again = sending.send_draft(db, mail_settings, draft.id, actor_id=None,
+                               now=now + timedelta(minutes=1), pack=pack)
+    assert again.result == sending.MANUAL_DUE
+    assert len(notices(db, posting)) == 1 and len(emails_to(db, posting)) == 1
+    assert actions(db, draft)[-2:] == ["draft.manual_due", "draft.manual_due"]
+
+
+def test_a_new_block_from_the_current_pack_stops_it(db: Session, posting: Posting, pack,
+                                                    mail_settings):
+    draft = submitted(db, posting, load_pack(OLDER_PACK), POLITICAL)
+    outcome = sending.send_draft(db, mail_settings, draft.id, actor_id=posting.poster.id,
+                                 now=utcnow(), pack=pack)
+    assert outcome.result == sending.STOPPED_CHECK
+    assert "It is now blocked" in outcome.reason and "Check it again" in outcome.reason
+    assert draft.state == "draft"  # back to the poster: checked again before it can go
+    assert draft.published_url is None
+    assert notices(db, posting) == [f"Not sent: {outcome.reason}"]
+    event = actions(db, draft)[-1]
+    assert event == "draft.send_stopped"
+
+
+def test_an_unacknowledged_new_warning_stops_it(db: Session, posting: Posting, pack, mail_settings):
+    draft = submitted(db, posting, load_pack(OLDER_PACK), WARNING)
+    outcome = sending.send_draft(db, mail_settings, draft.id, actor_id=None, now=utcnow(), pack=pack)
+    assert outcome.result == sending.STOPPED_CHECK
+    assert "new warning needs your acknowledgement" in outcome.reason
+
+
+def test_acknowledged_warnings_still_in_force_do_not_stop_it(db: Session, posting: Posting, pack,
+                                                             mail_settings):
+    draft = submitted(db, posting, pack, WARNING)
+    outcome = sending.send_draft(db, mail_settings, draft.id, actor_id=None, now=utcnow(), pack=pack)
+    assert outcome.result == sending.MANUAL_DUE
+
+
+def test_a_revoked_authorisation_stops_it_and_it_waits(db: Session, posting: Posting, pack,
+                                                       mail_settings):
+    draft = submitted(db, posting, pack)
+    register_service.revoke(db, user=posting.owner, channel=posting.channel,
+                            person_email=posting.poster.email, reason="Moved team.")
+    outcome = sending.send_draft(db, mail_settings, draft.id, actor_id=None, now=utcnow(), pack=pack)
+    assert outcome.result == sending.STOPPED_AUTHORISATION
+    assert "no longer authorised" in outcome.reason and posting.owner.name in outcome.reason
+    assert draft.state == "submitted" and draft.published_at is None
+    assert notices(db, posting)[-1] == f"Not sent: {outcome.reason}"
+    assert actions(db, draft)[-1] == "draft.send_stopped"
+
+
+def test_a_draft_not_submitted_is_refused_and_audited(db: Session, posting: Posting, pack,
+                                                      mail_settings):
+    draft = new_draft(db, posting, pack)
+    outcome = sending.send_draft(db, mail_settings, draft.id, actor_id=None, now=utcnow(), pack=pack)
+    assert outcome.result == sending.FAILED and "Submit it first" in outcome.reason
+    assert draft.state == "draft"
+    assert actions(db, draft)[-1] == "draft.send_failed"
+
+
+def test_a_published_draft_is_left_as_it_is(db: Session, posting: Posting, pack, mail_settings):
+    draft = submitted(db, posting, pack)
+    service.record_publication(db, user=posting.poster, draft=draft, connector=MANUAL,
+                               url="https://x.com/NZCivilDefence/status/42", zone=mail_settings.zone)
+    before = actions(db, draft)
+    outcome = sending.send_draft(db, mail_settings, draft.id, actor_id=None, now=utcnow(), pack=pack)
+    assert outcome.result == sending.PUBLISHED and outcome.already
+    assert outcome.url == "https://x.com/NZCivilDefence/status/42"
+    assert actions(db, draft) == before and notices(db, posting) == []
+
