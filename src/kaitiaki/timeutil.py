@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+# What tells the time: utcnow, or a fixed moment in tests.
+Clock = Callable[[], datetime]
 
 
 def utcnow() -> datetime:
@@ -30,4 +34,4 @@ def last_covered_day(end: datetime, tz: ZoneInfo | str) -> date:
     return day - timedelta(days=1) if local.time() == time(0) else day
 
 
-__all__ = ["ensure_utc", "last_covered_day", "to_local", "utcnow"]
+__all__ = ["Clock", "ensure_utc", "last_covered_day", "to_local", "utcnow"]

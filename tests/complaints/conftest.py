@@ -12,7 +12,7 @@ from kaitiaki.complaints.schemas import ComplaintDraft
 from kaitiaki.complaints.service import ComplaintSetup
 from kaitiaki.models import Channel
 from tests.fixtures.register import make_channel
-from tests.register.conftest import Cast, cast, cast_settings, db  # noqa: F401 (fixtures)
+from tests.register.conftest import Cast, cast, cast_settings, db, work  # noqa: F401 (fixtures)
 
 
 @dataclass

@@ -85,14 +85,14 @@ def test_the_elt_member_is_emailed_through_smtp(db, cast, cast_settings, cli_cha
     assert f"/complaints/{complaint.reference}" in body and "NEMA Chief Executive" in body
 
 
-def test_a_moderated_comment_becomes_a_complaint(db, cast, cli_channel, cli_env):
+def test_a_moderated_comment_becomes_a_complaint(db, work, cast, cli_channel, cli_env):
     comment = Comment(channel_id=cli_channel.id, platform="x", external_id="c-1",
                       author_handle="@angry_person", text="Here is my neighbour's address ...",
                       decision="block", severity_rank=3, findings=[], pack_id="dpmc",
                       state="held", received_at=utcnow())
     db.add(comment)
     db.flush()
-    complaint = service.file_from_comment(db, comment=comment, actor=cast.user(db, "owner"),
+    complaint = service.file_from_comment(work, comment=comment, actor=cast.user(db, "owner"),
                                           category="privacy_breach", note="Raised from the queue.")
     assert complaint.comment_id == comment.id and complaint.source == "moderation"
     assert complaint.channel_id == cli_channel.id and complaint.state == "escalated"

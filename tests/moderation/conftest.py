@@ -13,7 +13,7 @@ from kaitiaki.models import Channel
 from kaitiaki.moderation import formats
 from kaitiaki.moderation.ingest import ImportReport, import_comments
 from tests.fixtures.register import make_channel
-from tests.register.conftest import Cast, cast, cast_settings, db, signed_in  # noqa: F401 (fixtures)
+from tests.register.conftest import Cast, cast, cast_settings, db, signed_in, work  # noqa: F401 (fixtures)
 
 _handles = itertools.count(1)
 

@@ -22,13 +22,13 @@ def _comment(db, channel, pack, text: str, external_id: str) -> Comment:
                                            Comment.external_id == external_id))
 
 
-def test_dry_run_then_disposal_of_exactly_what_is_past_retention(db, cast, channel, pack):
+def test_dry_run_then_disposal_of_exactly_what_is_past_retention(db, work, cast, channel, pack):
     owner = cast.user(db, "owner")
     expired, kept_for_now, visible = (_comment(db, channel, pack, INSULT, "r1"),
                                       _comment(db, channel, pack, INSULT, "r2"),
                                       _comment(db, channel, pack, QUESTION, "r3"))
     for comment in (expired, kept_for_now):
-        service.act(db, pack=pack, comment_id=comment.id, user=owner,
+        service.act(work, comment_id=comment.id, user=owner,
                     request=ActionRequest(action="delete", reason="offensive"))
     now = utcnow()
     # The pack keeps moderation records seven years; the first one's time has come.

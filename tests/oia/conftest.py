@@ -16,7 +16,7 @@ from kaitiaki.models import Channel, Comment, Complaint, User
 from kaitiaki.moderation.service import ActionRequest, act
 from tests.fixtures.people import make_user
 from tests.moderation.conftest import import_records, new_channel
-from tests.register.conftest import Cast, cast, cast_settings, db  # noqa: F401 (fixtures)
+from tests.register.conftest import Cast, cast, cast_settings, db, work  # noqa: F401 (fixtures)
 
 TODAY = date(2026, 11, 20)
 # Made up for these tests; none of them is a real person or number.
@@ -46,12 +46,12 @@ class PersonalRecords:
 
 
 @pytest.fixture
-def personal_records(db: Session, cast: Cast, cast_settings, pack: CompiledPack) -> PersonalRecords:
+def personal_records(db: Session, work, cast: Cast, cast_settings, pack: CompiledPack) -> PersonalRecords:
     channel = new_channel(db, cast)
     import_records(db, channel, pack, [{"id": "c-1", "text": COMMENT_TEXT,
                                         "author": COMMENTER_HANDLE, "author_name": COMMENTER_NAME}])
     comment = db.query(Comment).filter_by(channel_id=channel.id).one()
-    act(db, pack=pack, comment_id=comment.id, user=cast.user(db, "owner"),
+    act(work, comment_id=comment.id, user=cast.user(db, "owner"),
         request=ActionRequest(action="hide", reason="personal_information",
                               note=f"{COMMENTER_NAME} posted a phone number."))
     complaint = submit(db, setup=ComplaintSetup.from_settings(cast_settings), draft=ComplaintDraft(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -76,10 +77,17 @@ def test_exception_over_the_api(gate):
     asked = client.post(f"/api/v1/drafts/{draft['id']}/exception", headers=poster,
                         json={"justification": "Quoting a complaint verbatim."})
     assert asked.json()["state"] == "exception_requested"
+    past = client.post(f"/api/v1/drafts/{draft['id']}/exception/decision", headers=owner,
+                       json={"decision": "approve", "reason": "Fine.", "until": "2020-01-31"})
+    assert past.status_code == 422 and past.json()["fields"][0]["loc"][-1] == "until"
     decided = client.post(f"/api/v1/drafts/{draft['id']}/exception/decision", headers=owner,
-                          json={"decision": "approve", "reason": "Verbatim quote is fine."})
+                          json={"decision": "approve", "reason": "Verbatim quote is fine.",
+                                "until": "2098-12-31"})
     assert decided.json()["state"] == "exception_approved"
     assert decided.json()["exceptions"][0]["decided_by"].startswith("owner@")
+    # The end of 31 December 2098 in New Zealand (daylight time, UTC+13).
+    expires_at = datetime.fromisoformat(decided.json()["exceptions"][0]["expires_at"])
+    assert expires_at == datetime(2098, 12, 31, 11, 0, tzinfo=UTC)
 
 
 def test_person_not_authorised_cannot_post_through_the_api(gate):

@@ -8,16 +8,18 @@ import itertools
 import re
 import shutil
 from datetime import date, timedelta
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from kaitiaki.app import create_app
 from kaitiaki.checker import load_pack
 from kaitiaki.db import session_scope
-from kaitiaki.models import ApiToken, Comment, Draft, PersonalCheck
+from kaitiaki.models import ApiToken, Comment, Draft, PersonalCheck, User
 from kaitiaki.policy.loader import BUNDLED_PACKS
 from kaitiaki.publishing import service
 from kaitiaki.publishing.connectors import ManualRecordConnector
@@ -183,17 +185,26 @@ def test_reply_opened_from_a_queue_comment_picks_its_channel(site):
     assert re.search(rf'<option value="{comment_id}" selected>', page)
 
 
-def test_a_published_address_is_corrected_on_the_draft_page(site):
+def _checked_draft(site, text: str, then: Callable[[Session, User, Draft], Any]) -> str:
+    """A draft the poster saved and checked, then `then` done with it; its page's path."""
     cast = site["cast"]
     with session_scope(cast.engine) as session:
         poster, pack = cast.user(session, "poster"), load_pack("dpmc")
         draft = service.create_draft(session, user=poster, pack=pack, channel_id=site["channel_id"],
-                                     data=DraftInput(kind="post", text="Check your emergency water today."))
+                                     data=DraftInput(kind="post", text=text))
         service.check_draft(session, user=poster, draft=draft, pack=pack)
-        service.submit(session, user=poster, draft=draft)
-        service.record_publication(session, user=poster, draft=draft, connector=ManualRecordConnector(),
-                                   url="https://x.com/NZCivilDefence/status/100", zone=ZONE)
-        path = f"/drafts/{draft.id}"
+        then(session, poster, draft)
+        return f"/drafts/{draft.id}"
+
+
+def _submitted_and_published(session: Session, poster: User, draft: Draft) -> None:
+    service.submit(session, user=poster, draft=draft)
+    service.record_publication(session, user=poster, draft=draft, connector=ManualRecordConnector(),
+                               url="https://x.com/NZCivilDefence/status/100", zone=ZONE)
+
+
+def test_a_published_address_is_corrected_on_the_draft_page(site):
+    path = _checked_draft(site, "Check your emergency water today.", _submitted_and_published)
     client = signed_in(site, "poster")
     assert "Correct the published address" in client.get(path).text
     wrong = post(client, f"{path}/publication/correct",
@@ -204,6 +215,24 @@ def test_a_published_address_is_corrected_on_the_draft_page(site):
                  {"url": "https://x.com/NZCivilDefence/status/101", "reason": "Wrong link."}, token_from=path)
     assert fixed.status_code == 303
     assert 'href="https://x.com/NZCivilDefence/status/101"' in client.get(path).text
+
+
+def test_the_owner_approves_an_exception_until_a_day_and_a_past_day_keeps_what_was_typed(site):
+    path = _checked_draft(site, "Vote National on Saturday!", lambda session, poster, draft: (
+        service.request_exception(session, user=poster, draft=draft, justification="A quote.")))
+    client = signed_in(site, "owner")
+    assert "Approved until (optional)" in client.get(path).text
+    past = post(client, f"{path}/exception/decision",
+                {"decision": "approve", "reason": "It is a quote.", "until": "2020-01-31"}, token_from=path)
+    assert past.status_code == 422
+    assert "That day has passed" in past.text and 'value="2020-01-31"' in past.text
+    assert "It is a quote.</textarea>" in past.text
+    until = date.today() + timedelta(days=30)
+    approved = post(client, f"{path}/exception/decision",
+                    {"decision": "approve", "reason": "It is a quote.", "until": until.isoformat()},
+                    token_from=path)
+    assert approved.status_code == 303
+    assert f"Until {until:%-d %b %Y}." in client.get(path).text
 
 
 def test_the_compose_page_shows_a_dated_period_while_it_is_in_force(cast, cast_settings, tmp_path):

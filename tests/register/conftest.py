@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from kaitiaki.app import create_app
+from kaitiaki.common.work import UnitOfWork
 from kaitiaki.config import Settings
 from kaitiaki.db import session_scope
 from kaitiaki.models import User
@@ -94,6 +95,12 @@ def db(cast: Cast) -> Iterator[Session]:
 def cast_settings(cast: Cast, tmp_path) -> Settings:
     return Settings(env="test", database_url=cast.url, var_dir=tmp_path / "var",
                     secret_key=TEST_SECRET_KEY)
+
+
+@pytest.fixture
+def work(db: Session, cast_settings: Settings) -> UnitOfWork:
+    """The unit of work services take, on the test's rolled-back session."""
+    return UnitOfWork(db, cast_settings)
 
 
 @pytest.fixture

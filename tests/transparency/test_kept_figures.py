@@ -16,12 +16,12 @@ from kaitiaki.moderation.service import ActionRequest
 from kaitiaki.timeutil import utcnow
 from kaitiaki.transparency.kept import current_figures, kept_figures, refresh_figures
 from tests.moderation.conftest import INSULT, import_records, jsonl_line, new_channel
-from tests.register.conftest import Cast, cast, cast_settings, db  # noqa: F401 (fixtures)
+from tests.register.conftest import Cast, cast, cast_settings, db, work  # noqa: F401 (fixtures)
 
 ZONE = ZoneInfo("Pacific/Auckland")
 
 
-def test_the_statement_reads_the_kept_figures_until_the_job_counts_again(db: Session, cast: Cast):
+def test_the_statement_reads_the_kept_figures_until_the_job_counts_again(db: Session, work, cast: Cast):
     pack, now = load_pack("dpmc"), utcnow()
     channel = new_channel(db, cast, handle="KeptFigures")
     import_records(db, channel, pack, [jsonl_line("k1", INSULT), jsonl_line("k2", INSULT)])
@@ -30,7 +30,7 @@ def test_the_statement_reads_the_kept_figures_until_the_job_counts_again(db: Ses
 
     refresh_figures(db, pack=pack, zone=ZONE, now=now)
     first = db.scalar(select(Comment).where(Comment.platform == channel.platform, Comment.external_id == "k1"))
-    service.act(db, pack=pack, comment_id=first.id, user=cast.user(db, "owner"),
+    service.act(work, comment_id=first.id, user=cast.user(db, "owner"),
                 request=ActionRequest(action="delete", reason="offensive"))
     assert current_figures(db, pack=pack, zone=ZONE, now=now).comments_deleted == 0  # kept, not recounted
     later = utcnow()

@@ -111,6 +111,20 @@ def test_a_sane_date_is_kept():
     assert AuthoriseIn.model_validate({"email": "a@b.govt.nz", "until": "2027-06-30"}).until
 
 
+def test_a_date_parser_says_what_its_form_asks_for():
+    errors = FieldErrors()
+    assert parse_date("", errors, "until", "the end date") is None and not errors.errors
+    assert parse_date("", errors, "first", "the first date", required=True) is None
+    assert parse_date("31/12/2026", errors, "last", "the last date",
+                      message="Enter the last date as YYYY-MM-DD.") is None
+    assert parse_date("next week", errors, "until", "the end date") is None
+    assert parse_date("9999-12-31", errors, "last", "the last date", message="unused") is None
+    assert [(e.loc[0], e.msg) for e in errors.errors] == [
+        ("first", "Enter the first date."), ("last", "Enter the last date as YYYY-MM-DD."),
+        ("until", "Enter the end date as a date like 2026-12-31."),
+        ("last", "Enter a date between 1900-01-01 and 2199-12-31.")]
+
+
 @pytest.mark.parametrize("content_type", [None, "application/vnd.kaitiaki+json",
                                           "application/json; charset=utf-8"])
 def test_every_body_read_as_json_is_checked(probe_client: TestClient, content_type: str | None):

@@ -14,12 +14,9 @@ from typing import Annotated
 import typer
 from sqlalchemy.orm import Session
 
-from kaitiaki.cli.common import command_session, deliver_outbox, fail, load_settings
-from kaitiaki.config import Settings
+from kaitiaki.cli.common import command_session, command_work, fail, load_settings
 from kaitiaki.errors import NotFound
 from kaitiaki.models import PLATFORMS, Channel, User
-from kaitiaki.notify import outbox as outbox_store
-from kaitiaki.notify.email import Email
 from kaitiaki.people import queries as people_queries
 from kaitiaki.register import export, notices, queries, service
 from kaitiaki.register.approval_rules import approval_rules
@@ -64,11 +61,6 @@ def _channel(session: Session, handle: str, platform: str | None) -> Channel:
 
 def _today() -> date:
     return to_local(utcnow(), load_settings().zone).date()
-
-
-def _queue(session: Session, settings: Settings, emails: list[Email]) -> None:
-    """Write the emails to the outbox in the command's transaction."""
-    outbox_store.add_emails(session, settings, emails)
 
 
 @channels_app.command("list")
@@ -131,14 +123,14 @@ def request_channel(
     draft = ChannelDraft(platform=platform, handle=handle, url=url, display_name=name,
                          unit_code=unit, purposes=purposes, business_owner_email=owner,
                          monitoring_hours=monitoring_hours, cadence_days=cadence_days)
-    with command_session(settings) as session:
+    with command_work(settings) as work:
+        session = work.session
         created = service.request_channel(session, requester=_person(session, actor), rules=rules,
                                           draft=draft, details=details)
-        _queue(session, settings, notices.request_notices(session, rules, created, settings.base_url))
+        work.outbox.extend(notices.request_notices(session, rules, created, settings.base_url))
         missing = ", ".join(r.label for r in queries.missing_requirements(session, rules, created))
         message = f"Request {created.id} for @{created.channel.handle} on {created.channel.platform} " \
                   f"is waiting for: {missing}."
-    deliver_outbox(settings)
     typer.echo(message)
 
 
@@ -152,13 +144,13 @@ def request_extended_use(
     """Request extended use of a channel (a new purpose or platform feature)."""
     settings = load_settings()
     rules = approval_rules(settings.policy_pack)
-    with command_session(settings) as session:
+    with command_work(settings) as work:
+        session = work.session
         channel = _channel(session, handle, platform)
         created = service.request_extended_use(session, requester=_person(session, actor),
                                                rules=rules, channel=channel, details=details)
-        _queue(session, settings, notices.request_notices(session, rules, created, settings.base_url))
+        work.outbox.extend(notices.request_notices(session, rules, created, settings.base_url))
         message = f"Request {created.id} for extended use of @{channel.handle} is waiting for approval."
-    deliver_outbox(settings)
     typer.echo(message)
 
 
@@ -193,12 +185,12 @@ def approve(
     """Approve a channel request as one of the approvers the pack names."""
     settings = load_settings()
     rules = approval_rules(settings.policy_pack)
-    with command_session(settings) as session:
+    with command_work(settings) as work:
+        session = work.session
         decided = service.approve(session, request_id=request_id, approver=_person(session, actor),
                                   rules=rules)
-        _queue(session, settings, notices.request_notices(session, rules, decided, settings.base_url))
+        work.outbox.extend(notices.request_notices(session, rules, decided, settings.base_url))
         message = _decided(decided.state, decided.id, decided.channel)
-    deliver_outbox(settings)
     typer.echo(message)
 
 
@@ -211,12 +203,12 @@ def decline(
     """Decline a channel request, with the reason."""
     settings = load_settings()
     rules = approval_rules(settings.policy_pack)
-    with command_session(settings) as session:
+    with command_work(settings) as work:
+        session = work.session
         decided = service.decline(session, request_id=request_id, approver=_person(session, actor),
                                   rules=rules, reason=reason)
-        _queue(session, settings, notices.request_notices(session, rules, decided, settings.base_url))
+        work.outbox.extend(notices.request_notices(session, rules, decided, settings.base_url))
         message = _decided(decided.state, decided.id, decided.channel)
-    deliver_outbox(settings)
     typer.echo(message)
 
 

@@ -21,15 +21,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from kaitiaki.checker import load_pack
 from kaitiaki.cli.channels import AsOption, JsonOption, PlatformOption, _channel, _person
-from kaitiaki.cli.common import (cli_actor, command_session, deliver_outbox, fail, load_settings,
+from kaitiaki.cli.common import (cli_actor, command_session, command_work, fail, load_settings,
                                  reported_errors)
 from kaitiaki.moderation import formats, queries, service
 from kaitiaki.moderation.checking import CheckBatch, checker_pool
 from kaitiaki.moderation.ingest import Progress as ProgressCallback
 from kaitiaki.moderation.ingest import import_comments
 from kaitiaki.moderation.transitions import ACTION_LABELS, STATE_LABELS
-from kaitiaki.notify import outbox as outbox_store
-from kaitiaki.notify.email import Email
 from kaitiaki.timeutil import to_local
 
 comments_app = typer.Typer(help="Import comments, work through a channel's moderation queue, act on "
@@ -162,24 +160,17 @@ def act(
     category: Annotated[str, typer.Option("--category", help="Complaint category, for --action complaint.")] = "",
 ) -> None:
     """Keep, reply to, hide, delete, mark as spam, block the author of, or take up as a complaint."""
-    settings = load_settings()
-    pack = load_pack(settings.policy_pack)
     request = service.ActionRequest(action=action, reason=reason, note=note, reply=reply,
                                     complaint_category=category)
-    outbox: list[Email] = []
-    with command_session(settings) as session, reported_errors():
-        user = _person(session, as_email)
+    with command_work() as work, reported_errors():
+        user = _person(work.session, as_email)
         if len(comment_ids) == 1:
-            done = [service.act(session, pack=pack, comment_id=comment_ids[0], user=user,
-                                request=request, outbox=outbox)]
+            done = [service.act(work, comment_id=comment_ids[0], user=user, request=request)]
         else:
-            done = service.act_on_many(session, pack=pack, comment_ids=comment_ids, user=user, request=request)
+            done = service.act_on_many(work, comment_ids=comment_ids, user=user, request=request)
         lines = [f"Comment #{a.comment_id}: {ACTION_LABELS[a.action].lower()} ({a.reason_code}); "
                  f"now {STATE_LABELS[a.to_state].lower()}."
                  + (f" Complaint #{a.complaint_id} opened." if a.complaint_id else "") for a in done]
-        written = outbox_store.add_emails(session, settings, outbox)
-    if written:
-        deliver_outbox(settings)
     for line in lines:
         typer.echo(line)
 

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from kaitiaki.common.work import UnitOfWork
 from kaitiaki.config import Settings, mask_url
 from kaitiaki.db import check_connection, make_engine, require_current_schema, session_scope
 from kaitiaki.errors import AppError
@@ -83,6 +84,18 @@ def command_session(settings: Settings | None = None, *, write: bool = True) -> 
         yield session
 
 
+@contextmanager
+def command_work(settings: Settings | None = None, *, write: bool = True) -> Iterator[UnitOfWork]:
+    """A command's unit of work (kaitiaki.common.work): committed on success, and the emails it
+    queued tried at once after the commit (a worker delivers whatever this does not)."""
+    settings = settings or load_settings()
+    with command_session(settings, write=write) as session:
+        work = UnitOfWork(session, settings)
+        yield work
+    if work.outbox.written:
+        deliver_outbox(settings)
+
+
 def deliver_outbox(settings: Settings) -> None:
     """After a command's commit, try to deliver the emails it wrote to the outbox at once; a
     worker delivers whatever this does not (a mail server that is down, say)."""
@@ -103,6 +116,7 @@ __all__ = [
     "EXIT_BAD_INPUT",
     "cli_actor",
     "command_session",
+    "command_work",
     "connected_engine",
     "deliver_outbox",
     "fail",

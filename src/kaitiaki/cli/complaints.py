@@ -13,14 +13,12 @@ from typing import Annotated
 import typer
 from sqlalchemy.orm import Session
 
-from kaitiaki.cli.common import command_session, deliver_outbox, load_settings
+from kaitiaki.cli.common import command_session, command_work, load_settings
 from kaitiaki.complaints import export, permissions, queries, service
 from kaitiaki.complaints.queries import ComplaintFilter, local_today
 from kaitiaki.complaints.schemas import ComplaintDraft, ComplaintOut
 from kaitiaki.errors import NotFound
 from kaitiaki.models import User
-from kaitiaki.notify import outbox as outbox_store
-from kaitiaki.notify.email import Email
 from kaitiaki.people import queries as people_queries
 
 complaints_app = typer.Typer(help="Complaints about the agency's social media: list, show, "
@@ -118,18 +116,14 @@ def record(
 ) -> None:
     """Record a complaint received by email or direct message; it is routed and, when serious,
     escalated."""
-    settings = load_settings()
-    setup = service.ComplaintSetup.from_settings(settings)
-    outbox: list[Email] = []
     draft = ComplaintDraft(category=category, description=description, url=url, channel_id=channel,
                            content_text=content, name=name, email=email, phone=phone)
-    with command_session(settings) as session:
-        complaint = service.submit(session, setup=setup, draft=draft, source=source,
-                                   recorded_by=_person(session, actor), outbox=outbox)
-        outbox_store.add_emails(session, settings, outbox)
+    with command_work() as work:
+        complaint = service.submit(work.session, setup=service.ComplaintSetup.of(work), draft=draft,
+                                   source=source, recorded_by=_person(work.session, actor),
+                                   now=work.now(), outbox=work.outbox)
         message = f"Complaint {complaint.reference} is {complaint.state}" + (
             f", about {complaint.channel.label}." if complaint.channel else ", for comms staff to triage.")
-    deliver_outbox(settings)
     typer.echo(message)
 
 
@@ -141,16 +135,11 @@ def act(
     note: Annotated[str, typer.Option("--note", help="The response, the resolution, or why it is reopened.")] = "",
 ) -> None:
     """Acknowledge, triage, escalate, respond to, close or reopen a complaint."""
-    settings = load_settings()
-    setup = service.ComplaintSetup.from_settings(settings)
-    outbox: list[Email] = []
-    with command_session(settings) as session:
-        complaint = service.require_complaint(session, reference)
-        service.act(session, setup=setup, complaint=complaint, user=_person(session, actor),
-                    action=action, note=note, outbox=outbox)
-        outbox_store.add_emails(session, settings, outbox)
+    with command_work() as work:
+        complaint = service.require_complaint(work.session, reference)
+        service.act(work.session, setup=service.ComplaintSetup.of(work), complaint=complaint,
+                    user=_person(work.session, actor), action=action, note=note, outbox=work.outbox)
         message = f"Complaint {complaint.reference} is {complaint.state}."
-    deliver_outbox(settings)
     typer.echo(message)
 
 

@@ -78,15 +78,21 @@ def clean_text(value: str, errors: FieldErrors, field: str, label: str, *, requi
     return cleaned
 
 
-def parse_date(value: str | date | None, errors: FieldErrors, field: str, label: str) -> date | None:
+def parse_date(value: str | date | None, errors: FieldErrors, field: str, label: str, *,
+               message: str | None = None, required: bool = False) -> date | None:
+    """The day typed as YYYY-MM-DD, or None with the field's problem added to `errors`.
+    `message` replaces the words for a date that is not one (and for a missing one, when
+    `required`); a day outside EARLIEST_DAY..LATEST_DAY always says the range."""
     if value is None or isinstance(value, date):
         return value
     if not value.strip():
+        if required:
+            errors.add(field, message or f"Enter {label}.")
         return None
     try:
         day = date.fromisoformat(value.strip())
     except ValueError:
-        errors.add(field, f"Enter {label} as a date like 2026-12-31.")
+        errors.add(field, message or f"Enter {label} as a date like 2026-12-31.")
         return None
     if not day_in_range(day):
         errors.add(field, DAY_RANGE_MESSAGE)

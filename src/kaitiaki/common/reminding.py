@@ -9,20 +9,21 @@ send nothing again. A step that changes (a new due date) makes a new key, so the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import ColumnElement
 
 from sqlalchemy.orm import Session
 
+from kaitiaki.common.work import Clock
 from kaitiaki.config import Settings
 from kaitiaki.models import User
 from kaitiaki.notify import outbox
 from kaitiaki.notify.email import Email
 from kaitiaki.timeutil import to_local, utcnow
 from kaitiaki.workingdays import is_working_day
-
-Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,14 @@ class ReminderRun:
         return f"{self.settings.base_url.rstrip('/')}{path}"
 
 
+def ending_around(ends: ColumnElement[datetime], run: ReminderRun,
+                  days: int) -> tuple[ColumnElement[bool], ...]:
+    """Conditions for a timer that ends within `days` before now or after it: told once ahead
+    ("ending"), and once after ("ended") while a late run can still catch it."""
+    window = timedelta(days=days)
+    return ends.is_not(None), ends <= run.now + window, ends > run.now - window
+
+
 def remind(session: Session, run: ReminderRun, people: Iterable[User], *, key: str, subject: str,
            body: str, link: str) -> list[User]:
     """Tell each active person once for this key; returns those told now (not before)."""
@@ -72,4 +81,4 @@ def remind(session: Session, run: ReminderRun, people: Iterable[User], *, key: s
     return told
 
 
-__all__ = ["Clock", "ReminderRun", "remind"]
+__all__ = ["Clock", "ReminderRun", "ending_around", "remind"]

@@ -7,15 +7,13 @@ public form is a page, not an API: it needs its spam protection.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import APIRouter, Request
 
 from kaitiaki.complaints import export, permissions, queries, service
 from kaitiaki.complaints.queries import ComplaintFilter, local_today
 from kaitiaki.complaints.schemas import ActionIn, CheckIn, ComplaintDraft, ComplaintIn, ComplaintOut
 from kaitiaki.models import Complaint, User
-from kaitiaki.notify.email import Email
-from kaitiaki.common.web import queue_emails
-from kaitiaki.web.deps import DbSession, RequiredUser
+from kaitiaki.web.deps import DbSession, RequiredUser, Work
 
 router = APIRouter(prefix="/api/v1/complaints", tags=["complaints"])
 
@@ -46,16 +44,14 @@ def list_complaints(request: Request, session: DbSession, user: RequiredUser, st
 
 @router.post("", response_model=ComplaintOut, status_code=201,
              summary="Record a complaint received by email or direct message")
-def record(request: Request, body: ComplaintIn, session: DbSession, user: RequiredUser,
-           background: BackgroundTasks) -> ComplaintOut:
-    outbox: list[Email] = []
+def record(request: Request, body: ComplaintIn, work: Work, user: RequiredUser) -> ComplaintOut:
     draft = ComplaintDraft(category=body.category, description=body.description, url=body.url,
                            channel_id=str(body.channel_id or ""), content_text=body.content_text,
                            name=body.name, email=body.email, phone=body.phone)
-    complaint = service.submit(session, setup=_setup(request), draft=draft, source=body.source,
-                               recorded_by=user, outbox=outbox)
-    queue_emails(session, background, request, outbox)
-    return _out(request, session, complaint, user)
+    complaint = service.submit(work.session, setup=_setup(request), draft=draft,
+                               source=body.source, recorded_by=user, now=work.now(),
+                               outbox=work.outbox)
+    return _out(request, work.session, complaint, user)
 
 
 @router.get("/{reference}", response_model=ComplaintOut, summary="One complaint")
@@ -66,26 +62,22 @@ def show(request: Request, reference: str, session: DbSession, user: RequiredUse
 
 @router.post("/{reference}/actions", response_model=ComplaintOut,
              summary="Acknowledge, triage, escalate, respond, close or reopen")
-def act(request: Request, reference: str, body: ActionIn, session: DbSession, user: RequiredUser,
-        background: BackgroundTasks) -> ComplaintOut:
-    outbox: list[Email] = []
-    complaint = service.require_complaint(session, reference)
-    service.act(session, setup=_setup(request), complaint=complaint, user=user,
-                action=body.action, note=body.note, outbox=outbox)
-    queue_emails(session, background, request, outbox)
-    return _out(request, session, complaint, user)
+def act(request: Request, reference: str, body: ActionIn, work: Work,
+        user: RequiredUser) -> ComplaintOut:
+    complaint = service.require_complaint(work.session, reference)
+    service.act(work.session, setup=_setup(request), complaint=complaint, user=user,
+                action=body.action, note=body.note, outbox=work.outbox)
+    return _out(request, work.session, complaint, user)
 
 
 @router.post("/{reference}/check", response_model=ComplaintOut,
              summary="Run the checker over the content complained about")
-def check_content(request: Request, reference: str, body: CheckIn, session: DbSession,
-                  user: RequiredUser, background: BackgroundTasks) -> ComplaintOut:
-    outbox: list[Email] = []
-    complaint = service.require_complaint(session, reference)
-    service.check_content(session, setup=_setup(request), complaint=complaint, user=user,
-                          text=body.text, outbox=outbox)
-    queue_emails(session, background, request, outbox)
-    return _out(request, session, complaint, user)
+def check_content(request: Request, reference: str, body: CheckIn, work: Work,
+                  user: RequiredUser) -> ComplaintOut:
+    complaint = service.require_complaint(work.session, reference)
+    service.check_content(work.session, setup=_setup(request), complaint=complaint, user=user,
+                          text=body.text, outbox=work.outbox)
+    return _out(request, work.session, complaint, user)
 
 
 __all__ = ["router"]

@@ -1,9 +1,9 @@
 """Telling people about a complaint: an in-app notice in the same transaction, and the same words
 by email (when SMTP is configured).
 
-Callers (the pages, the API, the CLI) pass an `outbox` list; the emails are appended to it and
-the caller writes them to the outbox in the same transaction (kaitiaki.notify.outbox), from which
-a job delivers them.
+Callers (the pages, the API, the CLI) pass the unit of work's outbox (kaitiaki.common.work), which
+writes each email to the outbox in the same transaction as the change; a job delivers them. A
+plain list collects them instead (None: no email).
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
+from kaitiaki.common.work import Outbox as WorkOutbox
 from kaitiaki.models import Complaint, User
 from kaitiaki.notify import inapp
 from kaitiaki.notify.email import Email
 
-Outbox = list[Email] | None
+Outbox = WorkOutbox | list[Email] | None
 
 
 def complaint_path(complaint: Complaint) -> str:

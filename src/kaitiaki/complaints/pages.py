@@ -4,8 +4,10 @@ actions the transition table allows. Every form works without JavaScript."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, BackgroundTasks, Request
-from fastapi.responses import RedirectResponse, Response
+from collections.abc import Callable
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from kaitiaki.audit import queries as audit_queries
@@ -15,12 +17,13 @@ from kaitiaki.complaints.queries import OVERDUE_LABELS, ComplaintFilter, local_t
 from kaitiaki.complaints.transitions import ACTION_LABELS, COMPLAINT_WORKFLOW, STATE_LABELS
 from kaitiaki.errors import AppError
 from kaitiaki.models import Complaint, User
-from kaitiaki.notify.email import Email
 from kaitiaki.common.forms import parse_id
-from kaitiaki.common.web import FormText, field_errors, queue_emails
+from kaitiaki.common.web import FormText, field_errors
+from kaitiaki.common.work import UnitOfWork
 from kaitiaki.notify.email import is_configured as email_is_on
-from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
-from kaitiaki.web.templating import flash, render
+from kaitiaki.web.deps import DbSession, RequiredUser, Work
+from kaitiaki.web.forms import Done, handle_form
+from kaitiaki.web.templating import render
 
 router = APIRouter(prefix="/complaints", include_in_schema=False)
 
@@ -90,7 +93,7 @@ def record_page(request: Request, session: DbSession, user: RequiredUser) -> Res
 
 @router.post("/record")
 def record(
-    request: Request, session: DbSession, user: RequiredUser, background: BackgroundTasks,
+    request: Request, work: Work, user: RequiredUser,
     source: Text = "email", category: Text = "", url: Text = "", channel: Text = "",
     content_text: Text = "", description: Text = "", name: Text = "", email: Text = "",
     phone: Text = "", acknowledged: Text = "",
@@ -98,23 +101,22 @@ def record(
     form = {"category": category, "url": url, "channel": channel, "content_text": content_text,
             "description": description, "name": name, "email": email, "phone": phone,
             "acknowledged": acknowledged}
-    outbox: list[Email] = []
-    try:
-        complaint = service.submit(session, setup=_setup(request), draft=draft_from(form),
-                                   source=source, recorded_by=user, outbox=outbox)
+    session, setup = work.session, service.ComplaintSetup.of(work)
+
+    def change() -> Done:
+        complaint = service.submit(session, setup=setup, draft=draft_from(form), source=source,
+                                   recorded_by=user, now=work.now(), outbox=work.outbox)
         # One page, not two steps: staff who have already told the person it is in hand say so here.
         if acknowledged and permissions.is_handler(session, user, complaint):
-            service.act(session, setup=_setup(request), complaint=complaint, user=user,
-                        action="acknowledge", note="Acknowledged when recorded.", outbox=outbox)
-    except AppError as exc:
-        session.rollback()
-        return form_page(request, session, template="complaints/record.html",
-                         action="/complaints/record", form=form, error=exc,
-                         status_code=exc.status_code, extra={"source": source})
-    queue_emails(session, background, request, outbox)
-    flash(request, f"Complaint {complaint.reference} is recorded and routed"
-                   + (", and acknowledged." if complaint.acknowledged_at else "."))
-    return RedirectResponse(f"/complaints/{complaint.reference}", status_code=303)
+            service.act(session, setup=setup, complaint=complaint, user=user,
+                        action="acknowledge", note="Acknowledged when recorded.", outbox=work.outbox)
+        return Done(f"Complaint {complaint.reference} is recorded and routed"
+                    + (", and acknowledged." if complaint.acknowledged_at else "."),
+                    f"/complaints/{complaint.reference}")
+
+    return handle_form(request, work, change, lambda exc: form_page(
+        request, session, template="complaints/record.html", action="/complaints/record",
+        form=form, error=exc, status_code=exc.status_code, extra={"source": source}))
 
 
 def complaint_page(request: Request, session: Session, user: User, complaint: Complaint, *,
@@ -153,79 +155,74 @@ def show(request: Request, session: DbSession, user: RequiredUser, reference: st
     return complaint_page(request, session, user, service.require_complaint(session, reference))
 
 
-def _refused(request: Request, session: Session, user: User, reference: str, exc: AppError,
-             form: dict[str, str]) -> Response:
-    session.rollback()
-    return complaint_page(request, session, user, service.require_complaint(session, reference),
-                          error=exc, form=form, status_code=exc.status_code)
+def _complaint_form(request: Request, work: UnitOfWork, user: User, reference: str,
+                    change: Callable[[Complaint], Done], form: dict[str, str]) -> Response:
+    """A form on a complaint's page: refused, the page again with the problem and the text."""
+    session = work.session
+
+    def refused(exc: AppError) -> Response:
+        return complaint_page(request, session, user, service.require_complaint(session, reference),
+                              error=exc, form=form, status_code=exc.status_code)
+
+    return handle_form(request, work, lambda: change(service.require_complaint(session, reference)),
+                       refused)
 
 
 @router.post("/{reference}/act")
-def act(request: Request, session: DbSession, user: RequiredUser, background: BackgroundTasks,
-        reference: str, action: Text = "", note: Text = "") -> Response:
-    outbox: list[Email] = []
-    try:
-        complaint = service.require_complaint(session, reference)
-        service.act(session, setup=_setup(request), complaint=complaint, user=user,
-                    action=action, note=note, outbox=outbox)
-    except AppError as exc:
-        return _refused(request, session, user, reference, exc, {"action": action, "note": note})
-    queue_emails(session, background, request, outbox)
-    flash(request, f"Complaint {complaint.reference} is {COMPLAINT_WORKFLOW.states[complaint.state]}."
-          if action != "acknowledge" else f"Complaint {complaint.reference} is acknowledged.")
-    return RedirectResponse(f"/complaints/{complaint.reference}", status_code=303)
+def act(request: Request, work: Work, user: RequiredUser, reference: str, action: Text = "",
+        note: Text = "") -> Response:
+    def change(complaint: Complaint) -> Done:
+        service.act(work.session, setup=service.ComplaintSetup.of(work), complaint=complaint,
+                    user=user, action=action, note=note, outbox=work.outbox)
+        return Done(f"Complaint {complaint.reference} is "
+                    f"{COMPLAINT_WORKFLOW.states[complaint.state]}." if action != "acknowledge"
+                    else f"Complaint {complaint.reference} is acknowledged.",
+                    f"/complaints/{complaint.reference}")
+
+    return _complaint_form(request, work, user, reference, change, {"action": action, "note": note})
 
 
 @router.post("/{reference}/reply")
-def reply_to_complainant(request: Request, session: DbSession, user: RequiredUser,
-                         background: BackgroundTasks, reference: str, reply: Text = "") -> Response:
-    outbox: list[Email] = []
-    try:
-        complaint = service.require_complaint(session, reference)
-        replies.reply(session, setup=_setup(request), complaint=complaint, user=user, text=reply,
-                      email_on=email_is_on(request.app.state.settings), outbox=outbox)
-    except AppError as exc:
-        return _refused(request, session, user, reference, exc, {"reply": reply})
-    queue_emails(session, background, request, outbox)
-    flash(request, f"Your reply is on its way to the complainant and kept on complaint "
-                   f"{complaint.reference}'s record.")
-    return RedirectResponse(f"/complaints/{complaint.reference}#history", status_code=303)
+def reply_to_complainant(request: Request, work: Work, user: RequiredUser, reference: str,
+                         reply: Text = "") -> Response:
+    def change(complaint: Complaint) -> Done:
+        replies.reply(work.session, setup=service.ComplaintSetup.of(work), complaint=complaint,
+                      user=user, text=reply, email_on=work.outbox.email_on, outbox=work.outbox)
+        return Done(f"Your reply is on its way to the complainant and kept on complaint "
+                    f"{complaint.reference}'s record.", f"/complaints/{complaint.reference}#history")
+
+    return _complaint_form(request, work, user, reference, change, {"reply": reply})
 
 
 @router.post("/{reference}/check")
-def check_content(request: Request, session: DbSession, user: RequiredUser,
-                  background: BackgroundTasks, reference: str, text: Text = "") -> Response:
-    outbox: list[Email] = []
-    try:
-        complaint = service.require_complaint(session, reference)
+def check_content(request: Request, work: Work, user: RequiredUser, reference: str,
+                  text: Text = "") -> Response:
+    setup = service.ComplaintSetup.of(work)
+
+    def change(complaint: Complaint) -> Done:
         before = complaint.category
-        service.check_content(session, setup=_setup(request), complaint=complaint, user=user,
-                              text=text, outbox=outbox)
-    except AppError as exc:
-        return _refused(request, session, user, reference, exc, {"text": text})
-    queue_emails(session, background, request, outbox)
-    raised = complaint.category != before
-    flash(request, "The checker's findings are recorded"
-          + (f"; the complaint is now a {_setup(request).policy.label(complaint.category).lower()}."
-             if raised else "."))
-    return RedirectResponse(f"/complaints/{complaint.reference}#check", status_code=303)
+        service.check_content(work.session, setup=setup, complaint=complaint, user=user,
+                              text=text, outbox=work.outbox)
+        raised = complaint.category != before
+        return Done("The checker's findings are recorded"
+                    + (f"; the complaint is now a {setup.policy.label(complaint.category).lower()}."
+                       if raised else "."), f"/complaints/{complaint.reference}#check")
+
+    return _complaint_form(request, work, user, reference, change, {"text": text})
 
 
 @router.post("/{reference}/channel")
-def assign_channel(request: Request, session: DbSession, user: RequiredUser,
-                   background: BackgroundTasks, reference: str, channel: Text = "") -> Response:
-    outbox: list[Email] = []
-    try:
-        complaint = service.require_complaint(session, reference)
-        channel_id = parse_id(channel) or 0
-        service.assign_channel(session, setup=_setup(request), complaint=complaint, user=user,
-                               channel_id=channel_id, outbox=outbox)
-    except AppError as exc:
-        return _refused(request, session, user, reference, exc, {"channel": channel})
-    queue_emails(session, background, request, outbox)
-    flash(request, f"Complaint {complaint.reference} now goes to the business owner of "
-                   f"{complaint.channel.label if complaint.channel else 'the channel'}.")
-    return RedirectResponse(f"/complaints/{complaint.reference}", status_code=303)
+def assign_channel(request: Request, work: Work, user: RequiredUser, reference: str,
+                   channel: Text = "") -> Response:
+    def change(complaint: Complaint) -> Done:
+        service.assign_channel(work.session, setup=service.ComplaintSetup.of(work),
+                               complaint=complaint, user=user, channel_id=parse_id(channel) or 0,
+                               outbox=work.outbox)
+        return Done(f"Complaint {complaint.reference} now goes to the business owner of "
+                    f"{complaint.channel.label if complaint.channel else 'the channel'}.",
+                    f"/complaints/{complaint.reference}")
+
+    return _complaint_form(request, work, user, reference, change, {"channel": channel})
 
 
 __all__ = ["complaint_page", "router"]

@@ -11,7 +11,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -22,12 +22,12 @@ from kaitiaki.complaints.schemas import MAX_DESCRIPTION_LENGTH, ComplaintDraft
 from kaitiaki.config import Settings
 from kaitiaki.errors import AppError, BadInput
 from kaitiaki.models import Complaint
-from kaitiaki.notify.email import Email
 from kaitiaki.notify.email import is_configured as email_is_on
 from kaitiaki.register import queries as register_queries
 from kaitiaki.register.queries import RegisterFilter
-from kaitiaki.common.web import FormText, field_errors, queue_emails
-from kaitiaki.web.deps import AppSettings, DbSession
+from kaitiaki.common.web import FormText, field_errors
+from kaitiaki.web.deps import AppSettings, DbSession, Work
+from kaitiaki.web.forms import Done, handle_form
 from kaitiaki.web.templating import render
 
 router = APIRouter(prefix="/complaints", include_in_schema=False)
@@ -75,22 +75,21 @@ def new_complaint_page(request: Request, session: DbSession) -> Response:
 
 @router.post("/new")
 def new_complaint(
-    request: Request, session: DbSession, settings: AppSettings, background: BackgroundTasks,
+    request: Request, work: Work,
     category: Text = "", url: Text = "", channel: Text = "", content_text: Text = "",
     description: Text = "", name: Text = "", email: Text = "", phone: Text = "",
     website: Text = "", submission_token: Text = "",
 ) -> Response:
     form = {"category": category, "url": url, "channel": channel, "content_text": content_text,
             "description": description, "name": name, "email": email, "phone": phone}
-    setup = service.ComplaintSetup.from_settings(settings)
-    outbox: list[Email] = []
-    try:
+    session, settings = work.session, work.settings
+    setup = service.ComplaintSetup.of(work)
+
+    def change() -> Done:
         if submission_token:
             earlier = single_use.claim(session, submission_token)
             if earlier is not None:  # sent twice: show what the first one recorded
-                first = service.require_complaint(session, earlier)
-                return _confirmed(request, settings, setup, first,
-                                  receipt_queued=bool(first.complainant_email))
+                return _confirmed(request, settings, setup, service.require_complaint(session, earlier))
         if website.strip():
             # Only programs fill in a field that people never see.
             raise BadInput("This form could not be accepted. If you are a person, leave the "
@@ -98,23 +97,23 @@ def new_complaint(
         check_and_record(session, limit=PUBLIC_LIMIT, address=client_address(request),
                          secret=settings.resolved_secret_key(),
                          contact_email=setup.policy.contact_email)
-        complaint = service.submit(session, setup=setup, draft=draft_from(form), outbox=outbox)
+        complaint = service.submit(session, setup=setup, draft=draft_from(form), now=work.now(),
+                                   outbox=work.outbox)
         if submission_token:
             single_use.remember(session, submission_token, complaint.reference)
-    except AppError as exc:
-        session.rollback()
-        return form_page(request, session, template="complaints/new.html", action="/complaints/new",
-                         form=form, error=exc, status_code=exc.status_code,
-                         extra={"too_many": isinstance(exc, TooManySubmissions)})
-    queue_emails(session, background, request, outbox)
-    receipt_queued = any(complaint.complainant_email in email.to for email in outbox)
-    return _confirmed(request, settings, setup, complaint, receipt_queued=receipt_queued)
+        return _confirmed(request, settings, setup, complaint)
+
+    return handle_form(request, work, change, lambda exc: form_page(
+        request, session, template="complaints/new.html", action="/complaints/new", form=form,
+        error=exc, status_code=exc.status_code,
+        extra={"too_many": isinstance(exc, TooManySubmissions)}))
 
 
 def _confirmed(request: Request, settings: Settings, setup: service.ComplaintSetup,
-               complaint: Complaint, *, receipt_queued: bool) -> Response:
-    # The receipt page says what really happened: a receipt is only on its way when email is on.
-    receipt_queued = receipt_queued and email_is_on(settings)
+               complaint: Complaint) -> Done:
+    # The receipt page says what really happened: a receipt is only on its way when email is on
+    # and the person gave an address (the receipt is queued then).
+    receipt_queued = bool(complaint.complainant_email) and email_is_on(settings)
     request.session[CONFIRMATION_KEY] = {
         "reference": complaint.reference,
         "channel": complaint.channel.label if complaint.channel else None,
@@ -125,7 +124,7 @@ def _confirmed(request: Request, settings: Settings, setup: service.ComplaintSet
         "email": bool(complaint.complainant_email),
         "receipt_queued": receipt_queued,
     }
-    return RedirectResponse("/complaints/received", status_code=303)
+    return Done("", "/complaints/received")
 
 
 @router.get("/received")

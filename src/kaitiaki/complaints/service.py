@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 from kaitiaki.audit import service as audit
 from kaitiaki.checker import check
 from kaitiaki.checker.render import mask_for_storage
-from kaitiaki.config import Settings, get_settings
+from kaitiaki.common.work import UnitOfWork
+from kaitiaki.config import Settings
 from kaitiaki.common.rows import AlreadyDone, ChangedMeanwhile, ago, compare_and_set, lock_latest
 from kaitiaki.errors import BadInput, Conflict, FieldError, InvalidTransition, NotFound
 from kaitiaki.models import AuditEvent, Channel, Comment, Complaint, ComplaintCounter, User
@@ -65,6 +66,10 @@ class ComplaintSetup:
     def from_settings(cls, settings: Settings) -> ComplaintSetup:
         return cls(policy=complaint_policy(settings.policy_pack), pack=settings.policy_pack,
                    zone=settings.zone, base_url=settings.base_url)
+
+    @classmethod
+    def of(cls, work: UnitOfWork) -> ComplaintSetup:
+        return cls.from_settings(work.settings)
 
 
 def subject_of(complaint: Complaint) -> str:
@@ -242,12 +247,11 @@ def _received(session: Session, setup: ComplaintSetup, complaint: Complaint, *, 
 
 
 def file_from_comment(
-    session: Session, *, comment: Comment, actor: User, category: str, note: str | None,
-    outbox: Outbox = None,
+    work: UnitOfWork, *, comment: Comment, actor: User, category: str, note: str | None,
 ) -> Complaint:
     """A complaint raised from a comment in moderation: about the comment's channel, with its
     text as the content complained about and its author's handle in the description."""
-    setup = ComplaintSetup.from_settings(get_settings())
+    session, setup, outbox = work.session, ComplaintSetup.of(work), work.outbox
     permissions.require_active(actor)
     if setup.policy.category(category) is None:
         raise BadInput(f"Unknown complaint category {category!r}; the pack's categories are "
@@ -259,7 +263,7 @@ def file_from_comment(
     if note_text:
         description += f"\n\n{note_text}"
     complaint = _new_complaint(
-        session, setup, now=utcnow(), source="moderation", channel=comment.channel,
+        session, setup, now=work.now(), source="moderation", channel=comment.channel,
         url=comment.url or comment.channel.url, category=category, description=description,
         content_text=comment.text[:50_000], recorded_by=actor, comment=comment,
     )

@@ -4,9 +4,9 @@ retention only touches what is still due. Each takes a clock so tests can fix th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -14,19 +14,19 @@ from sqlalchemy.orm import Session
 from kaitiaki.auth.password_resets import purge_reset_tokens
 from kaitiaki.common.reminding import ReminderRun
 from kaitiaki.common.sign_in_sessions import SessionTimeouts, purge
+from kaitiaki.common.work import Clock, UnitOfWork
 from kaitiaki.complaints.reminders import send_complaint_reminders
-from kaitiaki.checker import load_pack
 from kaitiaki.config import Settings
 from kaitiaki.db import session_scope
 from kaitiaki.jobs.pack_review import send_pack_review_reminders
 from kaitiaki.moderation.retention import dispose
 from kaitiaki.notify.delivery import deliver_due
 from kaitiaki.oia.reminders import send_oia_reminders
+from kaitiaki.publishing.reminders import send_exception_reminders
 from kaitiaki.register.reminders import send_grant_reminders, send_stale_channel_reminders
 from kaitiaki.timeutil import utcnow
 from kaitiaki.transparency.kept import refresh_figures
 
-Clock = Callable[[], datetime]
 
 # Each reminder runs in its own unit of work, so one failing does not hold back the others.
 REMINDERS: tuple[tuple[str, Callable[[Session, ReminderRun], int]], ...] = (
@@ -35,6 +35,7 @@ REMINDERS: tuple[tuple[str, Callable[[Session, ReminderRun], int]], ...] = (
     ("grants", send_grant_reminders),
     ("stale channels", send_stale_channel_reminders),
     ("policy review", send_pack_review_reminders),
+    ("exceptions", send_exception_reminders),
 )
 
 
@@ -50,26 +51,33 @@ def deliver_outbox(engine: Engine, settings: Settings, clock: Clock = utcnow) ->
     return f"{report.sent} sent, {report.failed} to retry, {report.dead} dead"
 
 
+@contextmanager
+def job_work(engine: Engine, settings: Settings, clock: Clock) -> Iterator[UnitOfWork]:
+    """A job step's unit of work (kaitiaki.common.work), committed when the step succeeds."""
+    with session_scope(engine) as session:
+        yield UnitOfWork(session, settings, clock=clock)
+
+
 def send_reminders(engine: Engine, settings: Settings, clock: Clock = utcnow) -> str:
     run = ReminderRun.at(settings, clock)
     told = []
     for name, reminder in REMINDERS:
-        with session_scope(engine) as session:
-            told.append(f"{name}: {reminder(session, run)}")
+        with job_work(engine, settings, clock) as work:
+            told.append(f"{name}: {reminder(work.session, run)}")
     deliver_due(engine, settings, clock=clock)
     return "people told: " + ", ".join(told)
 
 
 def apply_retention(engine: Engine, settings: Settings, clock: Clock = utcnow) -> str:
-    with session_scope(engine) as session:
-        report = dispose(session, now=clock(), dry_run=False)
+    with job_work(engine, settings, clock) as work:
+        report = dispose(work.session, now=work.now(), dry_run=False)
     return f"{report.count} comments disposed of"
 
 
 def count_transparency_figures(engine: Engine, settings: Settings, clock: Clock = utcnow) -> str:
-    with session_scope(engine) as session:
-        figures = refresh_figures(session, pack=load_pack(settings.policy_pack), zone=settings.zone,
-                                  now=clock())
+    with job_work(engine, settings, clock) as work:
+        figures = refresh_figures(work.session, pack=work.pack, zone=settings.zone,
+                                  now=work.now())
     return f"{figures.comments_hidden} hidden, {figures.comments_deleted} deleted, " \
            f"{figures.complaints_received} complaints received"
 
@@ -77,10 +85,10 @@ def count_transparency_figures(engine: Engine, settings: Settings, clock: Clock 
 def purge_sessions(engine: Engine, settings: Settings, clock: Clock = utcnow) -> str:
     """Delete sign-in sessions that can no longer be used and reset links that can no longer be
     followed: they only ever matter while they work."""
-    now = clock()
-    with session_scope(engine) as session:
-        sessions = purge(session, timeouts=SessionTimeouts.from_settings(settings), now=now)
-        links = purge_reset_tokens(session, now=now)
+    with job_work(engine, settings, clock) as work:
+        sessions = purge(work.session, timeouts=SessionTimeouts.from_settings(settings),
+                         now=work.now())
+        links = purge_reset_tokens(work.session, now=work.now())
     return f"{sessions} ended or expired sessions and {links} used or expired reset links deleted"
 
 

@@ -16,7 +16,8 @@ EXCEPTION_STATES = ("requested", "approved", "declined", "withdrawn")
 
 class DraftException(Base):
     """A poster's request to publish a version despite a `block` finding, with the written
-    justification, and the channel business owner's decision with its reason."""
+    justification, and the channel business owner's decision with its reason. An approval may
+    run until a day (`expires_at`: the end of that day in the agency's zone); then it lapses."""
 
     __tablename__ = "draft_exceptions"
     __table_args__ = (Index("ix_draft_exceptions_draft", "draft_id"),)
@@ -31,8 +32,12 @@ class DraftException(Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_reason: Mapped[str | None] = mapped_column(Text)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     draft: Mapped[Draft] = relationship()
     version: Mapped[DraftVersion] = relationship()
     requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id], lazy="joined")
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id], lazy="joined")
+
+    def lapsed(self, now: datetime) -> bool:
+        return self.expires_at is not None and self.expires_at <= now

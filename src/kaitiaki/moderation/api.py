@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from kaitiaki.errors import BadInput, NotFound
@@ -17,11 +17,9 @@ from kaitiaki.moderation.ingest import import_comments
 from kaitiaki.moderation.web import pack_of
 from kaitiaki.register import queries as register_queries
 from kaitiaki.register import service as register_service
-from kaitiaki.notify.email import Email
 from kaitiaki.common.access import require_active
 from kaitiaki.common.forms import parse_id
-from kaitiaki.common.web import queue_emails
-from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
+from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser, Work
 
 router = APIRouter(tags=["moderation"])
 
@@ -155,15 +153,11 @@ def list_queue(session: DbSession, user: RequiredUser, channel_id: int, state: s
 
 @router.post("/api/v1/comments/{comment_id}/actions", response_model=ActionOut, status_code=201,
              summary="Act on a comment with one of the pack's moderation reasons")
-def act(request: Request, session: DbSession, user: RequiredUser, background: BackgroundTasks,
-        comment_id: int, body: ActionIn) -> ActionOut:
-    outbox: list[Email] = []
-    done = service.act(session, pack=pack_of(request), comment_id=comment_id, user=user,
+def act(work: Work, user: RequiredUser, comment_id: int, body: ActionIn) -> ActionOut:
+    done = service.act(work, comment_id=comment_id, user=user,
                        request=service.ActionRequest(action=body.action, reason=body.reason,
                                                      note=body.note, reply=body.reply,
-                                                     complaint_category=body.complaint_category),
-                       outbox=outbox)
-    queue_emails(session, background, request, outbox)
+                                                     complaint_category=body.complaint_category))
     return ActionOut.of(done)
 
 

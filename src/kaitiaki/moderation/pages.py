@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -21,10 +21,10 @@ from kaitiaki.moderation.web import comment_pieces, pack_of, read_upload
 from kaitiaki.register import service as register_service
 from kaitiaki.common.access import require_active
 from kaitiaki.register.permissions import is_business_owner
-from kaitiaki.notify.email import Email
-from kaitiaki.common.web import FormText, field_errors, queue_emails
+from kaitiaki.common.web import FormText, field_errors
 from kaitiaki.web.dashboard import Panel
-from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
+from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser, Work
+from kaitiaki.web.forms import Done, handle_form
 from kaitiaki.web.templating import flash, render
 
 router = APIRouter(prefix="/moderation", include_in_schema=False)
@@ -81,29 +81,30 @@ def show_queue(request: Request, session: DbSession, user: RequiredUser, channel
 
 def _refused_on_queue(request: Request, session: Session, user: User, channel_id: int,
                       exc: AppError, form_name: str, form: dict[str, Any]) -> Response:
-    session.rollback()
     channel = _channel(session, user, channel_id)
     return queue_page(request, session, user, channel, filters=queries.QueueFilter(), error=exc,
                       form_name=form_name, form=form, status_code=exc.status_code)
 
 
 @router.post("/channels/{channel_id}/bulk")
-def bulk_action(request: Request, session: DbSession, user: RequiredUser, channel_id: int,
+def bulk_action(request: Request, work: Work, user: RequiredUser, channel_id: int,
                 action: Text = "spam", reason: Text = "", note: Text = "",
                 ids: Annotated[list[int], Form()] = []) -> Response:  # noqa: B006
-    channel = _channel(session, user, channel_id)
-    request_ = service.ActionRequest(action=action, reason=reason, note=note)
-    try:
-        done = service.act_on_many(session, pack=pack_of(request), comment_ids=ids, user=user,
-                                   request=request_)
+    channel = _channel(work.session, user, channel_id)
+
+    def change() -> Done:
+        done = service.act_on_many(work, comment_ids=ids, user=user,
+                                   request=service.ActionRequest(action=action, reason=reason,
+                                                                 note=note))
         foreign = [a for a in done if a.channel_id != channel.id]
         if foreign:
             raise NotFound(f"Comment #{foreign[0].comment_id} is not on @{channel.handle}.")
-    except AppError as exc:
-        return _refused_on_queue(request, session, user, channel_id, exc, "bulk",
-                                 {"action": action, "reason": reason, "note": note, "ids": ids})
-    flash(request, f"{ACTION_LABELS[action]}: {len(done)} comments, reason {reason}.")
-    return RedirectResponse(f"/moderation/channels/{channel.id}", status_code=303)
+        return Done(f"{ACTION_LABELS[action]}: {len(done)} comments, reason {reason}.",
+                    f"/moderation/channels/{channel.id}")
+
+    return handle_form(request, work, change, lambda exc: _refused_on_queue(
+        request, work.session, user, channel_id, exc, "bulk",
+        {"action": action, "reason": reason, "note": note, "ids": ids}))
 
 
 @router.post("/channels/{channel_id}/import")
@@ -118,6 +119,7 @@ async def import_upload(request: Request, session: DbSession, user: RequiredUser
         report = import_comments(session, channel=channel, pack=pack_of(request), records=records,
                                  actor=user.email, source=f"upload:{(file.filename or '')[:100]}")
     except AppError as exc:
+        session.rollback()
         return _refused_on_queue(request, session, user, channel_id, exc, "import", {"format": fmt})
     refused = "; ".join(str(e) for e in report.errors[:5])
     more = f" and {len(report.errors) - 5} more" if len(report.errors) > 5 else ""
@@ -127,16 +129,18 @@ async def import_upload(request: Request, session: DbSession, user: RequiredUser
 
 
 @router.post("/channels/{channel_id}/delegates")
-def add_delegate(request: Request, session: DbSession, user: RequiredUser, channel_id: int,
+def add_delegate(request: Request, work: Work, user: RequiredUser, channel_id: int,
                  email: Text = "", reason: Text = "") -> Response:
-    channel = register_service.require_channel(session, channel_id)
-    try:
-        grant = service.delegate(session, owner=user, channel=channel, person_email=email, reason=reason)
-    except AppError as exc:
-        return _refused_on_queue(request, session, user, channel_id, exc, "delegate",
-                                 {"email": email, "reason": reason})
-    flash(request, f"{grant.user.name} can now moderate @{channel.handle}.")
-    return RedirectResponse(f"/moderation/channels/{channel.id}#moderators", status_code=303)
+    channel = register_service.require_channel(work.session, channel_id)
+
+    def change() -> Done:
+        grant = service.delegate(work.session, owner=user, channel=channel, person_email=email,
+                                 reason=reason)
+        return Done(f"{grant.user.name} can now moderate @{channel.handle}.",
+                    f"/moderation/channels/{channel.id}#moderators")
+
+    return handle_form(request, work, change, lambda exc: _refused_on_queue(
+        request, work.session, user, channel_id, exc, "delegate", {"email": email, "reason": reason}))
 
 
 @router.post("/channels/{channel_id}/delegates/{delegate_id}/revoke")
@@ -171,28 +175,28 @@ def show_comment(request: Request, session: DbSession, user: RequiredUser, comme
 
 
 @router.post("/comments/{comment_id}/act")
-def act(request: Request, session: DbSession, user: RequiredUser, background: BackgroundTasks,
-        comment_id: int, action: Text = "", reason: Text = "", note: Text = "",
-        reply: FormText = "", complaint_category: Text = "") -> Response:
+def act(request: Request, work: Work, user: RequiredUser, comment_id: int, action: Text = "",
+        reason: Text = "", note: Text = "", reply: FormText = "",
+        complaint_category: Text = "") -> Response:
     form = {"action": action, "reason": reason, "note": note, "reply": reply,
             "complaint_category": complaint_category}
-    outbox: list[Email] = []
-    try:
-        done = service.act(session, pack=pack_of(request), comment_id=comment_id, user=user,
+
+    def change() -> Done:
+        done = service.act(work, comment_id=comment_id, user=user,
                            request=service.ActionRequest(action=action, reason=reason, note=note,
                                                          reply=reply,
-                                                         complaint_category=complaint_category),
-                           outbox=outbox)
-    except AppError as exc:
-        session.rollback()
+                                                         complaint_category=complaint_category))
+        return Done(f"Comment #{comment_id}: {ACTION_LABELS[done.action].lower()} "
+                    f"({done.reason_code}); now {STATE_LABELS[done.to_state].lower()}."
+                    + (f" Complaint #{done.complaint_id} opened." if done.complaint_id else ""),
+                    f"/moderation/channels/{done.channel_id}")
+
+    def refused(exc: AppError) -> Response:
         result = exc.result if isinstance(exc, service.ReplyBlocked) else None
-        return comment_page(request, session, user, comment_id, error=exc, form=form,
+        return comment_page(request, work.session, user, comment_id, error=exc, form=form,
                             reply_result=result, status_code=exc.status_code)
-    queue_emails(session, background, request, outbox)
-    flash(request, f"Comment #{comment_id}: {ACTION_LABELS[done.action].lower()} "
-                   f"({done.reason_code}); now {STATE_LABELS[done.to_state].lower()}."
-                   + (f" Complaint #{done.complaint_id} opened." if done.complaint_id else ""))
-    return RedirectResponse(f"/moderation/channels/{done.channel_id}", status_code=303)
+
+    return handle_form(request, work, change, refused)
 
 
 @router.get("/figures")

@@ -20,6 +20,7 @@ from kaitiaki.checker import CompiledPack, check
 from kaitiaki.checker.items import MAX_TEXT_CHARS, Result
 from kaitiaki.checker.render import mask_for_storage
 from kaitiaki.complaints import service as complaints
+from kaitiaki.common.work import UnitOfWork
 from kaitiaki.common.rows import AlreadyDone, ChangedMeanwhile, ago, compare_and_set
 from kaitiaki.errors import BadInput, Conflict, FieldError, InvalidTransition, NotFound
 from kaitiaki.models import BlockedAuthor, Channel, Comment, ModerationAction, ModerationDelegate, User
@@ -27,7 +28,6 @@ from kaitiaki.moderation import permissions
 from kaitiaki.moderation.ingest import author_key, checker_item
 from kaitiaki.moderation.transitions import ACTION_LABELS, COMMENT_WORKFLOW, REMOVED_STATES
 from kaitiaki.moderation.formats import CommentIn
-from kaitiaki.notify.email import Email
 from kaitiaki.people import queries as people_queries
 from kaitiaki.policy.schema import ModerationReason
 from kaitiaki.register.permissions import require_business_owner
@@ -106,10 +106,11 @@ def check_reply(pack: CompiledPack, comment: Comment, text: str) -> Result:
 
 
 def act(
-    session: Session, *, pack: CompiledPack, comment_id: int, user: User, request: ActionRequest,
-    retention_years: int | None = None, outbox: list[Email] | None = None,
+    work: UnitOfWork, *, comment_id: int, user: User, request: ActionRequest,
+    retention_years: int | None = None,
 ) -> ModerationAction:
     """Apply one moderator's action to one comment and record it (flushed, not committed)."""
+    session, pack = work.session, work.pack
     comment = require_comment(session, comment_id, for_update=True)
     permissions.require_can_moderate(session, user, comment.channel)
     errors = FieldErrors()
@@ -129,7 +130,7 @@ def act(
     errors.raise_if_any()
     _refuse_if_done(session, comment, request.action)
     to_state = COMMENT_WORKFLOW.apply(comment.state, request.action)
-    now = utcnow()
+    now = work.now()
     record = ModerationAction(
         comment_id=comment.id, channel_id=comment.channel_id, action=request.action,
         reason_code=request.reason, note=note or None, from_state=comment.state, to_state=to_state,
@@ -143,9 +144,9 @@ def act(
         record.reply_decision = result.decision
         record.reply_result = mask_for_storage(result).model_dump(mode="json")
     if request.action == "complaint":
-        complaint = complaints.file_from_comment(session, comment=comment, actor=user,
+        complaint = complaints.file_from_comment(work, comment=comment, actor=user,
                                                  category=request.complaint_category,
-                                                 note=note or None, outbox=outbox)
+                                                 note=note or None)
         record.complaint_id = complaint.id
     if not compare_and_set(session, comment, "state", record.from_state, to_state,
                            state_changed_at=now):
@@ -204,8 +205,7 @@ def _block_author(session: Session, comment: Comment, record: ModerationAction, 
 
 
 def act_on_many(
-    session: Session, *, pack: CompiledPack, comment_ids: Sequence[int], user: User,
-    request: ActionRequest,
+    work: UnitOfWork, *, comment_ids: Sequence[int], user: User, request: ActionRequest,
 ) -> list[ModerationAction]:
     """One action with one reason on many comments (spam waves). All or nothing."""
     if request.action not in BULK_ACTIONS:
@@ -217,7 +217,7 @@ def act_on_many(
         raise BadInput("Choose at least one comment.", fields=[FieldError(["ids"], "Choose at least one comment.")])
     if len(ids) > MAX_BULK:
         raise BadInput(f"At most {MAX_BULK} comments at a time.")
-    return [act(session, pack=pack, comment_id=i, user=user, request=request) for i in ids]
+    return [act(work, comment_id=i, user=user, request=request) for i in ids]
 
 
 # --- delegates -----------------------------------------------------------------------------------

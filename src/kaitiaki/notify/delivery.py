@@ -24,7 +24,7 @@ from sqlalchemy import Engine, select, update
 from kaitiaki.config import Settings
 from kaitiaki.models import OutboxMessage
 from kaitiaki.notify.email import Email, EmailNotSent, deliver
-from kaitiaki.timeutil import utcnow
+from kaitiaki.timeutil import Clock, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,6 @@ LEASE = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=6)
 BATCH = 50
 
-Clock = Callable[[], datetime]
 Sender = Callable[[Settings, Email, str], None]
 
 

@@ -71,11 +71,6 @@ def add_email(session: Session, settings: Settings, email: Email, *, key: str | 
     })
 
 
-def add_emails(session: Session, settings: Settings, emails: Iterable[Email]) -> int:
-    """Write each email (each its own event) to the outbox; returns how many were written."""
-    return sum(1 for email in emails if add_email(session, settings, email))
-
-
 def add_notice(session: Session, recipients: Iterable[User], text: str, *, link: str = "",
                key: str | None = None, now: datetime | None = None) -> list[Notification]:
     """An in-app notice to each active recipient, once per key and recipient (not committed)."""
@@ -124,5 +119,5 @@ def retry(session: Session, message_id: int, *, now: datetime | None = None) -> 
     return message
 
 
-__all__ = ["add_email", "add_emails", "add_notice", "list_messages", "new_key", "retry",
+__all__ = ["add_email", "add_notice", "list_messages", "new_key", "retry",
            "was_written"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from kaitiaki.audit import queries as audit_queries
@@ -28,8 +28,9 @@ from kaitiaki.oia.transitions import (
     STATE_LABELS,
 )
 from kaitiaki.common.web import FormText, field_errors
-from kaitiaki.web.deps import DbSession, RequiredUser
-from kaitiaki.web.templating import flash, render
+from kaitiaki.web.deps import DbSession, RequiredUser, Work
+from kaitiaki.web.forms import Done, handle_form
+from kaitiaki.web.templating import render
 
 router = APIRouter(prefix="/oia", include_in_schema=False)
 
@@ -66,20 +67,20 @@ def new_page(request: Request, session: DbSession, user: RequiredUser) -> Respon
 
 
 @router.post("/new")
-def log(request: Request, session: DbSession, user: RequiredUser, received_on: Text = "",
+def log(request: Request, work: Work, user: RequiredUser, received_on: Text = "",
         summary: Text = "", requester_name: Text = "", requester_email: Text = "",
         requester_address: Text = "") -> Response:
     form = {"received_on": received_on, "summary": summary, "requester_name": requester_name,
             "requester_email": requester_email, "requester_address": requester_address}
-    try:
-        logged = service.log_request(session, user=user, today=_today(request),
+
+    def change() -> Done:
+        logged = service.log_request(work.session, user=user, today=_today(request),
                                      draft=service.RequestDraft(**form))
-    except AppError as exc:
-        session.rollback()
-        return _new_page(request, form, exc, exc.status_code)
-    flash(request, f"Request {logged.reference} is logged; the decision is due "
-                   f"{logged.due_on:%-d %B %Y}.")
-    return RedirectResponse(f"/oia/{service.slug_of(logged.reference)}", status_code=303)
+        return Done(f"Request {logged.reference} is logged; the decision is due "
+                    f"{logged.due_on:%-d %B %Y}.", f"/oia/{service.slug_of(logged.reference)}")
+
+    return handle_form(request, work, change,
+                       lambda exc: _new_page(request, form, exc, exc.status_code))
 
 
 def request_page(request: Request, session: Session, user: User, found: OiaRequest, *,
@@ -101,7 +102,6 @@ def request_page(request: Request, session: Session, user: User, found: OiaReque
 
 def _refused(request: Request, session: Session, user: User, slug: str, exc: AppError,
              form: dict) -> Response:
-    session.rollback()
     return request_page(request, session, user, service.require_request(session, slug), error=exc,
                         form=form, status_code=exc.status_code)
 
@@ -113,28 +113,31 @@ def show(request: Request, session: DbSession, user: RequiredUser, slug: str) ->
 
 
 @router.post("/{slug}/extend")
-def extend(request: Request, session: DbSession, user: RequiredUser, slug: str, reason: Text = "",
+def extend(request: Request, work: Work, user: RequiredUser, slug: str, reason: Text = "",
            new_due_on: Text = "", note: Text = "") -> Response:
     form = {"reason": reason, "new_due_on": new_due_on, "note": note}
-    try:
-        found = service.extend(session, user=user, reference=slug, reason=reason, note=note,
+
+    def change() -> Done:
+        found = service.extend(work.session, user=user, reference=slug, reason=reason, note=note,
                                new_due_on=new_due_on, today=_today(request))
-    except AppError as exc:
-        return _refused(request, session, user, slug, exc, form)
-    flash(request, f"Request {found.reference} is extended to {found.due_on:%-d %B %Y}.")
-    return RedirectResponse(f"/oia/{slug}", status_code=303)
+        return Done(f"Request {found.reference} is extended to {found.due_on:%-d %B %Y}.",
+                    f"/oia/{slug}")
+
+    return handle_form(request, work, change,
+                       lambda exc: _refused(request, work.session, user, slug, exc, form))
 
 
 @router.post("/{slug}/close")
-def close(request: Request, session: DbSession, user: RequiredUser, slug: str, action: Text = "",
+def close(request: Request, work: Work, user: RequiredUser, slug: str, action: Text = "",
           note: Text = "") -> Response:
-    try:
-        found = service.close(session, user=user, reference=slug, action=action, note=note,
+    def change() -> Done:
+        found = service.close(work.session, user=user, reference=slug, action=action, note=note,
                               today=_today(request))
-    except AppError as exc:
-        return _refused(request, session, user, slug, exc, {"action": action, "close_note": note})
-    flash(request, f"Request {found.reference} is {STATE_LABELS[found.state].lower()}.")
-    return RedirectResponse(f"/oia/{slug}", status_code=303)
+        return Done(f"Request {found.reference} is {STATE_LABELS[found.state].lower()}.",
+                    f"/oia/{slug}")
+
+    return handle_form(request, work, change, lambda exc: _refused(
+        request, work.session, user, slug, exc, {"action": action, "close_note": note}))
 
 
 @router.post("/{slug}/export")
@@ -151,6 +154,7 @@ def export(request: Request, session: DbSession, user: RequiredUser, slug: str,
                               scope=parse_scope(first, last, channels or [], kinds or []),
                               meta=load_pack(settings.policy_pack).meta, zone=settings.zone)
     except AppError as exc:
+        session.rollback()
         return _refused(request, session, user, slug, exc, form)
     return Response(result.content, media_type="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{result.filename}"'})

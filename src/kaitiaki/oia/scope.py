@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from kaitiaki.common.forms import DAY_RANGE_MESSAGE, FieldErrors, day_in_range
+from kaitiaki.common.forms import FieldErrors, parse_date
 
 RECORD_KINDS: dict[str, str] = {
     "moderation": "Moderation decisions",
@@ -40,23 +40,13 @@ class ExportScope:
         return channel_id is not None and channel_id in self.channel_ids
 
 
-def _date(value: str, errors: FieldErrors, field: str, label: str) -> date | None:
-    try:
-        day = date.fromisoformat(value.strip())
-    except ValueError:
-        errors.add(field, f"Enter the {label} as YYYY-MM-DD.")
-        return None
-    if not day_in_range(day):
-        errors.add(field, DAY_RANGE_MESSAGE)
-        return None
-    return day
-
-
 def parse_scope(first: str, last: str, channel_ids: Sequence[int | str], kinds: Sequence[str]
                 ) -> ExportScope:
     errors = FieldErrors()
-    start = _date(first, errors, "first", "first date")
-    end = _date(last, errors, "last", "last date")
+    start = parse_date(first, errors, "first", "first date", required=True,
+                       message="Enter the first date as YYYY-MM-DD.")
+    end = parse_date(last, errors, "last", "last date", required=True,
+                     message="Enter the last date as YYYY-MM-DD.")
     if start and end and end < start:
         errors.add("last", "The last date must be on or after the first date.")
     elif start and end and (end - start).days > MAX_SPAN_DAYS:

@@ -21,7 +21,7 @@ from kaitiaki.models import OiaRequest, User
 from kaitiaki.oia import permissions
 from kaitiaki.oia.due import MAX_WORKING_DAYS, due_date, parse_received
 from kaitiaki.oia.transitions import CLOSING_ACTIONS, EXTENSION_REASON_LABELS, OIA_WORKFLOW
-from kaitiaki.common.forms import DAY_RANGE_MESSAGE, FieldErrors, clean_text, day_in_range
+from kaitiaki.common.forms import FieldErrors, clean_text, parse_date
 
 REFERENCE_PREFIX = "OIA"
 MAX_SUMMARY_CHARS = 5000
@@ -114,18 +114,6 @@ def log_request(session: Session, *, user: User, draft: RequestDraft, today: dat
     return request
 
 
-def _parse_new_due(value: str, errors: FieldErrors) -> date | None:
-    try:
-        day = date.fromisoformat(value.strip())
-    except ValueError:
-        errors.add("new_due_on", "Enter the new due date as YYYY-MM-DD.")
-        return None
-    if not day_in_range(day):
-        errors.add("new_due_on", DAY_RANGE_MESSAGE)
-        return None
-    return day
-
-
 def extend(session: Session, *, user: User, reference: str, reason: str, note: str,
            today: date, new_due_on: str = "", extra_days: int | None = None) -> OiaRequest:
     """Extend the time limit (s15A): by `extra_days` working days after the current due date, or
@@ -147,7 +135,8 @@ def extend(session: Session, *, user: User, reference: str, reason: str, note: s
         else:
             new_due = due_date(request.due_on, extra_days)
     elif new_due_on.strip():
-        new_due = _parse_new_due(new_due_on, errors)
+        new_due = parse_date(new_due_on, errors, "new_due_on", "the new due date",
+                             message="Enter the new due date as YYYY-MM-DD.")
         if new_due is not None and new_due <= request.due_on:
             errors.add("new_due_on", f"The new due date must be after the current one, "
                                      f"{request.due_on.isoformat()}.")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Query, Request
+from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 
 from kaitiaki.models import Draft, User
@@ -33,8 +33,7 @@ from kaitiaki.publishing.views import draft_view
 from kaitiaki.publishing.web import connector, gate_pack
 from kaitiaki.register import queries as register_queries
 from kaitiaki.common.access import require_active
-from kaitiaki.common.web import queue_emails
-from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
+from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser, Work
 
 router = APIRouter(prefix="/api/v1/drafts", tags=["drafts"])
 
@@ -111,26 +110,26 @@ def acknowledge(draft_id: int, body: AcknowledgeIn, session: DbSession,
 
 @router.post("/{draft_id}/exception", response_model=DraftOut,
              summary="Ask the business owner for an exception to a block finding")
-def request_exception(request: Request, draft_id: int, body: ExceptionRequestIn,
-                      session: DbSession, user: RequiredUser, background: BackgroundTasks,
-                      settings: AppSettings) -> DraftOut:
-    draft = _visible(session, user, draft_id)
-    exception = service.request_exception(session, user=user, draft=draft,
+def request_exception(draft_id: int, body: ExceptionRequestIn, work: Work,
+                      user: RequiredUser) -> DraftOut:
+    draft = _visible(work.session, user, draft_id)
+    exception = service.request_exception(work.session, user=user, draft=draft,
                                           justification=body.justification)
-    queue_emails(session, background, request, exception_notices(exception, settings.base_url))
-    return _out(session, draft)
+    work.outbox.extend(exception_notices(exception, work.settings.base_url))
+    return _out(work.session, draft)
 
 
 @router.post("/{draft_id}/exception/decision", response_model=DraftOut,
              summary="Approve or decline an exception (the channel's business owner)")
-def decide_exception(request: Request, draft_id: int, body: ExceptionDecisionIn,
-                     session: DbSession, user: RequiredUser, background: BackgroundTasks,
-                     settings: AppSettings) -> DraftOut:
-    draft = _visible(session, user, draft_id)
-    exception = service.decide_exception(session, user=user, draft=draft,
-                                         approve=body.decision == "approve", reason=body.reason)
-    queue_emails(session, background, request, exception_notices(exception, settings.base_url))
-    return _out(session, draft)
+def decide_exception(draft_id: int, body: ExceptionDecisionIn, work: Work,
+                     user: RequiredUser) -> DraftOut:
+    draft = _visible(work.session, user, draft_id)
+    exception = service.decide_exception(work.session, user=user, draft=draft,
+                                         approve=body.decision == "approve", reason=body.reason,
+                                         until=body.until, zone=work.settings.zone,
+                                         now=work.now())
+    work.outbox.extend(exception_notices(exception, work.settings.base_url))
+    return _out(work.session, draft)
 
 
 @router.post("/{draft_id}/submit", response_model=DraftOut, summary="Submit a checked draft")

@@ -8,30 +8,20 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from kaitiaki.checker.items import MAX_TEXT_CHARS
 from kaitiaki.common.forms import parse_id
-from kaitiaki.publishing.schemas import MAX_TARGET_TEXT, DraftInput
+from kaitiaki.publishing.schemas import CONTENT_LIMITS, DraftInput
 
-FIELD_LIMITS = {
-    "channel_id": 20, "kind": 20, "text": MAX_TEXT_CHARS, "reply_to_text": MAX_TARGET_TEXT,
-    "reply_to_comment_id": 20, "action": 20, "target_handle": 1000, "target_name": 1000,
-    "target_text": MAX_TARGET_TEXT, "target_url": 2000, "business_purpose": 4000,
-}
+# The compose form's fields: the draft's (kaitiaki.publishing.schemas.DraftInput), the channel,
+# and the comment replied to as typed.
+FIELD_LIMITS = {"channel_id": 20, "kind": 20, "reply_to_comment_id": 20, **CONTENT_LIMITS}
 
 
 @dataclass
-class ComposeForm:
+class ComposeForm(DraftInput):
+    """The draft's fields as typed, every one a string (what was typed is shown again as it was)."""
+
     channel_id: str = ""
-    kind: str = "post"
-    text: str = ""
-    reply_to_text: str = ""
-    reply_to_comment_id: str = ""
-    action: str = ""
-    target_handle: str = ""
-    target_name: str = ""
-    target_text: str = ""
-    target_url: str = ""
-    business_purpose: str = ""
+    reply_to_comment_id: str = ""  # type: ignore[assignment]  # as typed; parsed by `comment`
 
     @classmethod
     def read(cls, form: FormData) -> ComposeForm:
@@ -45,13 +35,8 @@ class ComposeForm:
     @classmethod
     def of(cls, data: DraftInput, *, channel_id: int, comment_id: int | None) -> ComposeForm:
         """The form filled with a saved version, to change it."""
-        return cls(
-            channel_id=str(channel_id), kind=data.kind, text=data.text,
-            reply_to_text=data.reply_to_text, reply_to_comment_id=str(comment_id or ""),
-            action=data.action, target_handle=data.target_handle, target_name=data.target_name,
-            target_text=data.target_text, target_url=data.target_url,
-            business_purpose=data.business_purpose,
-        )
+        return cls(channel_id=str(channel_id), kind=data.kind,
+                   reply_to_comment_id=str(comment_id or ""), **data.content())
 
     @property
     def channel(self) -> int | None:
@@ -62,13 +47,7 @@ class ComposeForm:
         return parse_id(self.reply_to_comment_id)
 
     def as_input(self) -> DraftInput:
-        return DraftInput(
-            kind=self.kind, text=self.text, reply_to_text=self.reply_to_text,
-            reply_to_comment_id=self.comment, action=self.action,
-            target_handle=self.target_handle, target_name=self.target_name,
-            target_text=self.target_text, target_url=self.target_url,
-            business_purpose=self.business_purpose,
-        )
+        return DraftInput(kind=self.kind, reply_to_comment_id=self.comment, **self.content())
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

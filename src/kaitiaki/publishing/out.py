@@ -76,6 +76,7 @@ class ExceptionOut(BaseModel):
     decided_by: str | None
     decided_at: datetime | None
     reason: str | None
+    expires_at: datetime | None
 
     @classmethod
     def of(cls, exception: DraftException) -> ExceptionOut:
@@ -85,6 +86,7 @@ class ExceptionOut(BaseModel):
             requested_at=exception.requested_at,
             decided_by=exception.decided_by.email if exception.decided_by else None,
             decided_at=exception.decided_at, reason=exception.decision_reason,
+            expires_at=exception.expires_at,
         )
 
 

@@ -6,12 +6,13 @@ saves. A refused or invalid form comes back with the message and everything type
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from kaitiaki.audit import queries as audit_queries
@@ -38,10 +39,13 @@ from kaitiaki.publishing.web import connector, gate_pack
 from kaitiaki.register import queries as register_queries
 from kaitiaki.common.access import require_active
 from kaitiaki.register.permissions import is_comms_staff
-from kaitiaki.common.web import field_errors, queue_emails
+from kaitiaki.common.forms import FieldErrors, parse_date
+from kaitiaki.common.web import field_errors
+from kaitiaki.common.work import UnitOfWork
 from kaitiaki.web.dashboard import Panel
-from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
-from kaitiaki.web.templating import flash, render
+from kaitiaki.web.deps import DbSession, RequiredUser, Work
+from kaitiaki.web.forms import Done, handle_form
+from kaitiaki.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -130,19 +134,19 @@ async def compose_live(request: Request, session: DbSession, user: RequiredUser)
 
 
 @router.post("/compose")
-async def save_draft(request: Request, session: DbSession, user: RequiredUser) -> Response:
+async def save_draft(request: Request, work: Work, user: RequiredUser) -> Response:
     form = ComposeForm.read(await request.form())
     pack = gate_pack(request)
-    try:
-        draft = service.create_draft(session, user=user, pack=pack, channel_id=form.channel,
+
+    def change() -> Done:
+        draft = service.create_draft(work.session, user=user, pack=pack, channel_id=form.channel,
                                      data=form.as_input())
-        service.check_draft(session, user=user, draft=draft, pack=pack)
-    except AppError as exc:
-        session.rollback()
-        return compose_page(request, session, user, form, error=exc, status_code=exc.status_code)
-    decision = service.current_version(session, draft).decision or "pass"
-    flash(request, f"Draft saved and checked: {DECISION_NOTES[decision]}")
-    return RedirectResponse(service.draft_path(draft), status_code=303)
+        version = service.check_draft(work.session, user=user, draft=draft, pack=pack)
+        return Done(f"Draft saved and checked: {DECISION_NOTES[version.decision or 'pass']}",
+                    service.draft_path(draft))
+
+    return handle_form(request, work, change, lambda exc: compose_page(
+        request, work.session, user, form, error=exc, status_code=exc.status_code))
 
 
 DECISION_NOTES = {
@@ -195,17 +199,21 @@ def show_draft(request: Request, session: DbSession, user: RequiredUser, draft_i
     return item_page(request, session, user, service.require_draft(session, draft_id))
 
 
-def _refused(request: Request, session: Session, user: User, draft_id: int, exc: AppError,
-             form_name: str, form: Any) -> Response:
-    session.rollback()
-    draft = service.require_draft(session, draft_id)
-    return item_page(request, session, user, draft, error=exc, form_name=form_name, form=form,
-                     status_code=exc.status_code)
+def _draft_form(request: Request, work: UnitOfWork, user: User, draft_id: int, form_name: str,
+                form: Any, change: Callable[[Draft], str]) -> Response:
+    """A form on a draft's page: `change` returns what to say; refused, the page again with the
+    problem and what was typed."""
+    session = work.session
 
+    def done() -> Done:
+        draft = service.require_draft(session, draft_id)
+        return Done(change(draft), service.draft_path(draft))
 
-def _done(request: Request, draft: Draft, message: str) -> Response:
-    flash(request, message)
-    return RedirectResponse(service.draft_path(draft), status_code=303)
+    def refused(exc: AppError) -> Response:
+        return item_page(request, session, user, service.require_draft(session, draft_id),
+                         error=exc, form_name=form_name, form=form, status_code=exc.status_code)
+
+    return handle_form(request, work, done, refused)
 
 
 def _text(value: Any) -> str:
@@ -213,29 +221,30 @@ def _text(value: Any) -> str:
 
 
 @router.post("/drafts/{draft_id}/revise")
-async def revise(request: Request, session: DbSession, user: RequiredUser, draft_id: int) -> Response:
+async def revise(request: Request, work: Work, user: RequiredUser, draft_id: int) -> Response:
     form = ComposeForm.read(await request.form())
     pack = gate_pack(request)
-    try:
-        draft = service.require_draft(session, draft_id)
+
+    def change(draft: Draft) -> str:
         form.channel_id, form.kind = str(draft.channel_id), draft.kind
-        new = service.revise_draft(session, user=user, draft=draft, pack=pack, data=form.as_input())
-        service.check_draft(session, user=user, draft=draft, pack=pack)
-    except AppError as exc:
-        return _refused(request, session, user, draft_id, exc, "revise", form)
-    return _done(request, draft, f"Version {new.number} saved and checked: "
-                                 f"{DECISION_NOTES[new.decision or 'pass']}")
+        new = service.revise_draft(work.session, user=user, draft=draft, pack=pack,
+                                   data=form.as_input())
+        service.check_draft(work.session, user=user, draft=draft, pack=pack)
+        return f"Version {new.number} saved and checked: {DECISION_NOTES[new.decision or 'pass']}"
+
+    return _draft_form(request, work, user, draft_id, "revise", form, change)
 
 
 @router.post("/drafts/{draft_id}/submit")
-async def submit(request: Request, session: DbSession, user: RequiredUser, draft_id: int) -> Response:
+async def submit(request: Request, work: Work, user: RequiredUser, draft_id: int) -> Response:
     submitted = await request.form()
     # Finding indexes count from 0; ASCII digits only ("²" passes isdigit() but not int()).
     ticked = [int(number) for key in submitted if key.startswith("ack_")
               and (number := key.removeprefix("ack_")).isascii() and number.isdigit()
               and len(number) <= 6]
-    try:
-        draft = service.require_draft(session, draft_id)
+    session = work.session
+
+    def change(draft: Draft) -> str:
         if ticked:
             service.acknowledge(session, user=user, draft=draft, indexes=ticked)
         pending = service.unacknowledged(session, service.current_version(session, draft))
@@ -243,78 +252,79 @@ async def submit(request: Request, session: DbSession, user: RequiredUser, draft
             message = "Tick each warning to acknowledge it before submitting."
             raise BadInput(message, fields=[FieldError([f"ack_{i}"], "Acknowledge this warning.")
                                              for i in pending])
-        service.submit(session, user=user, draft=draft)
-    except AppError as exc:
-        return _refused(request, session, user, draft_id, exc, "submit", {})
-    return _done(request, draft, "Submitted. Publish it on the platform, then record it here.")
+        service.submit(session, user=user, draft=draft, now=work.now())
+        return "Submitted. Publish it on the platform, then record it here."
+
+    return _draft_form(request, work, user, draft_id, "submit", {}, change)
 
 
 @router.post("/drafts/{draft_id}/exception")
-async def request_exception(request: Request, session: DbSession, user: RequiredUser,
-                            background: BackgroundTasks, settings: AppSettings,
+async def request_exception(request: Request, work: Work, user: RequiredUser,
                             draft_id: int) -> Response:
     justification = _text((await request.form()).get("justification"))
-    try:
-        draft = service.require_draft(session, draft_id)
-        exception = service.request_exception(session, user=user, draft=draft,
+
+    def change(draft: Draft) -> str:
+        exception = service.request_exception(work.session, user=user, draft=draft,
                                               justification=justification)
-    except AppError as exc:
-        return _refused(request, session, user, draft_id, exc, "exception",
-                        {"justification": justification})
-    queue_emails(session, background, request, exception_notices(exception, settings.base_url))
-    return _done(request, draft, f"Exception requested. {draft.channel.business_owner.name}, the "
-                                 "channel's business owner, decides it.")
+        work.outbox.extend(exception_notices(exception, work.settings.base_url))
+        return (f"Exception requested. {draft.channel.business_owner.name}, the channel's "
+                "business owner, decides it.")
+
+    return _draft_form(request, work, user, draft_id, "exception",
+                       {"justification": justification}, change)
 
 
 @router.post("/drafts/{draft_id}/exception/decision")
-async def decide_exception(request: Request, session: DbSession, user: RequiredUser,
-                           background: BackgroundTasks, settings: AppSettings,
+async def decide_exception(request: Request, work: Work, user: RequiredUser,
                            draft_id: int) -> Response:
     submitted = await request.form()
-    decision, reason = _text(submitted.get("decision")), _text(submitted.get("reason"))
-    try:
-        draft = service.require_draft(session, draft_id)
-        if decision not in ("approve", "decline"):
-            raise BadInput("Choose to approve or decline the exception.",
-                           fields=[FieldError(["decision"], "Choose approve or decline.")])
-        exception = service.decide_exception(session, user=user, draft=draft,
-                                             approve=decision == "approve", reason=reason)
-    except AppError as exc:
-        return _refused(request, session, user, draft_id, exc, "decision",
-                        {"decision": decision, "reason": reason})
-    queue_emails(session, background, request, exception_notices(exception, settings.base_url))
-    return _done(request, draft, "Exception approved." if decision == "approve"
-                 else "Exception declined.")
+    form = {key: _text(submitted.get(key)) for key in ("decision", "reason", "until")}
+
+    def change(draft: Draft) -> str:
+        errors = FieldErrors()
+        if form["decision"] not in ("approve", "decline"):
+            errors.add("decision", "Choose approve or decline.")
+        until = parse_date(form["until"], errors, "until", "the last day")
+        errors.raise_if_any()
+        approve = form["decision"] == "approve"
+        exception = service.decide_exception(work.session, user=user, draft=draft, approve=approve,
+                                             reason=form["reason"], until=until,
+                                             zone=work.settings.zone, now=work.now())
+        work.outbox.extend(exception_notices(exception, work.settings.base_url))
+        return "Exception approved." if approve else "Exception declined."
+
+    return _draft_form(request, work, user, draft_id, "decision", form, change)
 
 
 @router.post("/drafts/{draft_id}/publication")
-async def record_publication(request: Request, session: DbSession, user: RequiredUser,
-                             settings: AppSettings, draft_id: int) -> Response:
+async def record_publication(request: Request, work: Work, user: RequiredUser,
+                             draft_id: int) -> Response:
     submitted = await request.form()
     form = {key: _text(submitted.get(key)) for key in ("url", "platform_id", "published_at")}
-    try:
-        draft = service.require_draft(session, draft_id)
-        service.record_publication(session, user=user, draft=draft, connector=connector(),
+    settings = work.settings
+
+    def change(draft: Draft) -> str:
+        service.record_publication(work.session, user=user, draft=draft, connector=connector(),
                                    url=form["url"], platform_id=form["platform_id"],
                                    published_at=_local_time(form["published_at"], settings),
                                    zone=settings.zone)
-    except AppError as exc:
-        return _refused(request, session, user, draft_id, exc, "publication", form)
-    return _done(request, draft, "Publication recorded; the channel's last-post date is updated.")
+        return "Publication recorded; the channel's last-post date is updated."
+
+    return _draft_form(request, work, user, draft_id, "publication", form, change)
 
 
 @router.post("/drafts/{draft_id}/publication/correct")
-async def correct_publication(request: Request, session: DbSession, user: RequiredUser,
+async def correct_publication(request: Request, work: Work, user: RequiredUser,
                               draft_id: int) -> Response:
     submitted = await request.form()
     form = {key: _text(submitted.get(key)) for key in ("url", "platform_id", "reason")}
-    try:
-        draft = service.require_draft(session, draft_id)
-        service.correct_publication(session, user=user, draft=draft, url=form["url"],
+
+    def change(draft: Draft) -> str:
+        service.correct_publication(work.session, user=user, draft=draft, url=form["url"],
                                     platform_id=form["platform_id"], reason=form["reason"])
-    except AppError as exc:
-        return _refused(request, session, user, draft_id, exc, "correct", form)
-    return _done(request, draft, "The published address is corrected.")
+        return "The published address is corrected."
+
+    return _draft_form(request, work, user, draft_id, "correct", form, change)
 
 
 def _local_time(value: str, settings: Any) -> datetime | None:
@@ -330,14 +340,14 @@ def _local_time(value: str, settings: Any) -> datetime | None:
 
 
 @router.post("/drafts/{draft_id}/withdraw")
-async def withdraw(request: Request, session: DbSession, user: RequiredUser, draft_id: int) -> Response:
+async def withdraw(request: Request, work: Work, user: RequiredUser, draft_id: int) -> Response:
     reason = _text((await request.form()).get("reason"))
-    try:
-        draft = service.require_draft(session, draft_id)
-        service.withdraw(session, user=user, draft=draft, reason=reason)
-    except AppError as exc:
-        return _refused(request, session, user, draft_id, exc, "withdraw", {"reason": reason})
-    return _done(request, draft, "Draft withdrawn. Its history is kept.")
+
+    def change(draft: Draft) -> str:
+        service.withdraw(work.session, user=user, draft=draft, reason=reason)
+        return "Draft withdrawn. Its history is kept."
+
+    return _draft_form(request, work, user, draft_id, "withdraw", {"reason": reason}, change)
 
 
 # --- dashboard -----------------------------------------------------------------------------------

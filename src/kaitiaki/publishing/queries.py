@@ -63,6 +63,12 @@ def open_exception(session: Session, draft: Draft) -> DraftException | None:
     ).first()
 
 
+def approved_exception(session: Session, draft: Draft, version: DraftVersion) -> DraftException | None:
+    """The approved exception that lets `version` go ahead despite its block finding, if any."""
+    return next((e for e in exceptions_of(session, draft)
+                 if e.state == "approved" and e.version_id == version.id), None)
+
+
 def drafts_by(session: Session, user: User, *, open_only: bool = True,
               limit: int = DRAFT_LIST_LIMIT) -> list[Draft]:
     """The person's drafts, most recently changed first."""
@@ -115,7 +121,7 @@ def recent_comments(session: Session, channel_ids: Sequence[int], limit: int = 5
 
 
 __all__ = [
-    "acknowledgements_of", "channel_comment", "drafts_by", "exceptions_of",
+    "acknowledgements_of", "approved_exception", "channel_comment", "drafts_by", "exceptions_of",
     "exceptions_waiting_for", "get_comment", "get_draft", "open_exception", "recent_comments", "version",
     "versions_of",
 ]

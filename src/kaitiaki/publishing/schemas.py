@@ -7,15 +7,15 @@ them all and keeps what was typed. Text limits come from the pack's `platform_li
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field
 
 from kaitiaki.checker.items import MAX_TEXT_CHARS, Action, Item, Platform, Target
-from kaitiaki.common.forms import FieldErrors
+from kaitiaki.common.forms import FieldErrors, SaneDate
 from kaitiaki.publishing.length import counted_length, normalise_newlines
 
 MAX_TARGET_TEXT = 10_000
@@ -33,20 +33,37 @@ PLATFORM_NAMES = {"x": "X", "facebook": "Facebook", "instagram": "Instagram",
 _CHECKER_PLATFORMS = frozenset(platform.value for platform in Platform)
 
 
+def _content(limit: int) -> Any:
+    """A field a version stores, with the most characters it may hold."""
+    return field(default="", metadata={"max_length": limit})
+
+
 @dataclass
 class DraftInput:
-    """A draft's words and target as typed (a form or an API body), before validation."""
+    """A draft's words and target as typed (a form or an API body), before validation.
+
+    The one declaration of a draft's fields: the compose form, the API body, a stored version
+    (kaitiaki.models.DraftVersion, same names) and the checker's item are made from it."""
 
     kind: str = "post"
-    text: str = ""
-    reply_to_text: str = ""
     reply_to_comment_id: int | None = None
-    action: str = ""
-    target_handle: str = ""
-    target_name: str = ""
-    target_text: str = ""
-    target_url: str = ""
-    business_purpose: str = ""
+    text: str = _content(MAX_TEXT_CHARS)
+    reply_to_text: str = _content(MAX_TARGET_TEXT)
+    action: str = _content(20)
+    target_handle: str = _content(MAX_NAME)
+    target_name: str = _content(MAX_NAME)
+    target_text: str = _content(MAX_TARGET_TEXT)
+    target_url: str = _content(MAX_URL)
+    business_purpose: str = _content(MAX_PURPOSE)
+
+    def content(self) -> dict[str, str]:
+        """The fields a version stores, by name."""
+        return {name: getattr(self, name) for name in CONTENT_LIMITS}
+
+
+# The fields a version stores, with the most each may hold.
+CONTENT_LIMITS: dict[str, int] = {f.name: f.metadata["max_length"] for f in fields(DraftInput)
+                                  if "max_length" in f.metadata}
 
 
 def platform_limit(limits: Mapping[str, int], platform: str) -> int:
@@ -136,33 +153,30 @@ def checker_item(data: DraftInput, *, platform: str, channel_handle: str, item_i
 # --- API bodies --------------------------------------------------------------------------------
 
 
+# The API body nests the target; its fields are the draft's `target_*` fields.
 class TargetIn(BaseModel):
-    handle: str = Field("", max_length=MAX_NAME)
-    name: str = Field("", max_length=MAX_NAME)
-    text: str = Field("", max_length=MAX_TARGET_TEXT)
-    url: str = Field("", max_length=MAX_URL)
+    handle: str = Field("", max_length=CONTENT_LIMITS["target_handle"])
+    name: str = Field("", max_length=CONTENT_LIMITS["target_name"])
+    text: str = Field("", max_length=CONTENT_LIMITS["target_text"])
+    url: str = Field("", max_length=CONTENT_LIMITS["target_url"])
 
 
 class DraftContentIn(BaseModel):
     kind: Literal["post", "reply", "interaction"] = "post"
-    text: str = Field("", max_length=MAX_TEXT_CHARS)
-    reply_to_text: str = Field("", max_length=MAX_TARGET_TEXT,
+    text: str = Field("", max_length=CONTENT_LIMITS["text"])
+    reply_to_text: str = Field("", max_length=CONTENT_LIMITS["reply_to_text"],
                                description="The comment replied to, pasted (replies).")
     reply_to_comment_id: int | None = Field(
         None, description="A comment of the same channel from the moderation queue (replies).")
-    action: str = Field("", max_length=20, description="follow, like, repost, share or link "
-                                                       "(interactions).")
+    action: str = Field("", max_length=CONTENT_LIMITS["action"],
+                        description="follow, like, repost, share or link (interactions).")
     target: TargetIn = Field(default_factory=TargetIn)
-    business_purpose: str = Field("", max_length=MAX_PURPOSE)
+    business_purpose: str = Field("", max_length=CONTENT_LIMITS["business_purpose"])
 
     def as_input(self) -> DraftInput:
-        return DraftInput(
-            kind=self.kind, text=self.text, reply_to_text=self.reply_to_text,
-            reply_to_comment_id=self.reply_to_comment_id, action=self.action,
-            target_handle=self.target.handle, target_name=self.target.name,
-            target_text=self.target.text, target_url=self.target.url,
-            business_purpose=self.business_purpose,
-        )
+        flat = self.model_dump(include=set(DraftContentIn.model_fields) - {"target"})
+        flat.update({f"target_{name}": value for name, value in self.target.model_dump().items()})
+        return DraftInput(**flat)
 
 
 class DraftIn(DraftContentIn):
@@ -181,6 +195,8 @@ class ExceptionRequestIn(BaseModel):
 class ExceptionDecisionIn(BaseModel):
     decision: Literal["approve", "decline"]
     reason: str = Field(max_length=MAX_JUSTIFICATION)
+    until: SaneDate | None = Field(None, description="An approval's last day (in the agency's "
+                                                      "time zone); after it the exception lapses.")
 
 
 class PublicationIn(BaseModel):
@@ -203,7 +219,7 @@ class WithdrawIn(BaseModel):
 
 
 __all__ = [
-    "ACTIONS", "ACTION_LABELS", "AcknowledgeIn", "DraftContentIn", "DraftIn", "DraftInput",
+    "ACTIONS", "ACTION_LABELS", "AcknowledgeIn", "CONTENT_LIMITS", "DraftContentIn", "DraftIn", "DraftInput",
     "ExceptionDecisionIn", "ExceptionRequestIn", "KIND_LABELS", "PLATFORM_NAMES",
     "PublicationCorrectionIn", "PublicationIn",
     "TargetIn", "WithdrawIn", "checker_item", "checker_platform", "clean_draft", "platform_limit",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -25,6 +25,7 @@ from kaitiaki.notify import outbox
 from kaitiaki.publishing import permissions, queries
 from kaitiaki.publishing.connectors import Connector, PublicationItem, reported_ref
 from kaitiaki.publishing.schemas import (
+    CONTENT_LIMITS,
     MAX_JUSTIFICATION,
     DraftInput,
     checker_item,
@@ -35,7 +36,7 @@ from kaitiaki.register import queries as register_queries
 from kaitiaki.register import service as register_service
 from kaitiaki.register.permissions import is_comms_staff
 from kaitiaki.common.access import require_active
-from kaitiaki.common.forms import FieldErrors, clean_text
+from kaitiaki.common.forms import FieldErrors, clean_text, end_of_day
 from kaitiaki.common.rows import lock_latest
 from kaitiaki.timeutil import ensure_utc, to_local, utcnow
 
@@ -143,13 +144,10 @@ def revise_draft(session: Session, *, user: User, draft: Draft, pack: CompiledPa
 
 def _add_version(session: Session, draft: Draft, data: DraftInput, user: User) -> DraftVersion:
     number = draft.current_version + 1
-    new = DraftVersion(
-        draft_id=draft.id, number=number, text=data.text,
-        reply_to_text=data.reply_to_text or None, action=data.action or None,
-        target_handle=data.target_handle or None, target_name=data.target_name or None,
-        target_text=data.target_text or None, target_url=data.target_url or None,
-        business_purpose=data.business_purpose or None, created_by=user, created_at=utcnow(),
-    )
+    # An empty field is stored as NULL, except the text (an interaction may have none).
+    stored = {name: value or None for name, value in data.content().items()}
+    new = DraftVersion(draft_id=draft.id, number=number, **{**stored, "text": data.text},
+                       created_by=user, created_at=utcnow())
     session.add(new)
     draft.current_version = number
     session.flush()
@@ -158,12 +156,8 @@ def _add_version(session: Session, draft: Draft, data: DraftInput, user: User) -
 
 def input_of(version_: DraftVersion, kind: str) -> DraftInput:
     """A saved version as input again (to check it, or to fill the form that changes it)."""
-    return DraftInput(
-        kind=kind, text=version_.text, reply_to_text=version_.reply_to_text or "",
-        action=version_.action or "", target_handle=version_.target_handle or "",
-        target_name=version_.target_name or "", target_text=version_.target_text or "",
-        target_url=version_.target_url or "", business_purpose=version_.business_purpose or "",
-    )
+    return DraftInput(kind=kind, **{name: getattr(version_, name) or ""
+                                    for name in CONTENT_LIMITS})
 
 
 # --- checking ----------------------------------------------------------------------------------
@@ -274,8 +268,10 @@ def request_exception(session: Session, *, user: User, draft: Draft,
 
 
 def decide_exception(session: Session, *, user: User, draft: Draft, approve: bool,
-                     reason: str) -> DraftException:
-    """The business owner approves or declines the open exception request, with a reason."""
+                     reason: str, until: date | None = None, zone: ZoneInfo | None = None,
+                     now: datetime | None = None) -> DraftException:
+    """The business owner approves or declines the open exception request, with a reason. An
+    approval may run until the end of a day (`until`, in `zone`); after it, the exception lapses."""
     action = "approve_exception" if approve else "decline_exception"
     draft = lock_latest(session, draft)  # the latest state; one change at a time
     state = DRAFT_WORKFLOW.apply(draft.state, action)
@@ -284,18 +280,27 @@ def decide_exception(session: Session, *, user: User, draft: Draft, approve: boo
         raise Conflict("This draft has no exception request waiting for a decision.")
     permissions.require_can_decide(session, user, exception)
     reason = _reason(reason, "reason", "Write the reason for your decision; the poster sees it.")
+    now = now or utcnow()
+    expires_at = end_of_day(until, zone or UTC) if approve and until else None
+    if expires_at is not None and expires_at <= now:
+        message = "That day has passed; choose today or a later day, or leave it empty."
+        raise BadInput(message, fields=[FieldError(["until"], message)])
     exception.state = "approved" if approve else "declined"
     exception.decided_by = user
-    exception.decided_at = utcnow()
+    exception.decided_at = now
     exception.decision_reason = reason
+    exception.expires_at = expires_at
     draft.state = state
     draft.updated_at = exception.decided_at
     session.flush()
     audit.record(session, actor=user.email,
                  action="draft.exception_approved" if approve else "draft.exception_declined",
-                 subject=subject_of(draft), details={"exception": exception.id, "reason": reason})
+                 subject=subject_of(draft),
+                 details={"exception": exception.id, "reason": reason,
+                          "expires_at": expires_at.isoformat() if expires_at else None})
+    lasts = f" until {until:%-d %B %Y}" if expires_at else ""
     outbox.add_notice(session, [exception.requested_by],
-                      f"Your exception on draft {draft.id} is {exception.state}: {reason}",
+                      f"Your exception on draft {draft.id} is {exception.state}{lasts}: {reason}",
                       link=f"/drafts/{draft.id}#exception", key=f"exception:{exception.id}:decided")
     return exception
 
@@ -313,7 +318,7 @@ def _reason(value: str, field: str, missing: str) -> str:
 # --- submitting and publishing -----------------------------------------------------------------
 
 
-def submission_problems(session: Session, draft: Draft) -> list[str]:
+def submission_problems(session: Session, draft: Draft, now: datetime | None = None) -> list[str]:
     """Why the draft cannot be submitted now, in words for the poster (empty: it can be)."""
     if not DRAFT_WORKFLOW.can(draft.state, "submit"):
         return [DRAFT_WORKFLOW.refusal(draft.state, "submit")]
@@ -322,6 +327,11 @@ def submission_problems(session: Session, draft: Draft) -> list[str]:
     if draft.state == "checked" and current.decision == "block":
         problems.append("A block finding stops submission: rewrite the text and check it again, "
                         "or ask the channel's business owner for an exception.")
+    if draft.state == "exception_approved":
+        approved = queries.approved_exception(session, draft, current)
+        if approved is not None and approved.lapsed(now or utcnow()):
+            problems.append("The exception has lapsed: revise the draft and check it again to "
+                            "ask for a new one.")
     waiting = unacknowledged(session, current)
     if waiting:
         problems.append(f"Acknowledge each warning before submitting: {len(waiting)} not yet "
@@ -329,18 +339,18 @@ def submission_problems(session: Session, draft: Draft) -> list[str]:
     return problems
 
 
-def submit(session: Session, *, user: User, draft: Draft) -> Draft:
+def submit(session: Session, *, user: User, draft: Draft, now: datetime | None = None) -> Draft:
     permissions.require_can_post(session, user, draft)
     draft = lock_latest(session, draft)  # the latest state; one change at a time
     state = DRAFT_WORKFLOW.apply(draft.state, "submit")
-    problems = submission_problems(session, draft)
+    now = now or utcnow()
+    problems = submission_problems(session, draft, now)
     if problems:
         raise Conflict(" ".join(problems))
     current = current_version(session, draft)
-    exception = next((e for e in queries.exceptions_of(session, draft)
-                      if e.state == "approved" and e.version_id == current.id), None)
+    exception = queries.approved_exception(session, draft, current)
     draft.state = state
-    draft.submitted_at = utcnow()
+    draft.submitted_at = now
     draft.updated_at = draft.submitted_at
     session.flush()
     audit.record(session, actor=user.email, action="draft.submitted", subject=subject_of(draft),

@@ -8,9 +8,8 @@ as `{"error", "detail", "fields"}` with a 4xx status.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import APIRouter, Request
 
-from kaitiaki.common.web import queue_emails
 from kaitiaki.register import notices, permissions, queries, service
 from kaitiaki.register.export import request_out
 from kaitiaki.register.queries import RegisterFilter
@@ -28,7 +27,7 @@ from kaitiaki.register.schemas import (
 )
 from kaitiaki.register.web import rules_of
 from kaitiaki.timeutil import to_local, utcnow
-from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
+from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser, Work
 
 router = APIRouter(prefix="/api/v1/channels", tags=["channels"])
 
@@ -61,10 +60,9 @@ def open_requests(session: DbSession, user: RequiredUser) -> list[RequestOut]:
 @router.post("/requests", response_model=RequestOut, status_code=201,
              summary="Request a new channel")
 def request_channel(
-    request: Request, body: ChannelRequestIn, session: DbSession, user: RequiredUser,
-    background: BackgroundTasks, settings: AppSettings,
+    request: Request, body: ChannelRequestIn, work: Work, user: RequiredUser,
 ) -> RequestOut:
-    rules = rules_of(request)
+    session, rules = work.session, rules_of(request)
     draft = ChannelDraft(
         platform=body.platform, handle=body.handle, url=body.url, display_name=body.display_name,
         unit_code=body.unit, purposes=body.purposes, business_owner_email=body.business_owner,
@@ -72,8 +70,7 @@ def request_channel(
     )
     created = service.request_channel(session, requester=user, rules=rules, draft=draft,
                                       details=body.details)
-    queue_emails(session, background, request,
-                 notices.request_notices(session, rules, created, settings.base_url))
+    work.outbox.extend(notices.request_notices(session, rules, created, work.settings.base_url))
     return request_out(session, created)
 
 
@@ -85,24 +82,21 @@ def show_request(request_id: int, session: DbSession, user: RequiredUser) -> Req
 
 @router.post("/requests/{request_id}/approve", response_model=RequestOut,
              summary="Approve a channel request")
-def approve(request: Request, request_id: int, session: DbSession, user: RequiredUser,
-            background: BackgroundTasks, settings: AppSettings) -> RequestOut:
-    rules = rules_of(request)
+def approve(request: Request, request_id: int, work: Work, user: RequiredUser) -> RequestOut:
+    session, rules = work.session, rules_of(request)
     decided = service.approve(session, request_id=request_id, approver=user, rules=rules)
-    queue_emails(session, background, request,
-                 notices.request_notices(session, rules, decided, settings.base_url))
+    work.outbox.extend(notices.request_notices(session, rules, decided, work.settings.base_url))
     return request_out(session, decided)
 
 
 @router.post("/requests/{request_id}/decline", response_model=RequestOut,
              summary="Decline a channel request, with the reason")
-def decline(request: Request, request_id: int, body: DeclineIn, session: DbSession,
-            user: RequiredUser, background: BackgroundTasks, settings: AppSettings) -> RequestOut:
-    rules = rules_of(request)
+def decline(request: Request, request_id: int, body: DeclineIn, work: Work,
+            user: RequiredUser) -> RequestOut:
+    session, rules = work.session, rules_of(request)
     decided = service.decline(session, request_id=request_id, approver=user, rules=rules,
                               reason=body.reason)
-    queue_emails(session, background, request,
-                 notices.request_notices(session, rules, decided, settings.base_url))
+    work.outbox.extend(notices.request_notices(session, rules, decided, work.settings.base_url))
     return request_out(session, decided)
 
 
@@ -123,15 +117,13 @@ def show_channel(request: Request, channel_id: int, session: DbSession, user: Re
 @router.post("/{channel_id}/extended-use", response_model=RequestOut, status_code=201,
              summary="Request extended use of a channel")
 def request_extended_use(
-    request: Request, channel_id: int, body: ExtendedUseIn, session: DbSession,
-    user: RequiredUser, background: BackgroundTasks, settings: AppSettings,
+    request: Request, channel_id: int, body: ExtendedUseIn, work: Work, user: RequiredUser,
 ) -> RequestOut:
-    rules = rules_of(request)
+    session, rules = work.session, rules_of(request)
     channel = service.require_channel(session, channel_id)
     created = service.request_extended_use(session, requester=user, rules=rules, channel=channel,
                                            details=body.details)
-    queue_emails(session, background, request,
-                 notices.request_notices(session, rules, created, settings.base_url))
+    work.outbox.extend(notices.request_notices(session, rules, created, work.settings.base_url))
     return request_out(session, created)
 
 

@@ -5,16 +5,18 @@ a refused or invalid form shows the channel page again with the message and the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from kaitiaki.audit import queries as audit_queries
 from kaitiaki.common.forms import FieldErrors, parse_date
-from kaitiaki.common.web import field_errors, queue_emails
+from kaitiaki.common.web import field_errors
+from kaitiaki.common.work import UnitOfWork
 from kaitiaki.errors import AppError
 from kaitiaki.models import CHANNEL_STATUSES, PLATFORMS, Channel, User
 from kaitiaki.people import queries as people_queries
@@ -24,8 +26,9 @@ from kaitiaki.register.schemas import CHECKLIST_ITEMS
 from kaitiaki.register.transitions import CHANNEL_WORKFLOW, MANUAL_CHANNEL_ACTIONS
 from kaitiaki.register.web import rules_of
 from kaitiaki.timeutil import to_local, utcnow
-from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
-from kaitiaki.web.templating import flash, render
+from kaitiaki.web.deps import DbSession, RequiredUser, Work
+from kaitiaki.web.forms import Done, handle_form
+from kaitiaki.web.templating import render
 
 router = APIRouter(prefix="/register", include_in_schema=False)
 
@@ -129,147 +132,139 @@ def show_channel(request: Request, session: DbSession, user: RequiredUser, chann
     return channel_page(request, session, user, service.require_channel(session, channel_id))
 
 
-def _refused(request: Request, session: Session, user: User, channel_id: int, exc: AppError,
-             form_name: str, form: dict[str, Any]) -> Response:
-    session.rollback()
-    channel = service.require_channel(session, channel_id)
-    return channel_page(request, session, user, channel, error=exc, form_name=form_name, form=form,
-                        status_code=exc.status_code)
+def _channel_form(request: Request, work: UnitOfWork, user: User, channel_id: int,
+                  form_name: str, form: dict[str, Any], change: Callable[[Channel], Done]) -> Response:
+    """A form on a channel's page: refused, the page again with the problem and what was typed."""
+    session = work.session
+
+    def refused(exc: AppError) -> Response:
+        return channel_page(request, session, user, service.require_channel(session, channel_id),
+                            error=exc, form_name=form_name, form=form, status_code=exc.status_code)
+
+    return handle_form(request, work, lambda: change(service.require_channel(session, channel_id)),
+                       refused)
 
 
-def _done(request: Request, channel: Channel, message: str, anchor: str = "") -> Response:
-    flash(request, message)
-    return RedirectResponse(f"{service.channel_path(channel)}{anchor}", status_code=303)
+def _done(channel: Channel, message: str, anchor: str = "") -> Done:
+    return Done(message, f"{service.channel_path(channel)}{anchor}")
 
 
 @router.post("/channels/{channel_id}/authorise")
 def authorise(
-    request: Request, session: DbSession, user: RequiredUser, settings: AppSettings,
-    channel_id: int, email: Text = "", until: Text = "", reason: Text = "",
+    request: Request, work: Work, user: RequiredUser, channel_id: int, email: Text = "",
+    until: Text = "", reason: Text = "",
 ) -> Response:
-    form = {"email": email, "until": until, "reason": reason}
-    try:
-        channel = service.require_channel(session, channel_id)
+    def change(channel: Channel) -> Done:
         errors = FieldErrors()
         until_day = parse_date(until, errors, "until", "the last day")
         errors.raise_if_any()
-        grant = service.authorise(session, user=user, channel=channel, person_email=email,
-                                  until=until_day, reason=reason, zone=settings.zone)
-    except AppError as exc:
-        return _refused(request, session, user, channel_id, exc, "authorise", form)
-    return _done(request, channel, f"{grant.user.name} can now post on @{channel.handle}.",
-                 "#posters")
+        grant = service.authorise(work.session, user=user, channel=channel, person_email=email,
+                                  until=until_day, reason=reason, zone=work.settings.zone)
+        return _done(channel, f"{grant.user.name} can now post on @{channel.handle}.", "#posters")
+
+    return _channel_form(request, work, user, channel_id, "authorise",
+                         {"email": email, "until": until, "reason": reason}, change)
 
 
 @router.post("/channels/{channel_id}/revoke")
 def revoke(
-    request: Request, session: DbSession, user: RequiredUser, channel_id: int, email: Text = "",
+    request: Request, work: Work, user: RequiredUser, channel_id: int, email: Text = "",
     reason: Text = "",
 ) -> Response:
-    try:
-        channel = service.require_channel(session, channel_id)
-        grant = service.revoke(session, user=user, channel=channel, person_email=email, reason=reason)
-    except AppError as exc:
-        return _refused(request, session, user, channel_id, exc, "revoke", {"email": email})
-    return _done(request, channel, f"{grant.user.name} can no longer post on @{channel.handle}.",
-                 "#posters")
+    def change(channel: Channel) -> Done:
+        grant = service.revoke(work.session, user=user, channel=channel, person_email=email,
+                               reason=reason)
+        return _done(channel, f"{grant.user.name} can no longer post on @{channel.handle}.",
+                     "#posters")
+
+    return _channel_form(request, work, user, channel_id, "revoke", {"email": email}, change)
 
 
 @router.post("/channels/{channel_id}/details")
 def update_details(
-    request: Request, session: DbSession, user: RequiredUser, channel_id: int,
+    request: Request, work: Work, user: RequiredUser, channel_id: int,
     display_name: Text = "", url: Text = "", purposes: Text = "", monitoring_hours: Text = "",
     cadence_days: Text = "",
 ) -> Response:
     form = {"display_name": display_name, "url": url, "purposes": purposes,
             "monitoring_hours": monitoring_hours, "cadence_days": cadence_days}
-    try:
-        channel = service.require_channel(session, channel_id)
-        service.update_details(session, user=user, channel=channel, display_name=display_name,
+
+    def change(channel: Channel) -> Done:
+        service.update_details(work.session, user=user, channel=channel, display_name=display_name,
                                url=url, purposes=purposes, monitoring_hours=monitoring_hours,
                                cadence_days=cadence_days)
-    except AppError as exc:
-        return _refused(request, session, user, channel_id, exc, "details", form)
-    return _done(request, channel, "Channel details saved.")
+        return _done(channel, "Channel details saved.")
+
+    return _channel_form(request, work, user, channel_id, "details", form, change)
 
 
 @router.post("/channels/{channel_id}/checklist")
-async def update_checklist(
-    request: Request, session: DbSession, user: RequiredUser, channel_id: int
-) -> Response:
+async def update_checklist(request: Request, work: Work, user: RequiredUser,
+                           channel_id: int) -> Response:
     submitted = await request.form()
     items = {key: submitted.get(key) == "on" for key in CHECKLIST_ITEMS}
-    try:
-        channel = service.require_channel(session, channel_id)
-        service.update_checklist(session, user=user, channel=channel, items=items)
-    except AppError as exc:
-        return _refused(request, session, user, channel_id, exc, "checklist", items)
-    return _done(request, channel, "Visual-identity checklist saved.", "#checklist")
+
+    def change(channel: Channel) -> Done:
+        service.update_checklist(work.session, user=user, channel=channel, items=items)
+        return _done(channel, "Visual-identity checklist saved.", "#checklist")
+
+    return _channel_form(request, work, user, channel_id, "checklist", items, change)
 
 
 @router.post("/channels/{channel_id}/last-post")
 def record_last_post(
-    request: Request, session: DbSession, user: RequiredUser, channel_id: int,
-    last_post_on: Text = "",
+    request: Request, work: Work, user: RequiredUser, channel_id: int, last_post_on: Text = "",
 ) -> Response:
-    try:
-        channel = service.require_channel(session, channel_id)
+    def change(channel: Channel) -> Done:
         errors = FieldErrors()
-        day = parse_date(last_post_on, errors, "last_post_on", "the date of the last post")
-        if day is None and not errors.errors:
-            errors.add("last_post_on", "Enter the date of the last post.")
+        day = parse_date(last_post_on, errors, "last_post_on", "the date of the last post",
+                         required=True)
         errors.raise_if_any()
         assert day is not None
-        service.record_last_post(session, user=user, channel=channel, on=day)
-    except AppError as exc:
-        return _refused(request, session, user, channel_id, exc, "last_post",
-                        {"last_post_on": last_post_on})
-    return _done(request, channel, "Date of the last post saved.")
+        service.record_last_post(work.session, user=user, channel=channel, on=day)
+        return _done(channel, "Date of the last post saved.")
+
+    return _channel_form(request, work, user, channel_id, "last_post",
+                         {"last_post_on": last_post_on}, change)
 
 
 @router.post("/channels/{channel_id}/status")
-def change_status(
-    request: Request, session: DbSession, user: RequiredUser, channel_id: int, action: Text = ""
-) -> Response:
-    try:
-        channel = service.require_channel(session, channel_id)
-        service.change_status(session, user=user, channel=channel, action=action)
-    except AppError as exc:
-        return _refused(request, session, user, channel_id, exc, "status", {})
-    return _done(request, channel, f"@{channel.handle} is now {channel.status}.")
+def change_status(request: Request, work: Work, user: RequiredUser, channel_id: int,
+                  action: Text = "") -> Response:
+    def change(channel: Channel) -> Done:
+        service.change_status(work.session, user=user, channel=channel, action=action)
+        return _done(channel, f"@{channel.handle} is now {channel.status}.")
+
+    return _channel_form(request, work, user, channel_id, "status", {}, change)
 
 
 @router.post("/channels/{channel_id}/owner")
 def change_owner(
-    request: Request, session: DbSession, user: RequiredUser, channel_id: int,
+    request: Request, work: Work, user: RequiredUser, channel_id: int,
     business_owner: Text = "", reason: Text = "",
 ) -> Response:
-    form = {"business_owner": business_owner, "reason": reason}
-    try:
-        channel = service.require_channel(session, channel_id)
-        service.change_business_owner(session, user=user, channel=channel,
+    def change(channel: Channel) -> Done:
+        service.change_business_owner(work.session, user=user, channel=channel,
                                       new_owner_email=business_owner, reason=reason)
-    except AppError as exc:
-        return _refused(request, session, user, channel_id, exc, "owner", form)
-    return _done(request, channel, f"{channel.business_owner.name} is now the business owner.")
+        return _done(channel, f"{channel.business_owner.name} is now the business owner.")
+
+    return _channel_form(request, work, user, channel_id, "owner",
+                         {"business_owner": business_owner, "reason": reason}, change)
 
 
 @router.post("/channels/{channel_id}/extended-use")
-def request_extended_use(
-    request: Request, session: DbSession, user: RequiredUser, background: BackgroundTasks,
-    settings: AppSettings, channel_id: int, details: Text = "",
-) -> Response:
-    try:
-        channel = service.require_channel(session, channel_id)
+def request_extended_use(request: Request, work: Work, user: RequiredUser, channel_id: int,
+                         details: Text = "") -> Response:
+    def change(channel: Channel) -> Done:
         rules = rules_of(request)
-        created = service.request_extended_use(session, requester=user, rules=rules,
+        created = service.request_extended_use(work.session, requester=user, rules=rules,
                                                channel=channel, details=details)
-        emails = notices.request_notices(session, rules, created, settings.base_url)
-    except AppError as exc:
-        return _refused(request, session, user, channel_id, exc, "extended", {"details": details})
-    queue_emails(session, background, request, emails)
-    flash(request, "Your request for extended use is waiting for approval.")
-    return RedirectResponse(f"/register/requests/{created.id}", status_code=303)
+        work.outbox.extend(notices.request_notices(work.session, rules, created,
+                                                   work.settings.base_url))
+        return Done("Your request for extended use is waiting for approval.",
+                    f"/register/requests/{created.id}")
+
+    return _channel_form(request, work, user, channel_id, "extended", {"details": details}, change)
 
 
 __all__ = ["channel_page", "router"]

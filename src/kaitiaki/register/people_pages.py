@@ -16,7 +16,8 @@ from kaitiaki.people import queries as people_queries
 from kaitiaki.people.service import roles_of
 from kaitiaki.register import devices, permissions, queries
 from kaitiaki.timeutil import utcnow
-from kaitiaki.web.deps import DbSession, RequiredUser
+from kaitiaki.web.deps import DbSession, RequiredUser, Work
+from kaitiaki.web.forms import Done, handle_form
 from kaitiaki.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -70,21 +71,22 @@ def show_person(request: Request, session: DbSession, user: RequiredUser, person
 
 @router.post("/people/{person_id}/devices")
 def record_device_app(
-    request: Request, session: DbSession, user: RequiredUser, person_id: int, app: Text = "",
+    request: Request, work: Work, user: RequiredUser, person_id: int, app: Text = "",
     device: Text = "", purpose: Text = "",
 ) -> Response:
+    session = work.session
     person = _person(session, user, person_id)
     form = {"app": app, "device": device, "purpose": purpose}
-    try:
+
+    def change() -> Done:
         devices.record_app(session, user=user, person=person, app=app, device=device,
                            purpose=purpose)
-    except AppError as exc:
-        session.rollback()
-        person = _person(session, user, person_id)
-        return person_page(request, session, user, person, error=exc, form=form,
-                           status_code=exc.status_code)
-    flash(request, f"{app.strip()} on {device.strip()} is recorded.")
-    return RedirectResponse(f"/people/{person.id}#devices", status_code=303)
+        return Done(f"{app.strip()} on {device.strip()} is recorded.",
+                    f"/people/{person.id}#devices")
+
+    return handle_form(request, work, change, lambda exc: person_page(
+        request, session, user, _person(session, user, person_id), error=exc, form=form,
+        status_code=exc.status_code))
 
 
 @router.post("/people/{person_id}/devices/{row_id}/remove")

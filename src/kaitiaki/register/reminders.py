@@ -8,12 +8,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kaitiaki.common.reminding import ReminderRun, remind
+from kaitiaki.common.reminding import ReminderRun, ending_around, remind
 from kaitiaki.models import ChannelAuthorisation
 from kaitiaki.register.queries import list_channels
 from kaitiaki.register.service import channel_path
@@ -27,9 +25,8 @@ def send_grant_reminders(session: Session, run: ReminderRun) -> int:
         return 0
     told = 0
     ending = session.scalars(select(ChannelAuthorisation).where(
-        ChannelAuthorisation.revoked_at.is_(None), ChannelAuthorisation.expires_at.is_not(None),
-        ChannelAuthorisation.expires_at <= run.now + timedelta(days=GRANT_WARNING_DAYS),
-        ChannelAuthorisation.expires_at > run.now - timedelta(days=GRANT_WARNING_DAYS),
+        ChannelAuthorisation.revoked_at.is_(None),
+        *ending_around(ChannelAuthorisation.expires_at, run, GRANT_WARNING_DAYS),
     ).order_by(ChannelAuthorisation.expires_at, ChannelAuthorisation.id))
     for grant in ending:
         channel = grant.channel

@@ -3,13 +3,15 @@ one. Approvers find what waits for them on their dashboard (and in email when SM
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from kaitiaki.common.web import field_errors, queue_emails
+from kaitiaki.common.web import field_errors
+from kaitiaki.common.work import UnitOfWork
 from kaitiaki.config import Settings
 from kaitiaki.errors import AppError
 from kaitiaki.models import PLATFORMS, ChannelRequest, User
@@ -21,8 +23,9 @@ from kaitiaki.register.schemas import ChannelDraft
 from kaitiaki.register.transitions import REQUEST_WORKFLOW
 from kaitiaki.register.web import rules_of
 from kaitiaki.web.dashboard import Panel
-from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
-from kaitiaki.web.templating import flash, render
+from kaitiaki.web.deps import DbSession, RequiredUser, Work
+from kaitiaki.web.forms import Done, handle_form
+from kaitiaki.web.templating import render
 
 router = APIRouter(prefix="/register", include_in_schema=False)
 
@@ -56,10 +59,10 @@ def new_request_page(request: Request, session: DbSession, user: RequiredUser) -
 
 @router.post("/new")
 def new_request(
-    request: Request, session: DbSession, user: RequiredUser, background: BackgroundTasks,
-    settings: AppSettings, platform: Text = "", handle: Text = "", url: Text = "",
-    display_name: Text = "", unit: Text = "", purposes: Text = "", business_owner: Text = "",
-    monitoring_hours: Text = "", cadence_days: Text = "", details: Text = "",
+    request: Request, work: Work, user: RequiredUser, platform: Text = "", handle: Text = "",
+    url: Text = "", display_name: Text = "", unit: Text = "", purposes: Text = "",
+    business_owner: Text = "", monitoring_hours: Text = "", cadence_days: Text = "",
+    details: Text = "",
 ) -> Response:
     form = {"platform": platform, "handle": handle, "url": url, "display_name": display_name,
             "unit": unit, "purposes": purposes, "business_owner": business_owner,
@@ -69,16 +72,17 @@ def new_request(
                          monitoring_hours=monitoring_hours,
                          cadence_days=cadence_days)
     rules = rules_of(request)
-    try:
-        created = service.request_channel(session, requester=user, rules=rules, draft=draft,
+
+    def change() -> Done:
+        created = service.request_channel(work.session, requester=user, rules=rules, draft=draft,
                                           details=details)
-        emails = notices.request_notices(session, rules, created, settings.base_url)
-    except AppError as exc:
-        session.rollback()
-        return _new_page(request, session, user, form=form, error=exc, status_code=exc.status_code)
-    queue_emails(session, background, request, emails)
-    flash(request, f"Your request for @{created.channel.handle} is waiting for approval.")
-    return RedirectResponse(f"/register/requests/{created.id}", status_code=303)
+        work.outbox.extend(notices.request_notices(work.session, rules, created,
+                                                   work.settings.base_url))
+        return Done(f"Your request for @{created.channel.handle} is waiting for approval.",
+                    f"/register/requests/{created.id}")
+
+    return handle_form(request, work, change, lambda exc: _new_page(
+        request, work.session, user, form=form, error=exc, status_code=exc.status_code))
 
 
 @router.get("/requests")
@@ -121,54 +125,56 @@ def show_request(request: Request, session: DbSession, user: RequiredUser, reque
     return request_page(request, session, user, service.require_request(session, request_id))
 
 
-def _decision_refused(request: Request, session: Session, user: User, request_id: int,
-                      exc: AppError, reason: str = "") -> Response:
-    session.rollback()
-    channel_request = service.require_request(session, request_id)
-    return request_page(request, session, user, channel_request, error=exc, reason=reason,
-                        status_code=exc.status_code)
+def _decision(request: Request, work: UnitOfWork, user: User, request_id: int,
+              change: Callable[[], Done], reason: str = "") -> Response:
+    """A decision on a request; refused, the request's page again with the problem."""
+    def refused(exc: AppError) -> Response:
+        return request_page(request, work.session, user,
+                            service.require_request(work.session, request_id), error=exc,
+                            reason=reason, status_code=exc.status_code)
+
+    return handle_form(request, work, change, refused)
 
 
 @router.post("/requests/{request_id}/approve")
-def approve(request: Request, session: DbSession, user: RequiredUser, background: BackgroundTasks,
-            settings: AppSettings, request_id: int) -> Response:
+def approve(request: Request, work: Work, user: RequiredUser, request_id: int) -> Response:
     rules = rules_of(request)
-    try:
-        decided = service.approve(session, request_id=request_id, approver=user, rules=rules)
-        emails = notices.request_notices(session, rules, decided, settings.base_url)
-    except AppError as exc:
-        return _decision_refused(request, session, user, request_id, exc)
-    queue_emails(session, background, request, emails)
-    if decided.state == "approved":
-        flash(request, f"Approved. @{decided.channel.handle} is {decided.channel.status}.")
-    else:
-        flash(request, "Your approval is recorded; the request now waits for its other approver.")
-    return RedirectResponse(f"/register/requests/{decided.id}", status_code=303)
+
+    def change() -> Done:
+        decided = service.approve(work.session, request_id=request_id, approver=user, rules=rules)
+        work.outbox.extend(notices.request_notices(work.session, rules, decided,
+                                                   work.settings.base_url))
+        return Done(f"Approved. @{decided.channel.handle} is {decided.channel.status}."
+                    if decided.state == "approved" else
+                    "Your approval is recorded; the request now waits for its other approver.",
+                    f"/register/requests/{decided.id}")
+
+    return _decision(request, work, user, request_id, change)
 
 
 @router.post("/requests/{request_id}/decline")
-def decline(request: Request, session: DbSession, user: RequiredUser, background: BackgroundTasks,
-            settings: AppSettings, request_id: int, reason: Text = "") -> Response:
+def decline(request: Request, work: Work, user: RequiredUser, request_id: int,
+            reason: Text = "") -> Response:
     rules = rules_of(request)
-    try:
-        decided = service.decline(session, request_id=request_id, approver=user, rules=rules,
+
+    def change() -> Done:
+        decided = service.decline(work.session, request_id=request_id, approver=user, rules=rules,
                                   reason=reason)
-        emails = notices.request_notices(session, rules, decided, settings.base_url)
-    except AppError as exc:
-        return _decision_refused(request, session, user, request_id, exc, reason)
-    queue_emails(session, background, request, emails)
-    flash(request, "The request is declined; the requester is told why.")
-    return RedirectResponse(f"/register/requests/{decided.id}", status_code=303)
+        work.outbox.extend(notices.request_notices(work.session, rules, decided,
+                                                   work.settings.base_url))
+        return Done("The request is declined; the requester is told why.",
+                    f"/register/requests/{decided.id}")
+
+    return _decision(request, work, user, request_id, change, reason)
 
 
 @router.post("/requests/{request_id}/withdraw")
-def withdraw(request: Request, session: DbSession, user: RequiredUser, request_id: int) -> Response:
-    try:
-        withdrawn = service.withdraw(session, request_id=request_id, user=user)
-    except AppError as exc:
-        return _decision_refused(request, session, user, request_id, exc)
-    flash(request, "The request is withdrawn.")
-    return RedirectResponse(f"/register/requests/{withdrawn.id}", status_code=303)
+def withdraw(request: Request, work: Work, user: RequiredUser, request_id: int) -> Response:
+    def change() -> Done:
+        withdrawn = service.withdraw(work.session, request_id=request_id, user=user)
+        return Done("The request is withdrawn.", f"/register/requests/{withdrawn.id}")
+
+    return _decision(request, work, user, request_id, change)
 
 
 def _awaiting_me(session: Session, user: User, settings: Settings) -> list[ChannelRequest]:

@@ -1,18 +1,23 @@
 """Request dependencies: the unit of work, the settings and the signed-in person.
 
-Use the annotated aliases (`DbSession`, `CurrentUser`, `RequiredUser`, `AppSettings`) in routes.
-`DbSession` is function-scoped: the request's session commits when the route returns and before the
+Use the annotated aliases (`Work`, `DbSession`, `CurrentUser`, `RequiredUser`, `AppSettings`) in
+routes. `Work` (kaitiaki.common.work) is made once per request, in one trip through the thread
+pool that also loads the signed-in person; the others are parts of it, handed over on the event
+loop. It is function-scoped: the request's session commits when the route returns and before the
 response is sent, so a redirect after a POST always shows the committed data, and a failed commit
 becomes an error response instead of a silent loss.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import BackgroundTasks, Depends, Request
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from kaitiaki.audit import service as audit
@@ -20,14 +25,18 @@ from kaitiaki.common.access import get_user, roles_of
 from kaitiaki.common import sign_in_sessions
 from kaitiaki.common.api_tokens import bearer_token, user_for_token
 from kaitiaki.common.sign_in_sessions import SessionTimeouts
+from kaitiaki.common.work import UnitOfWork
 from kaitiaki.config import Settings
 from kaitiaki.db import session_scope
 from kaitiaki.errors import AppError
 from kaitiaki.models import User
+from kaitiaki.notify.delivery import deliver_due
+from kaitiaki.timeutil import utcnow
 from kaitiaki.web.errors import NotSignedIn
 
 # The signed cookie's key for the sign-in session's secret (kaitiaki.common.sign_in_sessions).
 SESSION_ID_KEY = "sid"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -69,19 +78,42 @@ async def abandon_if_client_gone(request: Request) -> None:
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_session(request: Request) -> Iterator[Session]:
+def get_work(request: Request, background: BackgroundTasks) -> Iterator[UnitOfWork]:
+    """The request's unit of work, made in one trip through the thread pool: the session opened,
+    the signed-in person loaded, and (after the route) committed, before the response is sent.
+    Emails the route queued are tried at once after the response; a worker delivers the rest."""
     write = request.method not in READ_ONLY_METHODS
-    with session_scope(request.app.state.engine, write=write) as session:
+    state = request.app.state
+    with session_scope(state.engine, write=write) as session:
         if write:
             audit.defer_until_commit(session)  # the audit log's lock only for the commit
-        yield session
+        work = UnitOfWork(session, state.settings, packs=lambda: state.packs,
+                          clock=getattr(state, "clock", utcnow))
+        work.user = _signed_in(request, session)
+        yield work
+    if work.outbox.written:
+        background.add_task(_deliver_now, state.engine, state.settings)
 
 
-DbSession = Annotated[Session, Depends(get_session, scope="function")]
+def _deliver_now(engine: Engine, settings: Settings) -> None:
+    try:
+        deliver_due(engine, settings)
+    except SQLAlchemyError as exc:
+        log.warning("Delivering the outbox after a request failed; a worker will: %s", exc)
+
+
+Work = Annotated[UnitOfWork, Depends(get_work, scope="function")]
 
 
 # Dependencies that do no I/O are async: FastAPI runs them on the event loop instead of sending
 # each through the thread pool, where a request would queue behind others between its steps.
+async def get_session(work: Work) -> Session:
+    return work.session
+
+
+DbSession = Annotated[Session, Depends(get_session)]
+
+
 async def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings
 
@@ -89,15 +121,20 @@ async def get_app_settings(request: Request) -> Settings:
 AppSettings = Annotated[Settings, Depends(get_app_settings)]
 
 
-def current_user(request: Request, session: DbSession) -> User | None:
+def _signed_in(request: Request, session: Session) -> User | None:
     """The signed-in person, or None. A session that was ended or timed out, or whose person was
     deactivated, is signed out at once.
     On /api/ paths a personal API token (`Authorization: Bearer ...`, kaitiaki.auth.tokens)
-    stands in for the session; an invalid token is refused, never ignored."""
+    stands in for the session; an invalid token is refused (when the route asks who is signed
+    in), never ignored."""
     on_api = request.url.path.startswith("/api/")
     secret = bearer_token(request.headers.get("authorization")) if on_api else None
     if secret is not None:
-        token_user = user_for_token(session, secret)
+        try:
+            token_user = user_for_token(session, secret)
+        except AppError as exc:
+            request.state.token_refused = exc
+            return None
         request.state.user = Viewer(id=token_user.id, email=token_user.email, name=token_user.name)
         request.state.roles = frozenset(role for role, _unit in roles_of(session, token_user))
         return token_user
@@ -121,6 +158,13 @@ def current_user(request: Request, session: DbSession) -> User | None:
     return user
 
 
+async def current_user(request: Request, work: Work) -> User | None:
+    refused = getattr(request.state, "token_refused", None)
+    if refused is not None:
+        raise refused
+    return work.user
+
+
 CurrentUser = Annotated[User | None, Depends(current_user)]
 
 
@@ -142,8 +186,10 @@ __all__ = [
     "RequiredUser",
     "SESSION_ID_KEY",
     "Viewer",
+    "Work",
     "current_user",
     "get_app_settings",
     "get_session",
+    "get_work",
     "require_user",
 ]
