@@ -2,8 +2,10 @@
 and the identity provider's subject on each account
 
 Revision ID: 0009
-Revises: 0008
+Revises: 0013
 Create Date: 2026-12-07
+
+It follows 0013, which was written at the same time on another line of work and landed first.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | Sequence[str] | None = "0008"
+down_revision: str | Sequence[str] | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
