@@ -5,7 +5,7 @@ Revision ID: 0009
 Revises: 0013
 Create Date: 2026-12-07
 
-It follows 0013, which was written at the same time on another line of work and landed first.
+It follows 0013 (exception expiry), numbered earlier but added to the chain later.
 """
 
 from __future__ import annotations
