@@ -78,7 +78,7 @@ def test_reset_end_to_end(app: FastAPI, client: TestClient, session: Session,
         form = client.get(path)
         assert form.status_code == 200 and "Choose a new password" in form.text
         too_short = choose(client, path, "short")
-        assert too_short.status_code == 400
+        assert too_short.status_code == 422
         assert "at least 12 characters" in too_short.text
         done = choose(client, path, NEW_PASSWORD)
         assert done.status_code == 303
@@ -94,9 +94,9 @@ def test_reset_end_to_end(app: FastAPI, client: TestClient, session: Session,
     # The link works once.
     client.post("/logout", data={"csrf_token": form_token(client, "/self-check")})
     reused = client.get(path)
-    assert reused.status_code == 400
+    assert reused.status_code == 422
     assert "has expired or has been used already" in reused.text
-    assert choose_without_form(client, path, "yet-another-password").status_code == 400
+    assert choose_without_form(client, path, "yet-another-password").status_code == 422
     assert sign_in(client, user.email, NEW_PASSWORD).status_code == 303
 
 
@@ -115,7 +115,7 @@ def test_an_unknown_address_gets_the_same_answer_and_no_email(
     deliver_outbox(app.state.engine, mail_settings)
     assert mail_sink.received == []
     bad = ask_for_link(client, "not an address")
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     assert 'value="not an address"' in bad.text
 
 
@@ -132,12 +132,12 @@ def test_an_expired_link_is_refused_and_a_newer_request_ends_the_older_link(
     ask_for_link(client, user.email)
     second = delivered_link(app, mail_settings, mail_sink, user.email)
     assert first != second
-    assert client.get(first).status_code == 400  # replaced by the newer one
+    assert client.get(first).status_code == 422  # replaced by the newer one
     clock.now += timedelta(minutes=mail_settings.password_reset_minutes, seconds=1)
     expired = client.get(second)
-    assert expired.status_code == 400
+    assert expired.status_code == 422
     assert "has expired" in expired.text
-    assert choose_without_form(client, second, NEW_PASSWORD).status_code == 400
+    assert choose_without_form(client, second, NEW_PASSWORD).status_code == 422
     assert sign_in(client, user.email, DEFAULT_PASSWORD).status_code == 303
 
 

@@ -94,7 +94,7 @@ def test_changing_ones_password_ends_the_other_sessions_and_keeps_this_one(
         wrong = post_form(browser, "/people/me/password",
                           {"current_password": "not-it-at-all", "new_password": NEW_PASSWORD},
                           token_from="/people/me/sessions")
-        assert wrong.status_code == 400
+        assert wrong.status_code == 422
         assert "Your current password is not correct." in wrong.text
         assert signed_in(laptop)
         changed = post_form(browser, "/people/me/password",

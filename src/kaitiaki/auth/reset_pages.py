@@ -14,8 +14,9 @@ from fastapi.responses import RedirectResponse, Response
 from kaitiaki.auth.password_resets import (
     RESET_PATH, ResetLinkUnusable, request_reset, reset_password, usable_token,
 )
-from kaitiaki.errors import BadInput, FieldError, NotFound
-from kaitiaki.web.deps import AppSettings, DbSession
+from kaitiaki.errors import AppError, BadInput, FieldError, NotFound
+from kaitiaki.web.deps import AppSettings, DbSession, Work
+from kaitiaki.web.forms import Done, handle_form
 from kaitiaki.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -47,13 +48,13 @@ def ask_for_link(request: Request, session: DbSession, settings: AppSettings,
         error = BadInput(message, fields=[FieldError(["email"], message)])
         return render(request, "auth/forgot.html",
                       {"email": email, "sent": None, "error": error,
-                       "errors": {"email": message}}, status_code=400)
+                       "errors": {"email": message}}, status_code=error.status_code)
     request_reset(session, settings, email=email, now=request.app.state.clock())
     sent = SENT_NOTICE.format(minutes=settings.password_reset_minutes)
     return render(request, "auth/forgot.html", {"email": "", "sent": sent})
 
 
-def _reset_form(request: Request, token: str, *, error: BadInput | None = None,
+def _reset_form(request: Request, token: str, *, error: AppError | None = None,
                 status_code: int = 200) -> Response:
     context = {"action": f"{RESET_PATH}/{token}", "error": error,
                "errors": {str(f.loc[-1]): f.msg for f in error.fields} if error else {},
@@ -67,23 +68,23 @@ def reset_page(request: Request, session: DbSession, settings: AppSettings, toke
     try:
         usable_token(session, token, now=request.app.state.clock())
     except ResetLinkUnusable as exc:
-        return _reset_form(request, token, error=exc, status_code=400)
+        return _reset_form(request, token, error=exc, status_code=exc.status_code)
     return _reset_form(request, token)
 
 
 @router.post(RESET_PATH + "/{token}")
-def choose_password(request: Request, session: DbSession, settings: AppSettings, token: str,
+def choose_password(request: Request, work: Work, settings: AppSettings, token: str,
                     password: Annotated[str, Form(max_length=4096)] = "") -> Response:
     _require_passwords(settings)
-    try:
-        reset_password(session, settings, token=token, password=password,
-                       now=request.app.state.clock())
-    except BadInput as exc:
-        session.rollback()
-        return _reset_form(request, token, error=exc, status_code=400)
-    # Whoever had a session before the reset is out; this browser signs in afresh.
-    request.session.clear()
-    return RedirectResponse("/login?password_changed=1", status_code=303)
+
+    def change() -> Done:
+        reset_password(work.session, settings, token=token, password=password, now=work.now())
+        # Whoever had a session before the reset is out; this browser signs in afresh.
+        request.session.clear()
+        return Done("", "/login?password_changed=1")
+
+    return handle_form(request, work, change, lambda exc: _reset_form(
+        request, token, error=exc, status_code=exc.status_code))
 
 
 __all__ = ["FORGOT_PATH", "router"]

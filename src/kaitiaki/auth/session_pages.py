@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 from kaitiaki.auth.sessions import timeouts
 from kaitiaki.common import sign_in_sessions
 from kaitiaki.common.sign_in_sessions import current_session_id
-from kaitiaki.errors import BadInput, FieldError, NotFound
+from kaitiaki.errors import AppError, BadInput, FieldError, NotFound
 from kaitiaki.models import User
 from kaitiaki.people.passwords import verify_password
 from kaitiaki.people.service import set_password
-from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser
+from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser, Work
+from kaitiaki.web.forms import Done, handle_form
 from kaitiaki.web.templating import flash, render
 
 router = APIRouter(prefix="/people/me", include_in_schema=False)
@@ -24,7 +25,7 @@ router = APIRouter(prefix="/people/me", include_in_schema=False)
 WRONG_PASSWORD = "Your current password is not correct."
 
 
-def _page(request: Request, session: Session, user: User, *, error: BadInput | None = None,
+def _page(request: Request, session: Session, user: User, *, error: AppError | None = None,
           status_code: int = 200) -> Response:
     context = {
         "open_sessions": sign_in_sessions.active_for_user(
@@ -61,7 +62,7 @@ def end_session(request: Request, session: DbSession, user: RequiredUser, sessio
 @router.post("/password")
 def change_password(
     request: Request,
-    session: DbSession,
+    work: Work,
     user: RequiredUser,
     settings: AppSettings,
     current_password: Annotated[str, Form(max_length=4096)] = "",
@@ -69,20 +70,23 @@ def change_password(
 ) -> Response:
     if not settings.password_sign_in:
         raise NotFound("Passwords are not used here: you sign in through your agency account.")
-    if not verify_password(user.password_hash, current_password):
-        error = BadInput(WRONG_PASSWORD, fields=[FieldError(["current_password"], WRONG_PASSWORD)])
-        return _page(request, session, user, error=error, status_code=400)
-    try:
-        set_password(session, email=user.email, password=new_password, actor=user.email,
-                     password_min_length=settings.password_min_length,
-                     keep_session=current_session_id(request))
-    except BadInput as exc:
-        session.rollback()
-        fields = [FieldError(["new_password"], field.msg) for field in exc.fields]
-        return _page(request, session, user, error=BadInput(exc.detail, fields=fields),
-                     status_code=exc.status_code)
-    flash(request, "Your password is changed. Every other browser signed in as you is signed out.")
-    return RedirectResponse("/people/me/sessions", status_code=303)
+
+    def change() -> Done:
+        if not verify_password(user.password_hash, current_password):
+            raise BadInput(WRONG_PASSWORD,
+                           fields=[FieldError(["current_password"], WRONG_PASSWORD)])
+        try:
+            set_password(work.session, email=user.email, password=new_password, actor=user.email,
+                         password_min_length=settings.password_min_length,
+                         keep_session=current_session_id(request))
+        except BadInput as exc:  # the rules of a password, told by the new one's field
+            raise BadInput(exc.detail, fields=[FieldError(["new_password"], field.msg)
+                                               for field in exc.fields]) from exc
+        return Done("Your password is changed. Every other browser signed in as you is signed "
+                    "out.", "/people/me/sessions")
+
+    return handle_form(request, work, change, lambda exc: _page(
+        request, work.session, user, error=exc, status_code=exc.status_code))
 
 
 __all__ = ["router"]
