@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy.orm import Session
 
+from kaitiaki.common.work import UnitOfWork
 from kaitiaki.complaints.schemas import ComplaintDraft
-from kaitiaki.complaints.service import ComplaintSetup
+from kaitiaki.config import Settings
 from kaitiaki.models import Channel
 from tests.fixtures.register import make_channel
 from tests.register.conftest import Cast, cast, cast_settings, db, work  # noqa: F401 (fixtures)
@@ -23,8 +24,9 @@ class Channels:
 
 
 @pytest.fixture
-def setup(cast_settings) -> ComplaintSetup:
-    return ComplaintSetup.from_settings(cast_settings)
+def mailing_work(db: Session, cast_settings: Settings) -> UnitOfWork:
+    """A unit of work with email on: what it queues is in `outbox.queued` (nothing is sent)."""
+    return UnitOfWork(db, cast_settings.model_copy(update={"smtp_host": "127.0.0.1"}))
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kaitiaki.cli import app
+from kaitiaki.common.work import UnitOfWork
 from kaitiaki.complaints import service
 from kaitiaki.complaints.schemas import ComplaintDraft
 from kaitiaki.db import session_scope
@@ -70,9 +71,9 @@ def test_a_complaint_travels_to_closed_on_the_command_line(cast, cli_env, cli_ch
 
 def test_the_elt_member_is_emailed_through_smtp(db, cast, cast_settings, cli_channel, mail_sink: MailSink):
     settings = cast_settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": mail_sink.port})
-    setup = service.ComplaintSetup.from_settings(settings)
-    outbox: list = []
-    complaint = service.submit(db, setup=setup, outbox=outbox, draft=ComplaintDraft(
+    work = UnitOfWork(db, settings)
+    outbox = work.outbox.queued
+    complaint = service.submit(work, draft=ComplaintDraft(
         category="political_neutrality", description="The post endorses a party.",
         url="https://x.com/CliNema/status/9"))
     db.flush()

@@ -13,9 +13,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, select
 
 from kaitiaki.app import create_app
+from kaitiaki.common.work import UnitOfWork
 from kaitiaki.complaints import queries
 from kaitiaki.complaints.queries import ComplaintFilter
-from kaitiaki.complaints.service import ComplaintSetup, submit
+from kaitiaki.complaints.service import submit
+from kaitiaki.config import Settings
 from kaitiaki.db import session_scope
 from kaitiaki.models import Complaint
 from tests.complaints.conftest import draft
@@ -42,7 +44,7 @@ def counted(engine: Engine) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", count)
 
 
-def _add_complaints(cast: Cast, setup: ComplaintSetup, handle: str, count: int) -> None:
+def _add_complaints(cast: Cast, settings: Settings, handle: str, count: int) -> None:
     """`count` complaints on a new channel of the cast's owner, half escalated (serious)."""
     with session_scope(cast.engine) as session:
         user = lambda name: cast.user(session, name)  # noqa: E731
@@ -51,7 +53,7 @@ def _add_complaints(cast: Cast, setup: ComplaintSetup, handle: str, count: int) 
                                unit="DPMC-SCE", handle=handle)
         for number in range(count):
             category = "privacy_breach" if number % 2 else "offensive_content"
-            submit(session, setup=setup, draft=draft(
+            submit(UnitOfWork(session, settings), draft=draft(
                 category=category, url=f"https://x.com/{handle}/status/{number}",
                 channel_id=str(channel.id)))
 
@@ -68,18 +70,17 @@ def _queries_per_page(client: TestClient, engine: Engine) -> dict[str, int]:
 
 @pytest.mark.parametrize("viewer", ["comms", "owner", "elt_sge"])
 def test_list_pages_make_no_query_per_complaint(cast: Cast, cast_settings, viewer: str) -> None:
-    setup = ComplaintSetup.from_settings(cast_settings)
     app = create_app(cast_settings)
     with TestClient(app, follow_redirects=False) as client:
         assert sign_in(client, cast.emails[viewer], DEFAULT_PASSWORD).status_code == 303
-        _add_complaints(cast, setup, f"Few{viewer.title().replace('_', '')}", 2)
+        _add_complaints(cast, cast_settings, f"Few{viewer.title().replace('_', '')}", 2)
         few = _queries_per_page(client, app.state.engine)
-        _add_complaints(cast, setup, f"Many{viewer.title().replace('_', '')}", 12)
+        _add_complaints(cast, cast_settings, f"Many{viewer.title().replace('_', '')}", 12)
         many = _queries_per_page(client, app.state.engine)
     assert many == few
 
 
-def test_the_overdue_filter_and_the_overdue_flags_are_one_rule(db, channels, setup, cast) -> None:
+def test_the_overdue_filter_and_the_overdue_flags_are_one_rule(db, channels, work, cast) -> None:
     """Every combination of state, acknowledgement and due dates: the complaints the overdue
     filter returns are exactly those shown with an overdue flag."""
     today = date(2026, 11, 20)
@@ -87,7 +88,7 @@ def test_the_overdue_filter_and_the_overdue_flags_are_one_rule(db, channels, set
     for state in states:
         for acknowledged in (False, True):
             for days in (-1, 0, 1):
-                complaint = submit(db, setup=setup, draft=draft(channel_id=str(channels.nema.id)))
+                complaint = submit(work, draft=draft(channel_id=str(channels.nema.id)))
                 complaint.state = state
                 complaint.acknowledged_at = complaint.received_at if acknowledged else None
                 complaint.acknowledge_by = today + timedelta(days=days)

@@ -33,9 +33,9 @@ def _run(settings, moment: datetime) -> ReminderRun:
 
 
 def test_the_owner_is_reminded_on_the_due_day_and_the_elt_member_once_overdue(
-        db, cast, channels: Channels, setup, cast_settings):
+        db, cast, channels: Channels, work, cast_settings):
     settings = cast_settings.model_copy(update={"smtp_host": "127.0.0.1"})
-    complaint = service.submit(db, setup=setup, draft=draft(url="https://x.com/NemaTest/status/1"))
+    complaint = service.submit(work, draft=draft(url="https://x.com/NemaTest/status/1"))
     complaint.resolve_by = date(2026, 12, 7)
     db.flush()
     before = len(_texts(db, cast, "staff"))
@@ -58,8 +58,8 @@ def test_the_owner_is_reminded_on_the_due_day_and_the_elt_member_once_overdue(
 
 
 def test_no_reminder_at_the_weekend_and_the_next_working_day_catches_up(
-        db, cast, channels: Channels, setup, cast_settings):
-    complaint = service.submit(db, setup=setup, draft=draft(url="https://x.com/NemaTest/status/2"))
+        db, cast, channels: Channels, work, cast_settings):
+    complaint = service.submit(work, draft=draft(url="https://x.com/NemaTest/status/2"))
     complaint.resolve_by = date(2026, 12, 11)  # a Friday
     db.flush()
     assert send_complaint_reminders(db, _run(cast_settings, SATURDAY_1000)) == 0
@@ -67,8 +67,8 @@ def test_no_reminder_at_the_weekend_and_the_next_working_day_catches_up(
     assert _texts(db, cast, "nema_ce") == [f"Complaint {complaint.reference} is overdue"]
 
 
-def test_a_closed_complaint_is_not_reminded(db, cast, channels: Channels, setup, cast_settings):
-    complaint = service.submit(db, setup=setup, draft=draft(url="https://x.com/NemaTest/status/3"))
+def test_a_closed_complaint_is_not_reminded(db, cast, channels: Channels, work, cast_settings):
+    complaint = service.submit(work, draft=draft(url="https://x.com/NemaTest/status/3"))
     complaint.resolve_by = date(2026, 12, 7)
     complaint.state = "closed"
     db.flush()

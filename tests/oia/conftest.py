@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from kaitiaki.checker import CompiledPack, load_pack
 from kaitiaki.complaints.schemas import ComplaintDraft
-from kaitiaki.complaints.service import ComplaintSetup, submit
+from kaitiaki.complaints.service import submit
 from kaitiaki.models import Channel, Comment, Complaint, User
 from kaitiaki.moderation.service import ActionRequest, act
 from tests.fixtures.people import make_user
@@ -54,7 +54,7 @@ def personal_records(db: Session, work, cast: Cast, cast_settings, pack: Compile
     act(work, comment_id=comment.id, user=cast.user(db, "owner"),
         request=ActionRequest(action="hide", reason="personal_information",
                               note=f"{COMMENTER_NAME} posted a phone number."))
-    complaint = submit(db, setup=ComplaintSetup.from_settings(cast_settings), draft=ComplaintDraft(
+    complaint = submit(work, draft=ComplaintDraft(
         category="privacy_breach", channel_id=str(channel.id),
         description=(f"My name is {COMPLAINANT['name']}. Your post showed my number "
                      f"{COMPLAINANT['phone']}; reach me at {COMPLAINANT['email']}. "

@@ -21,7 +21,7 @@ from kaitiaki.transparency.render import to_html_document, to_markdown
 from kaitiaki.transparency.statement import build_statement
 from tests.oia.conftest import PersonalRecords, pack, personal_records  # noqa: F401 (fixtures)
 from tests.moderation.conftest import new_channel
-from tests.register.conftest import Cast, cast, cast_settings, db  # noqa: F401 (fixtures)
+from tests.register.conftest import Cast, cast, cast_settings, db, work  # noqa: F401 (fixtures)
 
 ZONE = ZoneInfo("Pacific/Auckland")
 

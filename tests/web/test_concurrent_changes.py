@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from kaitiaki.auth.tokens import create_token
 from kaitiaki.checker import load_pack
 from kaitiaki.complaints.schemas import ComplaintDraft
-from kaitiaki.complaints.service import ComplaintSetup, act, submit
+from kaitiaki.common.work import UnitOfWork
+from kaitiaki.complaints.service import act, submit
 from kaitiaki.config import Settings
 from kaitiaki.db import session_scope
 from kaitiaki.models import AuditEvent, Channel, ChannelApproval, ChannelRequest, Comment, Complaint, ModerationAction
@@ -117,16 +118,15 @@ def test_concurrent_deletes_store_one_action_per_comment_and_tell_the_second_mod
 def test_two_officers_closing_one_complaint_give_one_close_and_one_clear_message(
         server, cast: Cast, cast_settings_for_module: Settings) -> None:  # noqa: F811
     url, tokens = server
-    setup = ComplaintSetup.from_settings(cast_settings_for_module)
     with session_scope(cast.engine) as session:
         channel = _channel(session, cast)
+        work = UnitOfWork(session, cast_settings_for_module)
         references = []
         for n in range(8):
-            complaint = submit(session, setup=setup, source="email", recorded_by=cast.user(session, "comms"),
+            complaint = submit(work, source="email", recorded_by=cast.user(session, "comms"),
                                draft=ComplaintDraft(category="accuracy", channel_id=str(channel.id),
                                                     description=f"The figures in post {n} are wrong."))
-            act(session, setup=setup, complaint=complaint, user=cast.user(session, "owner"),
-                action="triage")
+            act(work, complaint=complaint, user=cast.user(session, "owner"), action="triage")
             references.append(complaint.reference)
     calls = [Call(officer, "POST", f"/api/v1/complaints/{reference}/actions",
                   json={"action": "close", "note": f"Closed by {officer}."}, tag=reference)

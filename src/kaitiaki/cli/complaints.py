@@ -119,9 +119,8 @@ def record(
     draft = ComplaintDraft(category=category, description=description, url=url, channel_id=channel,
                            content_text=content, name=name, email=email, phone=phone)
     with command_work() as work:
-        complaint = service.submit(work.session, setup=service.ComplaintSetup.of(work), draft=draft,
-                                   source=source, recorded_by=_person(work.session, actor),
-                                   now=work.now(), outbox=work.outbox)
+        complaint = service.submit(work, draft=draft, source=source,
+                                   recorded_by=_person(work.session, actor))
         message = f"Complaint {complaint.reference} is {complaint.state}" + (
             f", about {complaint.channel.label}." if complaint.channel else ", for comms staff to triage.")
     typer.echo(message)
@@ -137,8 +136,8 @@ def act(
     """Acknowledge, triage, escalate, respond to, close or reopen a complaint."""
     with command_work() as work:
         complaint = service.require_complaint(work.session, reference)
-        service.act(work.session, setup=service.ComplaintSetup.of(work), complaint=complaint,
-                    user=_person(work.session, actor), action=action, note=note, outbox=work.outbox)
+        service.act(work, complaint=complaint, user=_person(work.session, actor), action=action,
+                    note=note)
         message = f"Complaint {complaint.reference} is {complaint.state}."
     typer.echo(message)
 

@@ -46,12 +46,17 @@ class Outbox:
         self._session = session
         self._settings = settings
         self._clock = clock
-        self.written = 0
+        self.queued: list[Email] = []  # written in this unit of work, until a rollback
+
+    @property
+    def written(self) -> int:
+        return len(self.queued)
 
     def append(self, email: Email, *, key: str | None = None) -> bool:
         written = outbox_store.add_email(self._session, self._settings, email, key=key,
                                          now=self._clock())
-        self.written += written
+        if written:
+            self.queued.append(email)
         return written
 
     def extend(self, emails: Iterable[Email]) -> int:
@@ -97,7 +102,7 @@ class UnitOfWork:
         """Undo everything done so far, the queued messages with it, and carry on (to re-render
         a form with what was typed, say)."""
         self.session.rollback()
-        self.outbox.written = 0
+        self.outbox.queued.clear()
 
 
 class _OnePack:

@@ -48,9 +48,7 @@ def record(request: Request, body: ComplaintIn, work: Work, user: RequiredUser) 
     draft = ComplaintDraft(category=body.category, description=body.description, url=body.url,
                            channel_id=str(body.channel_id or ""), content_text=body.content_text,
                            name=body.name, email=body.email, phone=body.phone)
-    complaint = service.submit(work.session, setup=_setup(request), draft=draft,
-                               source=body.source, recorded_by=user, now=work.now(),
-                               outbox=work.outbox)
+    complaint = service.submit(work, draft=draft, source=body.source, recorded_by=user)
     return _out(request, work.session, complaint, user)
 
 
@@ -65,8 +63,7 @@ def show(request: Request, reference: str, session: DbSession, user: RequiredUse
 def act(request: Request, reference: str, body: ActionIn, work: Work,
         user: RequiredUser) -> ComplaintOut:
     complaint = service.require_complaint(work.session, reference)
-    service.act(work.session, setup=_setup(request), complaint=complaint, user=user,
-                action=body.action, note=body.note, outbox=work.outbox)
+    service.act(work, complaint=complaint, user=user, action=body.action, note=body.note)
     return _out(request, work.session, complaint, user)
 
 
@@ -75,8 +72,7 @@ def act(request: Request, reference: str, body: ActionIn, work: Work,
 def check_content(request: Request, reference: str, body: CheckIn, work: Work,
                   user: RequiredUser) -> ComplaintOut:
     complaint = service.require_complaint(work.session, reference)
-    service.check_content(work.session, setup=_setup(request), complaint=complaint, user=user,
-                          text=body.text, outbox=work.outbox)
+    service.check_content(work, complaint=complaint, user=user, text=body.text)
     return _out(request, work.session, complaint, user)
 
 

@@ -10,20 +10,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kaitiaki.common.work import UnitOfWork
 from kaitiaki.complaints import service
-from kaitiaki.complaints.policy import complaint_policy
 from kaitiaki.complaints.schemas import ComplaintDraft
+from kaitiaki.config import Settings
 from kaitiaki.models import Complaint
 from kaitiaki.people import queries as people_queries
-from kaitiaki.timeutil import utcnow
 
-DEMO_PACK = "dpmc"
-DEMO_ZONE = ZoneInfo("Pacific/Auckland")
+# The demo's own configuration, whatever this installation's: the default pack (DPMC), New
+# Zealand time, links to a local server, and no email (the demo people are not real). Built from
+# the defaults alone, without reading the environment.
+DEMO_SETTINGS = Settings.model_construct()
 
 
 @dataclass(frozen=True)
@@ -59,22 +60,20 @@ DEMO_COMPLAINTS: tuple[DemoComplaint, ...] = (
 
 def load_demo_complaints(session: Session) -> int:
     """Record the demo complaints not yet recorded; returns how many were added."""
-    setup = service.ComplaintSetup(policy=complaint_policy(DEMO_PACK), pack=DEMO_PACK,
-                                   zone=DEMO_ZONE, base_url="http://127.0.0.1:8000")
+    work = UnitOfWork(session, DEMO_SETTINGS)
     added = 0
     for demo in DEMO_COMPLAINTS:
         exists = session.scalar(select(Complaint.id).where(
             Complaint.description == demo.draft.description))
         if exists is not None:
             continue
-        complaint = service.submit(session, setup=setup, draft=demo.draft,
-                                   now=utcnow() - timedelta(days=demo.days_ago))
+        complaint = service.submit(work, draft=demo.draft,
+                                   now=work.now() - timedelta(days=demo.days_ago))
         for email, action, note in demo.steps:
             person = people_queries.get_user_by_email(session, email)
             if person is None:
                 raise LookupError(f"demo user {email} is missing; load the demo people first")
-            service.act(session, setup=setup, complaint=complaint, user=person, action=action,
-                        note=note)
+            service.act(work, complaint=complaint, user=person, action=action, note=note)
         added += 1
     return added
 

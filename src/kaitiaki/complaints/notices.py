@@ -1,9 +1,8 @@
 """Telling people about a complaint: an in-app notice in the same transaction, and the same words
 by email (when SMTP is configured).
 
-Callers (the pages, the API, the CLI) pass the unit of work's outbox (kaitiaki.common.work), which
-writes each email to the outbox in the same transaction as the change; a job delivers them. A
-plain list collects them instead (None: no email).
+The services pass the unit of work's outbox (kaitiaki.common.work), which writes each email to the
+outbox in the same transaction as the change; a job delivers them.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from kaitiaki.models import Complaint, User
 from kaitiaki.notify import inapp
 from kaitiaki.notify.email import Email
 
-Outbox = WorkOutbox | list[Email] | None
+Outbox = WorkOutbox | None
 
 
 def complaint_path(complaint: Complaint) -> str:

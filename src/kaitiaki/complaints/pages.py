@@ -101,15 +101,14 @@ def record(
     form = {"category": category, "url": url, "channel": channel, "content_text": content_text,
             "description": description, "name": name, "email": email, "phone": phone,
             "acknowledged": acknowledged}
-    session, setup = work.session, service.ComplaintSetup.of(work)
+    session = work.session
 
     def change() -> Done:
-        complaint = service.submit(session, setup=setup, draft=draft_from(form), source=source,
-                                   recorded_by=user, now=work.now(), outbox=work.outbox)
+        complaint = service.submit(work, draft=draft_from(form), source=source, recorded_by=user)
         # One page, not two steps: staff who have already told the person it is in hand say so here.
         if acknowledged and permissions.is_handler(session, user, complaint):
-            service.act(session, setup=setup, complaint=complaint, user=user,
-                        action="acknowledge", note="Acknowledged when recorded.", outbox=work.outbox)
+            service.act(work, complaint=complaint, user=user, action="acknowledge",
+                        note="Acknowledged when recorded.")
         return Done(f"Complaint {complaint.reference} is recorded and routed"
                     + (", and acknowledged." if complaint.acknowledged_at else "."),
                     f"/complaints/{complaint.reference}")
@@ -172,8 +171,7 @@ def _complaint_form(request: Request, work: UnitOfWork, user: User, reference: s
 def act(request: Request, work: Work, user: RequiredUser, reference: str, action: Text = "",
         note: Text = "") -> Response:
     def change(complaint: Complaint) -> Done:
-        service.act(work.session, setup=service.ComplaintSetup.of(work), complaint=complaint,
-                    user=user, action=action, note=note, outbox=work.outbox)
+        service.act(work, complaint=complaint, user=user, action=action, note=note)
         return Done(f"Complaint {complaint.reference} is "
                     f"{COMPLAINT_WORKFLOW.states[complaint.state]}." if action != "acknowledge"
                     else f"Complaint {complaint.reference} is acknowledged.",
@@ -186,8 +184,7 @@ def act(request: Request, work: Work, user: RequiredUser, reference: str, action
 def reply_to_complainant(request: Request, work: Work, user: RequiredUser, reference: str,
                          reply: Text = "") -> Response:
     def change(complaint: Complaint) -> Done:
-        replies.reply(work.session, setup=service.ComplaintSetup.of(work), complaint=complaint,
-                      user=user, text=reply, email_on=work.outbox.email_on, outbox=work.outbox)
+        replies.reply(work, complaint=complaint, user=user, text=reply)
         return Done(f"Your reply is on its way to the complainant and kept on complaint "
                     f"{complaint.reference}'s record.", f"/complaints/{complaint.reference}#history")
 
@@ -201,8 +198,7 @@ def check_content(request: Request, work: Work, user: RequiredUser, reference: s
 
     def change(complaint: Complaint) -> Done:
         before = complaint.category
-        service.check_content(work.session, setup=setup, complaint=complaint, user=user,
-                              text=text, outbox=work.outbox)
+        service.check_content(work, complaint=complaint, user=user, text=text)
         raised = complaint.category != before
         return Done("The checker's findings are recorded"
                     + (f"; the complaint is now a {setup.policy.label(complaint.category).lower()}."
@@ -215,9 +211,8 @@ def check_content(request: Request, work: Work, user: RequiredUser, reference: s
 def assign_channel(request: Request, work: Work, user: RequiredUser, reference: str,
                    channel: Text = "") -> Response:
     def change(complaint: Complaint) -> Done:
-        service.assign_channel(work.session, setup=service.ComplaintSetup.of(work),
-                               complaint=complaint, user=user, channel_id=parse_id(channel) or 0,
-                               outbox=work.outbox)
+        service.assign_channel(work, complaint=complaint, user=user,
+                               channel_id=parse_id(channel) or 0)
         return Done(f"Complaint {complaint.reference} now goes to the business owner of "
                     f"{complaint.channel.label if complaint.channel else 'the channel'}.",
                     f"/complaints/{complaint.reference}")

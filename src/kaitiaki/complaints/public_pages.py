@@ -97,8 +97,7 @@ def new_complaint(
         check_and_record(session, limit=PUBLIC_LIMIT, address=client_address(request),
                          secret=settings.resolved_secret_key(),
                          contact_email=setup.policy.contact_email)
-        complaint = service.submit(session, setup=setup, draft=draft_from(form), now=work.now(),
-                                   outbox=work.outbox)
+        complaint = service.submit(work, draft=draft_from(form))
         if submission_token:
             single_use.remember(session, submission_token, complaint.reference)
         return _confirmed(request, settings, setup, complaint)

@@ -72,6 +72,10 @@ class ComplaintSetup:
         return cls.from_settings(work.settings)
 
 
+def _parts(work: UnitOfWork) -> tuple[Session, ComplaintSetup, Outbox]:
+    return work.session, ComplaintSetup.of(work), work.outbox
+
+
 def subject_of(complaint: Complaint) -> str:
     return f"complaint:{complaint.id}"
 
@@ -159,12 +163,14 @@ def _acknowledge(complaint: Complaint, now: datetime) -> bool:
 
 
 def submit(
-    session: Session, *, setup: ComplaintSetup, draft: ComplaintDraft, source: str = "public_form",
-    recorded_by: User | None = None, now: datetime | None = None, outbox: Outbox = None,
+    work: UnitOfWork, *, draft: ComplaintDraft, source: str = "public_form",
+    recorded_by: User | None = None, now: datetime | None = None,
 ) -> Complaint:
     """Record a complaint from the public form (no sign-in) or entered by staff from an email or
-    a direct message; route it, and escalate it when serious."""
-    now = now or utcnow()
+    a direct message; route it, and escalate it when serious. `now`: when it was received, if
+    not now."""
+    session, setup, outbox = _parts(work)
+    now = now or work.now()
     if source in STAFF_SOURCES:
         if recorded_by is None:
             raise BadInput("A complaint received by email or direct message is entered by staff.")
@@ -251,7 +257,7 @@ def file_from_comment(
 ) -> Complaint:
     """A complaint raised from a comment in moderation: about the comment's channel, with its
     text as the content complained about and its author's handle in the description."""
-    session, setup, outbox = work.session, ComplaintSetup.of(work), work.outbox
+    session, setup, outbox = _parts(work)
     permissions.require_active(actor)
     if setup.policy.category(category) is None:
         raise BadInput(f"Unknown complaint category {category!r}; the pack's categories are "
@@ -310,12 +316,10 @@ def _run_checker(session: Session, setup: ComplaintSetup, complaint: Complaint, 
     return None
 
 
-def check_content(
-    session: Session, *, setup: ComplaintSetup, complaint: Complaint, user: User, text: str,
-    outbox: Outbox = None,
-) -> Complaint:
+def check_content(work: UnitOfWork, *, complaint: Complaint, user: User, text: str) -> Complaint:
     """A handler runs the checker over the content complained about (pasted, or the text the
     complainant gave); a serious finding raises the category and escalates."""
+    session, setup, outbox = _parts(work)
     permissions.require_handler(session, user, complaint)
     text = clean_note(text, "text", "the content complained about", required=True)
     complaint.content_text = text
@@ -370,11 +374,10 @@ def _escalate(session: Session, setup: ComplaintSetup, complaint: Complaint, *, 
          base_url=setup.base_url, outbox=outbox, exclude=by)
 
 
-def act(
-    session: Session, *, setup: ComplaintSetup, complaint: Complaint, user: User, action: str,
-    note: str = "", outbox: Outbox = None,
-) -> Complaint:
+def act(work: UnitOfWork, *, complaint: Complaint, user: User, action: str,
+        note: str = "") -> Complaint:
     """Acknowledge, triage, escalate, respond, close or reopen, as the transition table allows."""
+    session, setup, outbox = _parts(work)
     if action not in ACTIONS:
         raise BadInput(f"Unknown action {action!r}; choose one of {', '.join(ACTIONS)}.")
     # The latest state, locked: two handlers acting at once take turns, and the second is told
@@ -383,7 +386,7 @@ def act(
     permissions.require_handler(session, user, complaint)
     label = NOTE_REQUIRED.get(action)
     note = clean_note(note, "note", label or "a note", required=label is not None)
-    now = utcnow()
+    now = work.now()
     if action == "acknowledge":
         if COMPLAINT_WORKFLOW.is_final(complaint.state) or not _acknowledge(complaint, now):
             raise AlreadyDone(f"Complaint {complaint.reference} is already acknowledged."
@@ -468,12 +471,11 @@ def _tell_progress(session: Session, setup: ComplaintSetup, complaint: Complaint
          base_url=setup.base_url, outbox=outbox, exclude=user)
 
 
-def assign_channel(
-    session: Session, *, setup: ComplaintSetup, complaint: Complaint, user: User, channel_id: int,
-    outbox: Outbox = None,
-) -> Complaint:
+def assign_channel(work: UnitOfWork, *, complaint: Complaint, user: User,
+                   channel_id: int) -> Complaint:
     """Communications staff choose the channel a complaint is about: it goes to that channel's
     business owner, and a serious one is escalated."""
+    session, setup, outbox = _parts(work)
     permissions.require_comms_or_admin(session, user, "choose the channel of a complaint")
     if COMPLAINT_WORKFLOW.is_final(complaint.state):
         raise Conflict(f"Complaint {complaint.reference} is closed; reopen it first.")
