@@ -10,13 +10,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from kaitiaki.app import SESSION_COOKIE, create_app
 from kaitiaki.config import Settings
 from kaitiaki.jobs.periodic import purge_sessions
-from kaitiaki.models import User, UserSession
+from kaitiaki.models import LoginAttempt, User, UserSession
 from tests.fixtures.clock import SetClock
 from tests.fixtures.people import DEFAULT_PASSWORD, make_user
 from tests.web.helpers import form_token, post_form, sign_in
@@ -97,6 +97,18 @@ def test_changing_ones_password_ends_the_other_sessions_and_keeps_this_one(
         assert wrong.status_code == 422
         assert "Your current password is not correct." in wrong.text
         assert signed_in(laptop)
+        # Guessing the current password here is throttled like signing in.
+        for _ in range(4):
+            post_form(browser, "/people/me/password",
+                      {"current_password": "still-not-it", "new_password": NEW_PASSWORD},
+                      token_from="/people/me/sessions")
+        locked = post_form(browser, "/people/me/password",
+                           {"current_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD},
+                           token_from="/people/me/sessions")
+        assert locked.status_code == 429
+        assert "Too many failed sign-in attempts" in locked.text
+        session.execute(delete(LoginAttempt))
+        session.commit()
         changed = post_form(browser, "/people/me/password",
                             {"current_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD},
                             token_from="/people/me/sessions")

@@ -9,12 +9,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from kaitiaki.auth.sessions import timeouts
+from kaitiaki.auth.service import sign_in, throttle_policy
+from kaitiaki.auth.sessions import client_address, timeouts
 from kaitiaki.common import sign_in_sessions
 from kaitiaki.common.sign_in_sessions import current_session_id
 from kaitiaki.errors import AppError, BadInput, FieldError, NotFound
 from kaitiaki.models import User
-from kaitiaki.people.passwords import verify_password
 from kaitiaki.people.service import set_password
 from kaitiaki.web.deps import AppSettings, DbSession, RequiredUser, Work
 from kaitiaki.web.forms import Done, handle_form
@@ -71,10 +71,14 @@ def change_password(
     if not settings.password_sign_in:
         raise NotFound("Passwords are not used here: you sign in through your agency account.")
 
+    # Checked as a sign-in is, and counted by its throttle: whoever holds a stolen session must
+    # not be able to guess the password here. The failure is recorded (committed), not rolled back.
+    if sign_in(work.session, email=user.email, password=current_password,
+               address=client_address(request), policy=throttle_policy(settings)) is None:
+        error = BadInput(WRONG_PASSWORD, fields=[FieldError(["current_password"], WRONG_PASSWORD)])
+        return _page(request, work.session, user, error=error, status_code=error.status_code)
+
     def change() -> Done:
-        if not verify_password(user.password_hash, current_password):
-            raise BadInput(WRONG_PASSWORD,
-                           fields=[FieldError(["current_password"], WRONG_PASSWORD)])
         try:
             set_password(work.session, email=user.email, password=new_password, actor=user.email,
                          password_min_length=settings.password_min_length,
