@@ -19,7 +19,7 @@ from kaitiaki import __version__
 from kaitiaki.audit import pages as audit_pages
 from kaitiaki.auth import oidc_pages
 from kaitiaki.auth import pages as auth_pages
-from kaitiaki.auth import token_pages
+from kaitiaki.auth import reset_pages, session_pages, token_pages
 from kaitiaki.check_service import api as check_api
 from kaitiaki.check_service.api import load_packs
 from kaitiaki.complaints import api as complaints_api
@@ -60,8 +60,10 @@ from kaitiaki.web.input_guard import InputGuardMiddleware
 from kaitiaki.web.idempotency import IdempotencyKeys
 from kaitiaki.web.navigation import NavItem
 from kaitiaki.web.production import check_settings_for_serving
+from kaitiaki.web.rate_limits import RateLimits
 from kaitiaki.web.security import SecurityHeadersMiddleware
 from kaitiaki.web.templating import STATIC_DIR
+from kaitiaki.timeutil import utcnow
 
 SESSION_COOKIE = "kaitiaki_session"
 
@@ -133,6 +135,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dependencies=[Depends(abandon_if_client_gone), Depends(verify_csrf)],
     )
     app.state.settings = settings
+    # Sign-in sessions' idle and absolute timeouts read the time here, so tests can fix it.
+    app.state.clock = utcnow
     app.state.single_sign_on = oidc_pages.single_sign_on(settings)
     app.state.navigation = NAVIGATION
     app.state.dashboard = Dashboard(DASHBOARD_PANELS)
@@ -150,6 +154,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(AdmissionControl, limits=AdmissionLimits(
         max_in_flight=settings.max_in_flight, wait_seconds=settings.admission_wait_seconds,
         check_api_max_in_flight=settings.check_api_max_in_flight))
+    # Over its limit, a client is answered before it waits for a place or sends its body on.
+    app.add_middleware(RateLimits, settings=settings)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes,
                        upload_max_bytes=settings.import_max_bytes)
     app.add_middleware(
@@ -166,6 +172,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(shell_pages.router)
     app.include_router(auth_pages.router)
     app.include_router(oidc_pages.router)
+    app.include_router(reset_pages.router)
     app.include_router(people_pages.router)
     app.include_router(audit_pages.router)
     app.include_router(check_api.router)
@@ -176,6 +183,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(moderation_pages.router)
     app.include_router(moderation_api.router)
     app.include_router(token_pages.router)
+    app.include_router(session_pages.router)
     app.include_router(publishing_pages.router)
     app.include_router(publishing_review_pages.router)
     app.include_router(publishing_calendar_pages.router)

@@ -75,6 +75,7 @@ VERBS: dict[str, str] = {
     "user.deactivated": "deactivated the account",
     "user.password_changed": "changed the password",
     "user.roles_changed": "changed the account's roles",
+    "user.signed_out_everywhere": "signed the person out everywhere",
 }
 
 SYSTEM_ACTORS = {"system": "Kaitiaki", "kaitiaki": "Kaitiaki", "public": "A member of the public",

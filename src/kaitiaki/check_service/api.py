@@ -54,7 +54,10 @@ def pack_set(request: Request) -> PackSet:
     "/check",
     response_model=Union[Result, list[Union[Result, CheckError]]],
     summary="Check items against the policy pack",
-    responses={422: {"description": "A malformed item, more than 1,000 items, or nothing to check."}},
+    responses={422: {"description": "A malformed item, more than 1,000 items, or nothing to check."},
+               429: {"description": "Without an API token: too many checks from this address in "
+                                    "a short time (KAITIAKI_RATE_LIMIT_CHECK_API); wait for "
+                                    "Retry-After seconds."}},
 )
 async def check_items(
     request: Request,

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from kaitiaki.auth.password_resets import purge_reset_tokens
 from kaitiaki.common.reminding import ReminderRun
+from kaitiaki.common.sign_in_sessions import SessionTimeouts, purge
 from kaitiaki.common.work import Clock, UnitOfWork
 from kaitiaki.complaints.reminders import send_complaint_reminders
 from kaitiaki.config import Settings
@@ -81,12 +83,23 @@ def count_transparency_figures(engine: Engine, settings: Settings, clock: Clock 
            f"{figures.complaints_received} complaints received"
 
 
+def purge_sessions(engine: Engine, settings: Settings, clock: Clock = utcnow) -> str:
+    """Delete sign-in sessions that can no longer be used and reset links that can no longer be
+    followed: they only ever matter while they work."""
+    with job_work(engine, settings, clock) as work:
+        sessions = purge(work.session, timeouts=SessionTimeouts.from_settings(settings),
+                         now=work.now())
+        links = purge_reset_tokens(work.session, now=work.now())
+    return f"{sessions} ended or expired sessions and {links} used or expired reset links deleted"
+
+
 PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("deliver-outbox", 1, deliver_outbox),
     PeriodicJob("send-due-posts", 1, send_due_posts),
     PeriodicJob("reminders", 15, send_reminders),
     PeriodicJob("retention", 60, apply_retention),
     PeriodicJob("transparency-figures", 15, count_transparency_figures),
+    PeriodicJob("expired-sessions", 60, purge_sessions),
 )
 
 
@@ -96,5 +109,5 @@ def run_all_once(engine: Engine, settings: Settings, clock: Clock = utcnow) -> d
 
 
 __all__ = ["PERIODIC_JOBS", "PeriodicJob", "REMINDERS", "apply_retention", "count_transparency_figures",
-           "deliver_outbox",
+           "deliver_outbox", "purge_sessions",
            "run_all_once", "send_reminders"]

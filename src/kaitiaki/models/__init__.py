@@ -25,10 +25,12 @@ from kaitiaki.models.notification import Notification
 from kaitiaki.models.oia_request import EXTENSION_REASONS, OIA_STATES, OiaRequest
 from kaitiaki.models.org_unit import ORG_UNIT_KINDS, OrgUnit
 from kaitiaki.models.outbox_message import OUTBOX_KINDS, OUTBOX_STATES, OutboxMessage
+from kaitiaki.models.password_reset_token import PasswordResetToken
 from kaitiaki.models.personal_check import PersonalCheck
 from kaitiaki.models.role_assignment import RoleAssignment
 from kaitiaki.models.submission_attempt import SubmissionAttempt
 from kaitiaki.models.user import User
+from kaitiaki.models.user_session import UserSession
 from kaitiaki.models.work_device_app import WorkDeviceApp
 
 __all__ = [
@@ -70,6 +72,7 @@ __all__ = [
     "ORG_UNIT_KINDS",
     "OrgUnit",
     "PLATFORMS",
+    "PasswordResetToken",
     "PersonalCheck",
     "REQUEST_KINDS",
     "REVIEW_DECISIONS",
@@ -77,5 +80,6 @@ __all__ = [
     "SubmissionAttempt",
     "UTCDateTime",
     "User",
+    "UserSession",
     "WorkDeviceApp",
 ]
