@@ -2,10 +2,10 @@
 and the identity provider's subject on each account
 
 Revision ID: 0009
-Revises: 0013
+Revises: 0011
 Create Date: 2026-12-07
 
-It follows 0013 (exception expiry), numbered earlier but added to the chain later.
+It follows 0011 (scheduling and review), numbered earlier but added to the chain later.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | Sequence[str] | None = "0013"
+down_revision: str | Sequence[str] | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
