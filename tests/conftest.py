@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from kaitiaki.config import Settings
 from kaitiaki.db import make_engine, make_sessionmaker, migrate
+from kaitiaki.models import Base
 from kaitiaki.people.passwords import configure_hashing
 
 TEST_DATABASE_URL_VARIABLE = "KAITIAKI_TEST_DATABASE_URL"
@@ -60,6 +62,23 @@ class TestDatabase:
             for table in reversed(self.tables):
                 connection.execute(table.delete())
 
+    def copy_rows(self) -> dict[str, list[dict]]:
+        """Every row of every table, read through the models' column types, for `insert_rows`."""
+        with self.engine.connect() as connection:
+            return {table.name: [dict(row._mapping) for row in connection.execute(table.select())]
+                    for table in self._model_tables()}
+
+    def insert_rows(self, rows: dict[str, list[dict]]) -> None:
+        """Put rows from `copy_rows` back (parents first) into the emptied tables. Ids are kept:
+        sequences and SQLite's row ids have moved past them, so new rows never collide."""
+        with self.engine.begin() as connection:
+            for table in self._model_tables():
+                if rows.get(table.name):
+                    connection.execute(table.insert(), rows[table.name])
+
+    def _model_tables(self) -> list[Table]:
+        return [Base.metadata.tables[table.name] for table in self.tables]
+
 
 def _reflect_tables(engine: Engine) -> list[Table]:
     metadata = MetaData()
@@ -67,20 +86,54 @@ def _reflect_tables(engine: Engine) -> list[Table]:
     return [table for table in metadata.sorted_tables if table.name != "alembic_version"]
 
 
+class WorkerDatabases:
+    """The migrated test databases of one worker, one per backend, built on first use and kept
+    until the end of the run.
+
+    `_test_database` is parametrized per backend, and pytest tears a parametrized session fixture
+    down each time the next test wants the other parameter: with tests ordered file by file
+    (`--dist loadfile`) that happened for nearly every file, and each time a database was created
+    and migrated again. Holding the databases here makes that teardown free.
+    """
+
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory):
+        self._tmp_path_factory = tmp_path_factory
+        self._databases: dict[str, TestDatabase] = {}
+        self._owned = ExitStack()
+
+    def get(self, backend: str) -> TestDatabase:
+        if backend not in self._databases:
+            self._databases[backend] = self._owned.enter_context(self._build(backend))
+        return self._databases[backend]
+
+    def _build(self, backend: str) -> AbstractContextManager[TestDatabase]:
+        if backend == "sqlite":
+            path = self._tmp_path_factory.mktemp("db") / "kaitiaki-test.db"
+            return _migrated(f"sqlite:///{path}")
+        base_url = os.environ.get(TEST_DATABASE_URL_VARIABLE)
+        if not base_url:
+            pytest.fail(
+                f"CI is set but {TEST_DATABASE_URL_VARIABLE} is not: the PostgreSQL run must happen"
+            )
+        return _fresh_postgres_database(base_url)
+
+    def close(self) -> None:
+        self._owned.close()
+
+
+@pytest.fixture(scope="session")
+def _worker_databases(tmp_path_factory) -> Iterator[WorkerDatabases]:
+    databases = WorkerDatabases(tmp_path_factory)
+    yield databases
+    databases.close()
+
+
 @pytest.fixture(scope="session", params=_database_params())
-def _test_database(request, tmp_path_factory) -> Iterator[TestDatabase]:
-    if request.param == "sqlite":
-        path = tmp_path_factory.mktemp("db") / "kaitiaki-test.db"
-        yield from _migrated(f"sqlite:///{path}")
-        return
-    base_url = os.environ.get(TEST_DATABASE_URL_VARIABLE)
-    if not base_url:
-        pytest.fail(
-            f"CI is set but {TEST_DATABASE_URL_VARIABLE} is not: the PostgreSQL run must happen"
-        )
-    yield from _fresh_postgres_database(base_url)
+def _test_database(request, _worker_databases: WorkerDatabases) -> TestDatabase:
+    return _worker_databases.get(request.param)
 
 
+@contextmanager
 def _migrated(url: str) -> Iterator[TestDatabase]:
     engine = make_engine(url)
     try:
@@ -90,6 +143,7 @@ def _migrated(url: str) -> Iterator[TestDatabase]:
         engine.dispose()
 
 
+@contextmanager
 def _fresh_postgres_database(base_url: str) -> Iterator[TestDatabase]:
     name = f"kaitiaki_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
@@ -97,7 +151,8 @@ def _fresh_postgres_database(base_url: str) -> Iterator[TestDatabase]:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
         url = make_url(base_url).set(database=name).render_as_string(hide_password=False)
-        yield from _migrated(url)
+        with _migrated(url) as database:
+            yield database
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -6,6 +6,7 @@ NAVIGATION for their pages and a Panel in DASHBOARD_PANELS for what they need pe
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -18,7 +19,7 @@ from kaitiaki import __version__
 from kaitiaki.audit import pages as audit_pages
 from kaitiaki.auth import oidc_pages
 from kaitiaki.auth import pages as auth_pages
-from kaitiaki.auth import token_pages
+from kaitiaki.auth import reset_pages, session_pages, token_pages
 from kaitiaki.check_service import api as check_api
 from kaitiaki.check_service.api import load_packs
 from kaitiaki.complaints import api as complaints_api
@@ -37,7 +38,10 @@ from kaitiaki.people import pages as people_pages
 from kaitiaki.people.passwords import configure_hashing
 from kaitiaki.common.roles import ADMIN
 from kaitiaki.publishing import api as publishing_api
+from kaitiaki.publishing import calendar_pages as publishing_calendar_pages
 from kaitiaki.publishing import pages as publishing_pages
+from kaitiaki.publishing import review_pages as publishing_review_pages
+from kaitiaki.publishing import schedule_pages as publishing_schedule_pages
 from kaitiaki.register import api as register_api
 from kaitiaki.register import pages as register_pages
 from kaitiaki.register import people_pages as register_people_pages
@@ -58,8 +62,10 @@ from kaitiaki.web.navigation import NavItem
 from kaitiaki.web.production import check_settings_for_serving
 from kaitiaki.publishing import connection_pages
 from kaitiaki.publishing.connections import refuse_without_key
+from kaitiaki.web.rate_limits import RateLimits
 from kaitiaki.web.security import SecurityHeadersMiddleware
 from kaitiaki.web.templating import STATIC_DIR
+from kaitiaki.timeutil import utcnow
 
 SESSION_COOKIE = "kaitiaki_session"
 
@@ -68,6 +74,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Channels", "/register"),
     NavItem("Moderation", "/moderation"),
     NavItem("Compose", "/compose"),
+    NavItem("Calendar", "/calendar"),
     NavItem("Self-check", "/self-check"),
     NavItem("Guidance", "/guidance"),
     NavItem("Complaints", "/complaints"),
@@ -86,6 +93,7 @@ DASHBOARD_PANELS: tuple[Panel, ...] = (
     register_request_pages.FLAGGED_CHANNELS_PANEL,
     moderation_pages.QUEUES_PANEL,
     publishing_pages.EXCEPTIONS_PANEL,
+    publishing_review_pages.REVIEWS_PANEL,
     publishing_pages.DRAFTS_PANEL,
     notification_pages.NOTIFICATIONS_PANEL,
     complaints_panels.COMPLAINTS_ESCALATED_PANEL,
@@ -110,9 +118,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Load the policy pack before accepting traffic: otherwise the first requests each wait
         # seconds for it, long enough for a busy server to answer them 503.
         app.state.packs = await anyio.to_thread.run_sync(load_packs, settings.policy_pack)
+        # What start-up built (the application, the packs, the models: about 240,000 objects)
+        # lives as long as the worker, so it is kept out of the garbage collector's full sweeps,
+        # each of which would otherwise walk it and stop every request for 100 ms or more.
+        gc.freeze()
         try:
             yield
         finally:
+            gc.unfreeze()
             app.state.engine.dispose()
 
     app = FastAPI(
@@ -126,6 +139,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dependencies=[Depends(abandon_if_client_gone), Depends(verify_csrf)],
     )
     app.state.settings = settings
+    # Sign-in sessions' idle and absolute timeouts read the time here, so tests can fix it.
+    app.state.clock = utcnow
     app.state.single_sign_on = oidc_pages.single_sign_on(settings)
     app.state.navigation = NAVIGATION
     app.state.dashboard = Dashboard(DASHBOARD_PANELS)
@@ -143,6 +158,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(AdmissionControl, limits=AdmissionLimits(
         max_in_flight=settings.max_in_flight, wait_seconds=settings.admission_wait_seconds,
         check_api_max_in_flight=settings.check_api_max_in_flight))
+    # Over its limit, a client is answered before it waits for a place or sends its body on.
+    app.add_middleware(RateLimits, settings=settings)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes,
                        upload_max_bytes=settings.import_max_bytes)
     app.add_middleware(
@@ -159,6 +176,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(shell_pages.router)
     app.include_router(auth_pages.router)
     app.include_router(oidc_pages.router)
+    app.include_router(reset_pages.router)
     app.include_router(people_pages.router)
     app.include_router(audit_pages.router)
     app.include_router(check_api.router)
@@ -169,8 +187,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(moderation_pages.router)
     app.include_router(moderation_api.router)
     app.include_router(token_pages.router)
+    app.include_router(session_pages.router)
     app.include_router(publishing_pages.router)
     app.include_router(connection_pages.router)
+    app.include_router(publishing_review_pages.router)
+    app.include_router(publishing_calendar_pages.router)
+    app.include_router(publishing_schedule_pages.router)
     app.include_router(publishing_api.router)
     app.include_router(selfcheck_pages.router)
     # The public form first: its fixed paths must win over /complaints/{reference}.

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from limits import parse_many
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
@@ -93,7 +94,40 @@ class Settings(BaseSettings):
         False, description="Upgrade the SMTP connection with STARTTLS before sending."
     )
     session_max_age_seconds: int = Field(
-        28800, ge=60, description="How long a sign-in lasts, in seconds."
+        28800, ge=60,
+        description="How long a sign-in lasts at most, in seconds, however active the person is "
+        "(the absolute timeout); then they sign in again.",
+    )
+    session_idle_timeout_seconds: int = Field(
+        3600, ge=60,
+        description="How long a sign-in lasts without any request, in seconds (the idle "
+        "timeout), measured to the minute.",
+    )
+    rate_limit_storage: str = Field(
+        "memory://",
+        description="Where per-client request counts are kept: memory:// counts in each worker "
+        "process (the limits below then apply per worker); redis://host:6379/0 shares one count "
+        "between all workers and servers.",
+    )
+    rate_limit_check_api: str = Field(
+        "20/minute",
+        description="Requests one client address may make to the check API without an API token, "
+        'in the `limits` notation ("20/minute", several separated by ";": "20/minute;200/hour"). '
+        "Beyond it: 429 with Retry-After.",
+    )
+    rate_limit_complaint_form: str = Field(
+        "10/minute;60/hour",
+        description="Submissions of the public complaint form one client address may make.",
+    )
+    rate_limit_sign_in: str = Field(
+        "30/minute",
+        description="Sign-in attempts (password and password-reset requests) one client address "
+        "may make, in addition to the failure throttles above.",
+    )
+    password_reset_minutes: int = Field(
+        30, ge=5, le=24 * 60,
+        description="How long a password reset link sent by email works, in minutes. It works "
+        "once, and a newer request replaces it.",
     )
     login_max_failures: int = Field(
         5,
@@ -284,6 +318,12 @@ class Settings(BaseSettings):
         description="Requests to the anonymous check API (/api/v1/check) one worker handles at "
         "once; it needs no database but each request runs the checker on a thread.",
     )
+    access_log: bool = Field(
+        False,
+        description="`kaitiaki serve` writes a line per request (uvicorn's access log). Off by "
+        "default: at a thousand check requests a second the log line costs more than the check, "
+        "and the reverse proxy in front usually keeps the access log.",
+    )
 
     @model_validator(mode="after")
     def _in_flight_fits_the_pool(self) -> Settings:
@@ -294,6 +334,23 @@ class Settings(BaseSettings):
                 f"db_pool_overflow ({connections}): admitted requests would wait for a connection"
             )
         return self
+
+    @field_validator("rate_limit_check_api", "rate_limit_complaint_form", "rate_limit_sign_in")
+    @classmethod
+    def _rate_limit_parses(cls, value: str) -> str:
+        try:
+            parse_many(value)
+        except ValueError as exc:
+            raise ValueError(f'not a rate limit such as "20/minute" or "20/minute;200/hour": '
+                             f"{value!r}") from exc
+        return value
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _rate_limit_storage_known(cls, value: str) -> str:
+        if not value.startswith(("memory://", "redis://", "rediss://")):
+            raise ValueError("must start with memory://, redis:// or rediss://")
+        return value
 
     @field_validator("database_url")
     @classmethod

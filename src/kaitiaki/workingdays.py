@@ -21,8 +21,6 @@ from collections.abc import Callable, Collection
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
-
 ClosedDays = Callable[[date], bool] | Collection[date] | None
 
 COUNTRY = "NZ"
@@ -33,6 +31,10 @@ MAX_SPAN_DAYS = 3660
 
 @lru_cache(maxsize=64)
 def _public_holidays(year: int) -> dict[date, str]:
+    # Imported on first use: the package loads every country's calendar when imported, a tenth
+    # of a serving worker's start-up, and most requests never count working days.
+    import holidays
+
     return dict(holidays.country_holidays(COUNTRY, years=year).items())
 
 

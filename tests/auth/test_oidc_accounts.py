@@ -13,6 +13,7 @@ from kaitiaki.people import queries
 from kaitiaki.people.service import add_user, authenticate, deactivate, roles_of
 
 DOMAIN = "agency.example.govt.nz"
+ISSUER = "https://id.agency.example.govt.nz"
 PASSWORD = "a-long-enough-password"
 
 
@@ -26,7 +27,7 @@ def rules(*, provision: bool = False, group_roles: str = "") -> AccountRules:
 
 
 def person(email: str = f"aroha@{DOMAIN}", **extra: object) -> dict:
-    return {"sub": "u-1", "email": email, "name": "Aroha Advisor", **extra}
+    return {"iss": ISSUER, "sub": "u-1", "email": email, "name": "Aroha Advisor", **extra}
 
 
 def test_an_existing_account_is_matched_by_email_whatever_its_case(session: Session):
@@ -135,3 +136,32 @@ def test_bad_group_role_settings_stop_start_up():
         AccountRules.from_settings(settings)
     with pytest.raises(SettingsError, match="KAITIAKI_OIDC_ALLOWED_EMAIL_DOMAINS is required"):
         AccountRules.from_settings(settings.model_copy(update={"oidc_allowed_email_domains": ""}))
+
+
+def test_the_first_sign_in_links_the_account_to_the_subject_then_the_subject_finds_it(
+    session: Session,
+):
+    existing = add_user(session, email=f"aroha@{DOMAIN}", name="Aroha", password=PASSWORD,
+                        roles=[], actor="test")
+    assert account_for(session, person(), rules()).id == existing.id
+    assert (existing.oidc_issuer, existing.oidc_subject) == (ISSUER, "u-1")
+    # Her address changes at the provider: the same account, no new one.
+    renamed = account_for(session, person(email=f"aroha.advisor@{DOMAIN}"), rules(provision=True))
+    assert renamed.id == existing.id
+    assert queries.get_user_by_email(session, f"aroha.advisor@{DOMAIN}") is None
+
+
+def test_another_subject_claiming_a_linked_email_is_refused(session: Session):
+    add_user(session, email=f"aroha@{DOMAIN}", name="Aroha", password=PASSWORD, roles=[],
+             actor="test")
+    account_for(session, person(), rules())
+    with pytest.raises(SignInRefused, match="belongs to another person at your identity provider"):
+        account_for(session, person(sub="u-2"), rules(provision=True))
+    # The same subject at another issuer is another person too.
+    with pytest.raises(SignInRefused, match="belongs to another person"):
+        account_for(session, person(iss="https://other.example.govt.nz"), rules())
+
+
+def test_a_provisioned_account_is_linked_to_its_subject(session: Session):
+    user = account_for(session, person(sub="u-new"), rules(provision=True))
+    assert (user.oidc_issuer, user.oidc_subject) == (ISSUER, "u-new")

@@ -177,6 +177,49 @@ def test_a_disabled_provider_account_can_no_longer_sign_in(
     assert signed_in_as(client) is None
 
 
+def _sign_in_and_out(client: TestClient, username: str, password: str) -> int:
+    """Sign in through the provider in a fresh browser, then sign out of Kaitiaki; the status of
+    Kaitiaki's answer to the provider's callback."""
+    with httpx.Client() as browser:
+        status = sign_in(client, browser, username, password).status_code
+    if status == 303:
+        client.post("/logout", data={"csrf_token": form_token(client, "/self-check")})
+    return status
+
+
+def test_an_email_change_at_the_provider_keeps_the_account(
+    client: TestClient, provider: Provider, session: Session
+):
+    aroha = add_user(session, email=ADVISOR_EMAIL, name="Aroha", password=PASSWORD, roles=[],
+                     actor="test")
+    session.commit()
+    assert _sign_in_and_out(client, "advisor", "advisor-pass") == 303
+    provider.set_users([{**ADVISOR, "email": "Aroha.Tane@agency.example.govt.nz"}, OUTSIDER])
+    with httpx.Client() as browser:
+        assert sign_in(client, browser, "advisor", "advisor-pass").status_code == 303
+    page = signed_in_as(client)
+    assert page is not None and "Kia ora, Aroha" in page
+    session.expire_all()
+    assert queries.get_user_by_email(session, "aroha.tane@agency.example.govt.nz") is None
+    assert session.get(type(aroha), aroha.id).oidc_subject == ADVISOR["sub"]
+
+
+def test_another_person_given_a_linked_email_is_refused(
+    client: TestClient, provider: Provider, session: Session
+):
+    add_user(session, email=ADVISOR_EMAIL, name="Aroha", password=PASSWORD, roles=[], actor="test")
+    session.commit()
+    assert _sign_in_and_out(client, "advisor", "advisor-pass") == 303
+    newcomer = {**ADVISOR, "sub": "u-newcomer", "username": "newcomer",
+                "password": "newcomer-pass", "name": "Nikau Newcomer"}
+    provider.set_users([ADVISOR, newcomer])
+    with httpx.Client() as browser:
+        response = sign_in(client, browser, "newcomer", "newcomer-pass")
+    assert response.status_code == 403
+    assert "belongs to another person at your identity provider" in response.text
+    assert signed_in_as(client) is None
+
+
 def test_a_callback_with_another_state_is_refused(client: TestClient, session: Session):
     add_user(session, email=ADVISOR_EMAIL, name="Aroha", password=PASSWORD, roles=[], actor="test")
     session.commit()

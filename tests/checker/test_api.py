@@ -43,6 +43,23 @@ def test_a_list_gets_results_in_order_with_errors_in_place(client: TestClient) -
     assert body[2]["decision"] == "block"
 
 
+def test_a_long_list_is_answered_like_a_short_one(client: TestClient) -> None:
+    texts = ["Hello", "Vote Green Party!", "Our offices are closed on Labour Day."]
+    items = [{"id": str(n), "kind": "post", "text": texts[n % 3]} for n in range(12)]
+    items[7]["text"] = ""
+    long_answer = client.post("/api/v1/check", json=items).json()
+    short_answers = [client.post("/api/v1/check", json=items[n:n + 3]).json() for n in range(0, 12, 3)]
+    assert [answer for group in short_answers for answer in group][:7] == long_answer[:7]
+    assert long_answer[7] == {"index": 7, "id": "7", "error": "nothing to check: the text is empty"}
+    assert [answer["decision"] for answer in long_answer[8:]] == ["pass", "pass", "block", "pass"]
+    single = client.post("/api/v1/check", json=items[1])
+    assert single.headers["content-type"] == "application/json"
+    assert single.json() == long_answer[1]
+    # A long text is answered like a short one.
+    padded = {**items[1], "text": items[1]["text"] + " Kia ora." * 1_000}
+    assert client.post("/api/v1/check", json=padded).json()["decision"] == "block"
+
+
 def test_an_empty_post_alone_is_refused(client: TestClient) -> None:
     response = client.post("/api/v1/check", json={"kind": "post", "text": "  "})
     assert response.status_code == 422

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -10,7 +11,10 @@ from typer.testing import CliRunner
 
 from kaitiaki.cli import app
 from kaitiaki.db import head_revisions, session_scope
-from kaitiaki.models import User
+from kaitiaki.common import sign_in_sessions
+from kaitiaki.common.sign_in_sessions import SessionTimeouts
+from kaitiaki.models import User, UserSession
+from kaitiaki.timeutil import utcnow
 from kaitiaki.people import service
 from kaitiaki.people.demo import DEMO_PASSWORD, DEMO_USERS
 
@@ -132,6 +136,23 @@ def test_set_password_and_deactivate(cli):
     rows = {row["email"]: row for row in json.loads(cli("users", "list", "--json").stdout)}
     assert rows["staff@dpmc.example.govt.nz"]["is_active"] is False
     assert rows["staff@dpmc.example.govt.nz"]["left_at"]
+
+
+def test_sign_out_everywhere_ends_the_persons_sessions(cli, engine):
+    cli("demo")
+    with session_scope(engine) as session:
+        staff = session.scalars(select(User).where(User.email == "staff@dpmc.example.govt.nz")).one()
+        for _ in range(2):
+            sign_in_sessions.start(session, staff, now=utcnow(), timeouts=SessionTimeouts(
+                idle=timedelta(hours=1), absolute=timedelta(hours=8)))
+    result = cli("users", "sign-out-everywhere", "Staff@DPMC.example.govt.nz")
+    assert result.exit_code == 0, result.output
+    assert "2 session(s) ended" in result.stdout
+    with session_scope(engine) as session:
+        assert session.scalar(select(func.count(UserSession.id))
+                              .where(UserSession.ended_at.is_(None))) == 0
+    missing = cli("users", "sign-out-everywhere", "ghost@dpmc.example.govt.nz")
+    assert missing.exit_code == 2 and "No user" in missing.stderr
 
 
 def test_demo_prints_a_sign_in_for_every_demo_user_and_is_repeatable(cli):

@@ -35,7 +35,8 @@ def test_api_import_then_queue_page_shows_the_threat_first_blurred_and_escaped(c
     response = _import(owner, "PagesQueue", [
         {"id": "p1", "text": QUESTION}, {"id": "p2", "text": SPAM},
         {"id": "p3", "text": THREAT, "author": "@menace"},
-        {"id": "p4", "text": "<script>alert('x')</script> you idiots"}, {"text": "no id"},
+        # markup beside a short insult dilutes what the meaning model reads: the insult here is whole
+        {"id": "p4", "text": f"<script>alert('x')</script> {INSULT}"}, {"text": "no id"},
     ])
     assert response.status_code == 201, response.text
     body = response.json()

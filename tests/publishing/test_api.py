@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,6 +13,9 @@ from fastapi.testclient import TestClient
 from kaitiaki.app import create_app
 from kaitiaki.auth import tokens
 from kaitiaki.db import session_scope
+from kaitiaki.publishing import review
+from kaitiaki.register import service as register_service
+from kaitiaki.timeutil import utcnow
 from tests.fixtures.mail import MailSink, mail_sink  # noqa: F401 (a fixture)
 from tests.publishing.conftest import authorised_channel
 
@@ -165,3 +168,48 @@ def test_exception_emails_reach_the_owner_then_the_poster(
     assert "A verbatim quote." in asked.message.get_payload()
     assert decided.recipients == [cast.emails["poster"]]
     assert "Not on an agency channel." in decided.message.get_payload()
+
+
+def test_review_and_schedule_over_the_api(gate, cast):
+    with session_scope(cast.engine) as session:
+        channel = register_service.require_channel(session, gate["channel_id"])
+        review.set_review_required(session, user=channel.business_owner, channel=channel,
+                                   required=True)
+    client = gate["client"]
+    poster, owner = bearer(gate["tokens"]["poster"]), bearer(gate["tokens"]["owner"])
+    text = "Civil Defence sirens are tested at 9am on Sunday. No action is needed."
+
+    def submitted() -> int:
+        draft = client.post("/api/v1/drafts", headers=poster,
+                            json={"channel_id": gate["channel_id"], "text": text}).json()
+        sent = client.post(f"/api/v1/drafts/{draft['id']}/submit", headers=poster)
+        assert sent.json()["state"] == "in_review"
+        return draft["id"]
+
+    first = submitted()
+    own = client.post(f"/api/v1/drafts/{first}/review", headers=poster, json={"decision": "approve"})
+    assert own.status_code == 403 and "Nobody reviews their own post" in own.json()["detail"]
+    bare = client.post(f"/api/v1/drafts/{first}/review", headers=owner, json={"decision": "return"})
+    assert bare.status_code == 422 and bare.json()["fields"][0]["loc"][-1] == "comment"
+    returned = client.post(f"/api/v1/drafts/{first}/review", headers=owner,
+                           json={"decision": "return", "comment": "Which Sunday?"})
+    assert returned.json()["state"] == "returned"
+    assert returned.json()["reviews"][0]["comment"] == "Which Sunday?"
+
+    second = submitted()
+    approved = client.post(f"/api/v1/drafts/{second}/review", headers=owner,
+                           json={"decision": "approve"})
+    assert approved.json()["state"] == "submitted"
+    past = client.put(f"/api/v1/drafts/{second}/schedule", headers=poster,
+                      json={"at": "2020-01-01T09:00"})
+    assert past.status_code == 422 and past.json()["fields"][0]["loc"][-1] == "scheduled_for"
+    scheduled = client.put(f"/api/v1/drafts/{second}/schedule", headers=poster,
+                           json={"at": "2099-03-01T09:00+13:00"})
+    assert scheduled.status_code == 422  # more than a year ahead
+    in_two_days = (utcnow() + timedelta(days=2)).replace(microsecond=0).isoformat()
+    soon = client.put(f"/api/v1/drafts/{second}/schedule", headers=poster, json={"at": in_two_days})
+    assert soon.status_code == 200, soon.text
+    assert soon.json()["scheduled_for"].startswith(in_two_days[:16])
+    cleared = client.delete(f"/api/v1/drafts/{second}/schedule", headers=poster)
+    assert cleared.json()["scheduled_for"] is None and cleared.json()["state"] == "submitted"
+

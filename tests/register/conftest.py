@@ -1,5 +1,6 @@
-"""A cast of people holding every role, created once per module and database (password hashing is
-deliberately slow), committed so that web, API and CLI tests see them too.
+"""A cast of people holding every role, committed once per module and database so that web, API and
+CLI tests see them too. It is made through the services once per worker and database; later
+modules put the same rows back.
 
 `db` is a Session inside a transaction that is rolled back after each test, so service tests can
 change anything without affecting the next test. Tests that go through the web, the API or the CLI
@@ -63,14 +64,23 @@ class Cast:
         return user
 
 
+# Per database URL: the rows the cast's creation left, so that later modules put them back
+# instead of going through the services (and the audit log) again.
+_cast_rows: dict[str, dict[str, list[dict]]] = {}
+
+
 @pytest.fixture(scope="module")
 def cast(_test_database) -> Iterator[Cast]:
     _test_database.delete_all_rows()
     engine = _test_database.engine
-    with session_scope(engine) as session:
-        make_units(session)
-        for name, roles in CAST_ROLES.items():
-            make_user(session, email=cast_email(name), name=CAST_NAMES[name], roles=roles)
+    if _test_database.url in _cast_rows:
+        _test_database.insert_rows(_cast_rows[_test_database.url])
+    else:
+        with session_scope(engine) as session:
+            make_units(session)
+            for name, roles in CAST_ROLES.items():
+                make_user(session, email=cast_email(name), name=CAST_NAMES[name], roles=roles)
+        _cast_rows[_test_database.url] = _test_database.copy_rows()
     yield Cast(engine=engine, url=_test_database.url,
                emails={name: cast_email(name) for name in CAST_ROLES})
     _test_database.delete_all_rows()

@@ -67,3 +67,68 @@ def test_serve_with_two_workers_answers_health_and_stops_cleanly(db_url: str, tm
     text = log.read_text(encoding="utf-8")
     assert f"Kaitiaki is running at http://127.0.0.1:{port}/" in text
     assert text.count("Finished server process") == 2, text  # both workers shut down cleanly
+    assert '"GET /healthz HTTP/1.1" 200' not in text  # no line per request unless asked for
+
+
+def test_the_access_log_is_written_when_asked_for(db_url: str, tmp_path: Path):
+    port = free_port()
+    environment = {**os.environ, "KAITIAKI_DATABASE_URL": db_url, "KAITIAKI_VAR_DIR": str(tmp_path / "var"),
+                   "KAITIAKI_ENV": "test", "KAITIAKI_ACCESS_LOG": "true", "KAITIAKI_JOBS_IN_PROCESS": "false"}
+    log = tmp_path / "serve.log"
+    with log.open("w", encoding="utf-8") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-c", "from kaitiaki.cli import main; main()",
+             "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=environment, stdout=output, stderr=subprocess.STDOUT,
+        )
+    try:
+        assert _wait_for_workers(server, log, 1, f"http://127.0.0.1:{port}/healthz").status_code == 200
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=SHUTDOWN_LIMIT_SECONDS)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    assert '"GET /healthz HTTP/1.1" 200' in log.read_text(encoding="utf-8")
+
+
+# Stands in for the `kaitiaki` console script: it imports the command line, then starts a process
+# the way uvicorn starts a worker, inside `workers_skip_the_cli` or not.
+SPAWNING_SCRIPT = """
+import multiprocessing
+import sys
+
+from kaitiaki.cli import main
+from kaitiaki.cli.serve import workers_skip_the_cli
+from tests.web.spawn_probe import report
+
+if __name__ == "__main__":
+    context = multiprocessing.get_context("spawn")
+    answers = context.Queue()
+    worker = context.Process(target=report, args=(answers,))
+    if sys.argv[1] == "skip":
+        with workers_skip_the_cli():
+            worker.start()
+    else:
+        worker.start()
+    print(answers.get(timeout=120))
+    worker.join()
+"""
+
+
+def _modules_in_a_worker(tmp_path: Path, mode: str) -> str:
+    script = tmp_path / "kaitiaki_script.py"
+    script.write_text(SPAWNING_SCRIPT, encoding="utf-8")
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, str(script), mode], capture_output=True, text=True,
+                          timeout=STARTUP_LIMIT_SECONDS, cwd=root,
+                          env={**os.environ, "PYTHONPATH": str(root)})
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_serve_worker_does_not_import_the_command_line(tmp_path: Path):
+    # Without the stand-in, spawn runs the script again in the worker and so imports the CLI:
+    # the comparison shows the probe can tell.
+    assert "'kaitiaki.cli'" in _modules_in_a_worker(tmp_path, "plain")
+    assert "kaitiaki.cli" not in _modules_in_a_worker(tmp_path, "skip")

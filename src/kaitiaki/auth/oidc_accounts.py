@@ -1,7 +1,7 @@
 """Who a person signed in by the identity provider is in Kaitiaki.
 
-The verified email address names the account. Only allowed email domains get in; an unknown
-address gets an account with no roles when provisioning is on; a deactivated account stays shut.
+The provider's subject (`sub`) names the account; the verified email address finds it the first
+time only, and must be in an allowed domain. An unknown address gets an account with no roles when provisioning is on; a deactivated account stays shut.
 Roles are granted in Kaitiaki, unless a group-to-role mapping is configured, in which case every
 sign-in sets the person's roles to those of their groups. Nothing here commits.
 """
@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kaitiaki.config import Settings, SettingsError
@@ -106,13 +107,49 @@ def _groups(claims: Mapping[str, Any], claim: str | None) -> set[str]:
     return set()
 
 
+def _subject(claims: Mapping[str, Any]) -> tuple[str, str]:
+    issuer, subject = claims.get("iss"), claims.get("sub")
+    # A validated ID token always has both; anything else is the provider's fault.
+    if not isinstance(issuer, str) or not isinstance(subject, str) or not subject:
+        raise SignInRefused("Your identity provider did not say who you are (no subject), so "
+                            "you cannot be signed in. Tell an administrator.")
+    return issuer[:255], subject[:255]
+
+
+def _by_subject(session: Session, issuer: str, subject: str) -> User | None:
+    return session.scalars(select(User).where(User.oidc_issuer == issuer,
+                                              User.oidc_subject == subject)).first()
+
+
+def _by_email_once(session: Session, email: str, issuer: str, subject: str) -> User | None:
+    """The account with this email, linked now to the provider's subject; refused when it is
+    linked already to another subject (someone else has been given the address)."""
+    user = queries.get_user_by_email(session, email)
+    if user is None:
+        return None
+    if user.oidc_subject is not None:
+        log.warning("Sign-in refused: %s is linked to another subject at %s", email, issuer)
+        raise SignInRefused(
+            f"The Kaitiaki account for {email} belongs to another person at your identity "
+            "provider, so you cannot be signed in to it. Tell an administrator."
+        )
+    user.oidc_issuer, user.oidc_subject = issuer, subject
+    session.flush()
+    return user
+
+
 def account_for(session: Session, claims: Mapping[str, Any], rules: AccountRules) -> User:
-    """The active Kaitiaki account for these validated claims, created if the rules allow."""
+    """The active Kaitiaki account for these validated claims, created if the rules allow.
+
+    Accounts are matched by the provider's subject (`sub`, with the issuer), which stays the same
+    when the person's email address changes. An account without one yet is matched once by email
+    and linked to the subject then."""
     email = _verified_email(claims)
     domain = email.rsplit("@", 1)[1]
     if domain not in rules.allowed_domains:
         raise SignInRefused(f"Accounts from {domain} cannot sign in to Kaitiaki.")
-    user = queries.get_user_by_email(session, email)
+    issuer, subject = _subject(claims)
+    user = _by_subject(session, issuer, subject) or _by_email_once(session, email, issuer, subject)
     if user is None:
         if not rules.provision:
             raise SignInRefused(
@@ -120,6 +157,8 @@ def account_for(session: Session, claims: Mapping[str, Any], rules: AccountRules
             )
         name = claims.get("name") if isinstance(claims.get("name"), str) else ""
         user = add_sso_user(session, email=email, name=name or "", actor=PROVIDER_ACTOR)
+        user.oidc_issuer, user.oidc_subject = issuer, subject
+        session.flush()
     if not user.is_active or user.left_at is not None:
         raise SignInRefused(f"The Kaitiaki account for {email} has been deactivated.")
     if rules.group_roles:

@@ -18,8 +18,8 @@ from kaitiaki.auth.oidc_client import CALLBACK_PATH, OidcClient, OidcFailed, Pen
 from kaitiaki.auth.pages import login_context, safe_next
 from kaitiaki.config import Settings, SettingsError
 from kaitiaki.errors import NotFound
-from kaitiaki.web.csrf import rotate_csrf_token
-from kaitiaki.web.deps import SESSION_USER_KEY, DbSession
+from kaitiaki.auth.sessions import begin_session
+from kaitiaki.web.deps import DbSession
 from kaitiaki.web.templating import render
 
 log = logging.getLogger(__name__)
@@ -88,9 +88,7 @@ def finish_sign_in(request: Request, session: DbSession) -> Response:
         # The account created or changed so far stays: the refusal is a normal answer.
         return _refused(request, exc.message, 403)
     assert pending is not None  # finish() refuses a callback without one
-    request.session.clear()
-    request.session[SESSION_USER_KEY] = user.id
-    rotate_csrf_token(request)
+    begin_session(request, session, user)
     return RedirectResponse(pending.next, status_code=303)
 
 

@@ -10,14 +10,15 @@ from fastapi.responses import RedirectResponse, Response
 from kaitiaki.auth.service import GENERIC_FAILURE, sign_in, throttle_policy
 from kaitiaki.auth.throttling import TooManyAttempts
 from kaitiaki.config import Settings
-from kaitiaki.web.csrf import rotate_csrf_token
-from kaitiaki.web.deps import SESSION_USER_KEY, AppSettings, CurrentUser, DbSession
+from kaitiaki.notify.email import is_configured
+from kaitiaki.auth.sessions import begin_session, client_address, end_this_session
+from kaitiaki.web.deps import AppSettings, CurrentUser, DbSession
 from kaitiaki.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
 SIGNED_OUT_NOTICE = "You have signed out."
-UNKNOWN_ADDRESS = "unknown"
+PASSWORD_CHANGED_NOTICE = "Your password is changed, and you are signed out everywhere. Sign in with it."
 PASSWORDS_OFF = "Sign-in with a password is switched off here: use the button below."
 
 
@@ -37,21 +38,22 @@ def login_context(request: Request, *, next_path: str, email: str = "") -> dict[
         "next": next_path,
         "email": email,
         "password_sign_in": settings.password_sign_in,
+        # A reset link needs email to reach the person; without it an administrator sets one.
+        "reset_by_email": settings.password_sign_in and is_configured(settings),
         "provider_name": settings.oidc_provider_name if single_sign_on else None,
     }
 
 
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else UNKNOWN_ADDRESS
-
-
 @router.get("/login")
-def login_page(request: Request, user: CurrentUser, next: str = "/", signed_out: bool = False) -> Response:
+def login_page(request: Request, user: CurrentUser, next: str = "/", signed_out: bool = False,
+               password_changed: bool = False) -> Response:
     if user is not None:
         return RedirectResponse(safe_next(next), status_code=303)
     context = login_context(request, next_path=safe_next(next))
     if signed_out:
         context["notice"] = SIGNED_OUT_NOTICE
+    if password_changed:
+        context["notice"] = PASSWORD_CHANGED_NOTICE
     return render(request, "auth/login.html", context)
 
 
@@ -81,15 +83,13 @@ def login(
     if user is None:
         # The failed attempt is recorded and committed: this is a normal response, not an error.
         return render(request, "auth/login.html", {**context, "error": GENERIC_FAILURE}, status_code=400)
-    request.session.clear()
-    request.session[SESSION_USER_KEY] = user.id
-    rotate_csrf_token(request)
+    begin_session(request, session, user)
     return RedirectResponse(safe_next(next), status_code=303)
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
-    request.session.clear()
+def logout(request: Request, session: DbSession) -> Response:
+    end_this_session(request, session)
     return RedirectResponse("/login?signed_out=1", status_code=303)
 
 

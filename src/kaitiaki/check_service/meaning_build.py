@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from joblib import Parallel, delayed
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
@@ -160,49 +161,76 @@ def fit(x: sparse.csr_matrix, y: np.ndarray, w: np.ndarray, c: float) -> Logisti
     return model
 
 
+def _labels(records: list[cp.Record], name: str, category: str) -> tuple[np.ndarray, np.ndarray]:
+    """A head's 0/1 labels (a "blocks" head: the category raised at the blocking end) and weights."""
+    label = np.array([(category in (r.blocked if name.endswith(":block") else r.categories)) for r in records],
+                     dtype=int)
+    return label, np.array([r.weight for r in records])
+
+
+def _train_head(x: sparse.csr_matrix, records: list[cp.Record], train: np.ndarray, val: np.ndarray,
+                name: str, category: str, kinds: tuple[str, ...]) -> tuple | None:
+    """One head: (C, threshold, validation scores, train-split fit), or None with too few positives."""
+    in_kind = np.array([r.item.get("kind") in kinds for r in records])
+    label, weights = _labels(records, name, category)
+    rows_train = np.where(in_kind & train)[0]
+    rows_val = np.where(in_kind & val)[0]
+    # thresholds are chosen on the project's own items where they have enough positives:
+    # the public sets are tweets, labelled by other rules, and would pull them elsewhere
+    own = np.array([r.source in ("written", "cases") and not r.augmented for r in records])
+    if label[np.where(in_kind & val & own)[0]].sum() >= 5:
+        rows_val = np.where(in_kind & val & own)[0]
+    if label[rows_train].sum() < 3 or label[rows_val].sum() < 1:
+        return None
+    beta = 1.0
+    # a false block is a pass item flagged on a kind where this head's finding blocks
+    blocking_kinds = BLOCKING_KINDS.get(name, kinds)
+    passes = np.array([records[i].decision == "pass" and records[i].item.get("kind") in blocking_kinds
+                       for i in rows_val]) if name in BLOCKING_HEADS else None
+    best = None
+    for c in C_GRID:
+        model = fit(x[rows_train], label[rows_train], weights[rows_train], c)
+        p = model.predict_proba(x[rows_val])[:, 1]
+        threshold, scores = best_threshold(label[rows_val], p, beta, passes)
+        if scores["f"] < 0:  # no threshold within the budget: the strictest, scored as it is
+            predicted = p >= threshold
+            tp = float((predicted & (label[rows_val] == 1)).sum())
+            scores = {"f": 0.0, "precision": round(tp / max(1.0, float(predicted.sum())), 4),
+                      "recall": round(tp / max(1.0, float(label[rows_val].sum())), 4),
+                      "positives": int(label[rows_val].sum())}
+        if best is None or scores["f"] > best[2]["f"]:
+            best = (c, threshold, scores, model)
+    return best
+
+
+def _jobs() -> int:
+    # heads are independent fits: one process each, as many as the build is given
+    return max(1, int(os.environ.get("KAITIAKI_BUILD_JOBS", "2")))
+
+
 def train_heads(x: sparse.csr_matrix, records: list[cp.Record], train: np.ndarray, val: np.ndarray,
                 ) -> tuple[dict, dict, dict]:
     """Per head: the chosen C, threshold and validation scores, and the train-split fits."""
     chosen, fitted, report = {}, {}, {}
-    for name, category, kinds in heads():
-        in_kind = np.array([r.item.get("kind") in kinds for r in records])
-        label = np.array([(category in (r.blocked if name.endswith(":block") else r.categories)) for r in records],
-                         dtype=int)
-        weights = np.array([r.weight for r in records])
-        rows_train = np.where(in_kind & train)[0]
-        rows_val = np.where(in_kind & val)[0]
-        # thresholds are chosen on the project's own items where they have enough positives:
-        # the public sets are tweets, labelled by other rules, and would pull them elsewhere
-        own = np.array([r.source in ("written", "cases") and not r.augmented for r in records])
-        if label[np.where(in_kind & val & own)[0]].sum() >= 5:
-            rows_val = np.where(in_kind & val & own)[0]
-        if label[rows_train].sum() < 3 or label[rows_val].sum() < 1:
+    specs = heads()
+    results = Parallel(n_jobs=_jobs())(delayed(_train_head)(x, records, train, val, *spec) for spec in specs)
+    for (name, _, _), best in zip(specs, results):
+        if best is None:
             print(f"  {name}: too few positives, skipped", file=sys.stderr)
             continue
-        beta = 1.0
-        # a false block is a pass item flagged on a kind where this head's finding blocks
-        blocking_kinds = BLOCKING_KINDS.get(name, kinds)
-        passes = np.array([records[i].decision == "pass" and records[i].item.get("kind") in blocking_kinds
-                           for i in rows_val]) if name in BLOCKING_HEADS else None
-        best = None
-        for c in C_GRID:
-            model = fit(x[rows_train], label[rows_train], weights[rows_train], c)
-            p = model.predict_proba(x[rows_val])[:, 1]
-            threshold, scores = best_threshold(label[rows_val], p, beta, passes)
-            if scores["f"] < 0:  # no threshold within the budget: the strictest, scored as it is
-                predicted = p >= threshold
-                tp = float((predicted & (label[rows_val] == 1)).sum())
-                scores = {"f": 0.0, "precision": round(tp / max(1.0, float(predicted.sum())), 4),
-                          "recall": round(tp / max(1.0, float(label[rows_val].sum())), 4),
-                          "positives": int(label[rows_val].sum())}
-            if best is None or scores["f"] > best[2]["f"]:
-                best = (c, threshold, scores, model)
         c, threshold, scores, model = best
         chosen[name] = (c, threshold)
         fitted[name] = model
         report[name] = {"C": c, "threshold": threshold, "false_block_budget": name in BLOCKING_HEADS, **scores}
         print(f"  {name}: C={c} threshold={threshold} {scores}", file=sys.stderr)
     return chosen, fitted, report
+
+
+def _final_fit(x: sparse.csr_matrix, records: list[cp.Record], name: str, category: str,
+               kinds: tuple[str, ...], c: float) -> LogisticRegression:
+    rows_all = np.where(np.array([r.item.get("kind") in kinds for r in records]))[0]
+    label, weights = _labels(records, name, category)
+    return fit(x[rows_all], label[rows_all], weights[rows_all], c)
 
 
 def save(out: Path, fitted: dict, thresholds: dict, vocabulary: list[str], mean: np.ndarray, scale: np.ndarray,
@@ -295,17 +323,9 @@ def main(argv: list[str] | None = None) -> int:
                 (args.keep_validation_model / path.name).write_bytes(path.read_bytes())
     print(f"checker on the validation split: accuracy {checker_on_validation['accuracy']}, "
           f"false blocks {checker_on_validation['false_block_rate']}", file=sys.stderr)
-    final = {}
-    everything = np.ones(len(records), dtype=bool)
-    for name, category, kinds in heads():
-        if name not in chosen:
-            continue
-        in_kind = np.array([r.item.get("kind") in kinds for r in records]) & everything
-        rows_all = np.where(in_kind)[0]
-        label = np.array([(category in (r.blocked if name.endswith(":block") else r.categories)) for r in records],
-                         dtype=int)
-        weights = np.array([r.weight for r in records])
-        final[name] = fit(x[rows_all], label[rows_all], weights[rows_all], chosen[name][0])
+    specs = [spec for spec in heads() if spec[0] in chosen]
+    refits = Parallel(n_jobs=_jobs())(delayed(_final_fit)(x, records, *spec, chosen[spec[0]][0]) for spec in specs)
+    final = {spec[0]: model for spec, model in zip(specs, refits)}
     meta = {
         "name": "meaning",
         "version": time.strftime("%Y-%m-%d"),

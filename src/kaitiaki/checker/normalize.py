@@ -264,6 +264,7 @@ _LINK = re.compile(
     r"(?:/[^\s<>\"]*)?",
     re.IGNORECASE,
 )
+_DOT_THEN_WORD = re.compile(r"\.\w")
 _HASHTAG = re.compile(r"(?<![\w#&/])[#＃](\w*[^\W\d_]\w*)", re.UNICODE)
 _MENTION = re.compile(r"(?<![\w@.])@(\w{1,64}(?:@[\w-]+(?:\.[\w-]+)+)?)", re.UNICODE)
 
@@ -287,9 +288,10 @@ def _trim_link(text: str, start: int, end: int) -> int:
 def extract(text: str) -> Extracted:
     """Links (http(s), www., bare domains), #hashtags and @mentions as spans on `text`."""
     links: list[Span] = []
-    # Each kind needs its own character (a link keeps only a match with a dot), so most texts
-    # skip most of the scans.
-    for match in _LINK.finditer(text) if "." in text else ():
+    # Each kind needs its own character (a link keeps only a match with a dot, and a dot with a
+    # letter or digit after it: a full stop alone is no link), so most texts skip most of the
+    # scans; the link scan is the slow one.
+    for match in _LINK.finditer(text) if _DOT_THEN_WORD.search(text) else ():
         end = _trim_link(text, match.start(), match.end())
         if end > match.start() and "." in text[match.start():end]:
             links.append(Span(match.start(), end, text[match.start():end]))

@@ -13,6 +13,7 @@ from kaitiaki.cli.db import db_app
 from kaitiaki.cli.demo import demo
 from kaitiaki.cli.oia import oia_app
 from kaitiaki.cli.pack import pack_app
+from kaitiaki.cli.posts import posts_app
 from kaitiaki.cli.reference import docs_app
 from kaitiaki.cli.serve import serve
 from kaitiaki.cli.transparency import transparency_app
@@ -34,6 +35,7 @@ app.add_typer(comments_app, name="comments")
 app.add_typer(complaints_app, name="complaints")
 app.add_typer(transparency_app, name="transparency")
 app.add_typer(oia_app, name="oia")
+app.add_typer(posts_app, name="posts")
 app.command("demo")(demo)
 app.command("serve")(serve)
 app.add_typer(pack_app, name="pack")

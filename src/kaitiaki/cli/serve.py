@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.machinery
+import sys
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -13,6 +18,25 @@ from kaitiaki.db import make_engine
 from kaitiaki.jobs.runner import JobRunner, uses_sqlite
 
 WORKER_HEALTHCHECK_SECONDS = 60
+
+
+@contextmanager
+def workers_skip_the_cli() -> Iterator[None]:
+    """While uvicorn runs its workers, they import the application factory and not the CLI.
+
+    uvicorn starts each worker with multiprocessing's "spawn": a fresh interpreter that first runs
+    the parent's `__main__` module again. Here that is the `kaitiaki` console script, which imports
+    the whole command line (Typer, Rich, every command) before the worker imports the
+    application. Spawn leaves a `__main__` that is a package's `__main__` module alone, so a
+    stand-in named as one takes the script's place for as long as workers may be (re)started."""
+    script = sys.modules["__main__"]
+    stand_in = types.ModuleType("__main__")
+    stand_in.__spec__ = importlib.machinery.ModuleSpec("kaitiaki.cli.__main__", None)
+    sys.modules["__main__"] = stand_in
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = script
 
 
 def serve(
@@ -47,16 +71,18 @@ def serve(
         typer.echo("Background jobs run in this process (KAITIAKI_JOBS_IN_PROCESS).")
     try:
         if workers == 1:
-            uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+            uvicorn.run(app, host=settings.host, port=settings.port, log_level="info",
+                        access_log=settings.access_log)
             return
         # Several processes cannot share one app object: each worker imports the factory and reads
         # the same KAITIAKI_* environment this process was given. A worker imports the application
         # and loads the policy pack before it answers (seconds on a busy two-core machine);
         # uvicorn's default 5 s before it declares a silent worker dead would kill workers that
         # are starting.
-        uvicorn.run("kaitiaki.app:create_app", factory=True, workers=workers, host=settings.host,
-                    port=settings.port, log_level="info",
-                    timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS)
+        with workers_skip_the_cli():
+            uvicorn.run("kaitiaki.app:create_app", factory=True, workers=workers, host=settings.host,
+                        port=settings.port, log_level="info", access_log=settings.access_log,
+                        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS)
     finally:
         if jobs is not None:
             jobs.stop()

@@ -99,6 +99,14 @@ def set_password(
     typer.echo(f"Password changed for {user.email}.")
 
 
+@users_app.command("sign-out-everywhere")
+def sign_out_everywhere(email: Annotated[str, typer.Argument(help="The user's email address.")]) -> None:
+    """End every sign-in session of the person at once (a lost laptop or phone); they can sign in again."""
+    with command_session() as session:
+        ended = service.sign_out_everywhere(session, email=email, actor=cli_actor())
+    typer.echo(f"Signed {email.strip().lower()} out everywhere: {ended} session(s) ended.")
+
+
 @users_app.command("deactivate")
 def deactivate(email: Annotated[str, typer.Argument(help="The user's email address.")]) -> None:
     """Mark a person as having left: they can no longer sign in; their records stay."""

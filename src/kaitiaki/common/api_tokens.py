@@ -7,9 +7,9 @@ creating, listing and revoking them is kaitiaki.auth.tokens.
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from kaitiaki.errors import AppError
@@ -57,9 +57,23 @@ def user_for_token(session: Session, secret: str) -> User:
     if not user.is_active or user.left_at is not None:
         raise InvalidToken()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        token.last_used_at = now
-        session.flush()
+        _record_use(session, token.id, now)
     return user
+
+
+def _record_use(session: Session, token_id: int, now: datetime) -> None:
+    """Write the token's last-use time, unless another request is writing it at this moment.
+
+    A tool sends many requests with one token. Each that saw the time as stale would update the
+    token's row and, on PostgreSQL, wait for the one before it to commit: the requests then ran one
+    after the other, each holding its place and its connection through a whole draft check or
+    import. SKIP LOCKED lets the first record the use while the others go on (SQLite has one writer
+    at a time anyway and ignores the clause)."""
+    stale = or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - LAST_USED_RESOLUTION)
+    claimed = (select(ApiToken.id).where(ApiToken.id == token_id, stale)
+               .with_for_update(skip_locked=True).scalar_subquery())
+    session.execute(update(ApiToken).where(ApiToken.id == claimed).values(last_used_at=now)
+                    .execution_options(synchronize_session=False))
 
 
 __all__ = ["InvalidToken", "LAST_USED_RESOLUTION", "TOKEN_PREFIX", "bearer_token", "hash_token",

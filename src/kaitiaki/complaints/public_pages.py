@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from kaitiaki.auth.pages import client_address
 from kaitiaki.complaints import service, single_use
-from kaitiaki.complaints.ratelimit import SubmissionLimit, TooManySubmissions, check_and_record
+from kaitiaki.complaints.ratelimit import (SubmissionLimit, TooManySubmissions, check_and_record,
+                                           refuse_when_used_up)
 from kaitiaki.complaints.schemas import MAX_DESCRIPTION_LENGTH, ComplaintDraft
 from kaitiaki.config import Settings
 from kaitiaki.errors import AppError, BadInput
@@ -94,12 +95,13 @@ def new_complaint(
             # Only programs fill in a field that people never see.
             raise BadInput("This form could not be accepted. If you are a person, leave the "
                            "field labelled 'Leave this field empty' empty and send it again.")
-        check_and_record(session, limit=PUBLIC_LIMIT, address=client_address(request),
-                         secret=settings.resolved_secret_key(),
-                         contact_email=setup.policy.contact_email)
+        limit = {"limit": PUBLIC_LIMIT, "address": client_address(request),
+                 "secret": settings.resolved_secret_key(), "contact_email": setup.policy.contact_email}
+        refuse_when_used_up(session, **limit)
         complaint = service.submit(work, draft=draft_from(form))
         if submission_token:
             single_use.remember(session, submission_token, complaint.reference)
+        check_and_record(session, **limit)  # last: it holds the address's lock until the commit
         return _confirmed(request, settings, setup, complaint)
 
     return handle_form(request, work, change, lambda exc: form_page(

@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from kaitiaki.auth.password_resets import purge_reset_tokens
 from kaitiaki.common.reminding import ReminderRun
+from kaitiaki.common.sign_in_sessions import SessionTimeouts, purge
 from kaitiaki.common.work import Clock, UnitOfWork
 from kaitiaki.complaints.reminders import send_complaint_reminders
 from kaitiaki.audit.service import SYSTEM_ACTOR
 from kaitiaki.config import Settings
 from kaitiaki.db import session_scope
+from kaitiaki.jobs.due_posts import send_due_posts
 from kaitiaki.jobs.pack_review import send_pack_review_reminders
 from kaitiaki.models import Channel
 from kaitiaki.publishing.connectors import PublishFailed
@@ -104,12 +107,24 @@ def pull_platform_replies(engine: Engine, settings: Settings, clock: Clock = utc
     return f"{stored} replies stored from {len(channel_ids)} channels, {failed} failed"
 
 
+def purge_sessions(engine: Engine, settings: Settings, clock: Clock = utcnow) -> str:
+    """Delete sign-in sessions that can no longer be used and reset links that can no longer be
+    followed: they only ever matter while they work."""
+    with job_work(engine, settings, clock) as work:
+        sessions = purge(work.session, timeouts=SessionTimeouts.from_settings(settings),
+                         now=work.now())
+        links = purge_reset_tokens(work.session, now=work.now())
+    return f"{sessions} ended or expired sessions and {links} used or expired reset links deleted"
+
+
 PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("deliver-outbox", 1, deliver_outbox),
+    PeriodicJob("send-due-posts", 1, send_due_posts),
     PeriodicJob("reminders", 15, send_reminders),
     PeriodicJob("retention", 60, apply_retention),
     PeriodicJob("transparency-figures", 15, count_transparency_figures),
     PeriodicJob("platform-replies", 10, pull_platform_replies),
+    PeriodicJob("expired-sessions", 60, purge_sessions),
 )
 
 
@@ -119,5 +134,5 @@ def run_all_once(engine: Engine, settings: Settings, clock: Clock = utcnow) -> d
 
 
 __all__ = ["PERIODIC_JOBS", "PeriodicJob", "REMINDERS", "apply_retention", "count_transparency_figures",
-           "deliver_outbox", "pull_platform_replies",
+           "deliver_outbox", "pull_platform_replies", "purge_sessions",
            "run_all_once", "send_reminders"]

@@ -15,6 +15,7 @@ from kaitiaki.models.complaint_counter import ComplaintCounter
 from kaitiaki.models.draft import DRAFT_KINDS, Draft
 from kaitiaki.models.draft_acknowledgement import DraftAcknowledgement
 from kaitiaki.models.draft_exception import EXCEPTION_STATES, DraftException
+from kaitiaki.models.draft_review import REVIEW_DECISIONS, DraftReview
 from kaitiaki.models.draft_version import DraftVersion
 from kaitiaki.models.kept_figures import KeptFigures
 from kaitiaki.models.idempotency_key import IdempotencyKey
@@ -25,10 +26,12 @@ from kaitiaki.models.notification import Notification
 from kaitiaki.models.oia_request import EXTENSION_REASONS, OIA_STATES, OiaRequest
 from kaitiaki.models.org_unit import ORG_UNIT_KINDS, OrgUnit
 from kaitiaki.models.outbox_message import OUTBOX_KINDS, OUTBOX_STATES, OutboxMessage
+from kaitiaki.models.password_reset_token import PasswordResetToken
 from kaitiaki.models.personal_check import PersonalCheck
 from kaitiaki.models.role_assignment import RoleAssignment
 from kaitiaki.models.submission_attempt import SubmissionAttempt
 from kaitiaki.models.user import User
+from kaitiaki.models.user_session import UserSession
 from kaitiaki.models.work_device_app import WorkDeviceApp
 
 __all__ = [
@@ -53,6 +56,7 @@ __all__ = [
     "Draft",
     "DraftAcknowledgement",
     "DraftException",
+    "DraftReview",
     "DraftVersion",
     "KeptFigures",
     "EXCEPTION_STATES",
@@ -71,11 +75,14 @@ __all__ = [
     "ORG_UNIT_KINDS",
     "OrgUnit",
     "PLATFORMS",
+    "PasswordResetToken",
     "PersonalCheck",
     "REQUEST_KINDS",
+    "REVIEW_DECISIONS",
     "RoleAssignment",
     "SubmissionAttempt",
     "UTCDateTime",
     "User",
+    "UserSession",
     "WorkDeviceApp",
 ]

@@ -49,6 +49,8 @@ class Channel(Base):
     checklist_checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     checklist_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A submitted post waits for a second person authorised on the channel before it can go out.
+    review_required: Mapped[bool] = mapped_column(Boolean, default=False)
 
     unit: Mapped[OrgUnit] = relationship(lazy="joined")
     business_owner: Mapped[User] = relationship(foreign_keys=[business_owner_id], lazy="joined")

@@ -26,6 +26,7 @@ class Draft(Base):
     __table_args__ = (
         Index("ix_drafts_author_state", "author_id", "state"),
         Index("ix_drafts_channel_state", "channel_id", "state"),
+        Index("ix_drafts_state_scheduled_for", "state", "scheduled_for"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,6 +45,10 @@ class Draft(Base):
     published_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     connector: Mapped[str | None] = mapped_column(String(40))
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When a submitted post is to go out (UTC; chosen in New Zealand time). The due-posts job
+    # claims it once (`send_claimed_at`) before sending, so two workers never send it twice.
+    scheduled_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    send_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     channel: Mapped[Channel] = relationship(lazy="joined")
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined")

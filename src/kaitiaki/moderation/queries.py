@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, lazyload
 
 from kaitiaki.models import Channel, Comment, ModerationAction, ModerationDelegate, User
@@ -53,6 +53,7 @@ class QueuePage:
     total: int
     counts: dict[str, int] = field(default_factory=dict)
     capped: bool = False  # more comments match than COUNT_CAP; `total` is the cap
+    counts_capped: frozenset[str] = frozenset()  # states with more than COUNT_CAP waiting
 
     @property
     def pages(self) -> int:
@@ -63,6 +64,11 @@ class QueuePage:
         if self.capped:
             return len(self.comments) == self.filters.per_page
         return self.filters.page < self.pages
+
+    def count_label(self, state: str) -> str:
+        """How many wait in `state`, as a person reads it: "12" or "more than 1,000"."""
+        count = self.counts.get(state, 0)
+        return f"more than {count:,}" if state in self.counts_capped else f"{count:,}"
 
 
 def _conditions(channel: Channel, filters: QueueFilter) -> list:
@@ -87,28 +93,37 @@ def queue(session: Session, channel: Channel, filters: QueueFilter) -> QueuePage
     """One page of the channel's comments: most severe first, then the longest waiting."""
     filters = filters.normalised()
     conditions = _conditions(channel, filters)
-    matching = select(Comment.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
-    total = session.scalar(select(func.count()).select_from(matching)) or 0
+    offset = (filters.page - 1) * filters.per_page
     comments = list(session.scalars(
         # The page knows its channel: no join to it for every comment it reads past.
         select(Comment).options(lazyload(Comment.channel)).where(*conditions)
         .order_by(Comment.severity_rank.desc(), Comment.received_at, Comment.id)
-        .limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
+        .limit(filters.per_page).offset(offset)
     ))
+    if len(comments) < filters.per_page and (comments or not offset):
+        total = offset + len(comments)  # the last page (or none at all): nothing more to count
+    else:
+        matching = select(Comment.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
+        total = session.scalar(select(func.count()).select_from(matching)) or 0
+    counts, counts_capped = state_counts(session, channel)
     return QueuePage(filters=filters, comments=comments, total=min(total, COUNT_CAP),
-                     counts=state_counts(session, channel), capped=total > COUNT_CAP)
+                     counts=counts, capped=total > COUNT_CAP, counts_capped=counts_capped)
 
 
-def state_counts(session: Session, channel: Channel) -> dict[str, int]:
-    """How many comments wait in each waiting state, and in all (exact: these are the work)."""
-    rows = session.execute(
-        select(Comment.state, func.count())
-        .where(Comment.channel_id == channel.id, Comment.state.in_(WAITING_STATES))
-        .group_by(Comment.state)
-    ).all()
-    counts = {state: 0 for state in WAITING_STATES} | {state: count for state, count in rows}
+def state_counts(session: Session, channel: Channel) -> tuple[dict[str, int], frozenset[str]]:
+    """How many comments wait in each waiting state, and in all, each counted up to COUNT_CAP
+    (read from the queue index, however many wait), and the states that have more."""
+    counted = [
+        select(literal(state).label("state"), func.count().label("n")).select_from(
+            select(Comment.id).where(Comment.channel_id == channel.id, Comment.state == state)
+            .limit(COUNT_CAP + 1).subquery())
+        for state in WAITING_STATES
+    ]
+    rows = session.execute(union_all(*counted)).all()
+    counts = {state: min(count, COUNT_CAP) for state, count in rows}
+    capped = frozenset(state for state, count in rows if count > COUNT_CAP)
     counts["waiting"] = sum(counts.values())
-    return counts
+    return counts, capped | ({"waiting"} if capped else frozenset())
 
 
 def get_comment(session: Session, comment_id: int) -> Comment | None:

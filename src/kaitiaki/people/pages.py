@@ -15,6 +15,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from kaitiaki.audit import queries as audit_queries
+from kaitiaki.common import sign_in_sessions
+from kaitiaki.common.sign_in_sessions import SessionTimeouts, current_session_id
 from kaitiaki.errors import AppError, BadInput, Conflict, NotFound
 from kaitiaki.models import AuditEvent, OrgUnit, User
 from kaitiaki.people import queries, service
@@ -131,7 +133,11 @@ def _user_page(
         session, subject=f"user:{target.id}", limit=20
     )
     held = service.roles_of(session, target)
+    open_sessions = sign_in_sessions.active_for_user(
+        session, target.id, timeouts=SessionTimeouts.from_settings(request.app.state.settings),
+        now=request.app.state.clock())
     context = {
+        "open_sessions": open_sessions,
         "target": target,
         "held_specs": {format_role_spec(role, unit) for role, unit in held},
         "held": held,
@@ -175,14 +181,29 @@ def set_password(
     service.require_role(session, user, ADMIN)
     target = _target(session, user_id)
     try:
+        # Setting one's own password here keeps this browser signed in, like the own-page form.
         service.set_password(
             session, email=target.email, password=password, actor=user.email,
             password_min_length=settings.password_min_length,
+            keep_session=current_session_id(request) if target.id == user.id else None,
         )
     except BadInput as exc:
         session.rollback()
         return _user_page(request, session, target, error=exc, status_code=exc.status_code)
     flash(request, f"New password set for {target.name}. Tell them by a separate channel.")
+    return RedirectResponse(f"/admin/users/{target.id}", status_code=303)
+
+
+@router.post("/{user_id}/sign-out-everywhere")
+def sign_out_everywhere(request: Request, session: DbSession, user: RequiredUser,
+                        user_id: int) -> Response:
+    service.require_role(session, user, ADMIN)
+    target = _target(session, user_id)
+    ended = service.sign_out_everywhere(session, email=target.email, actor=user.email)
+    noun = "session" if ended == 1 else "sessions"
+    flash(request, f"{target.name} is signed out everywhere ({ended} {noun} ended).")
+    if target.id == user.id:
+        return RedirectResponse("/login?signed_out=1", status_code=303)
     return RedirectResponse(f"/admin/users/{target.id}", status_code=303)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
 from kaitiaki.audit import service as audit
+from kaitiaki.common import sign_in_sessions
 from kaitiaki.common.access import has_role, require_role, roles_of
 from kaitiaki.errors import BadInput, Conflict, FieldError, NotFound
 from kaitiaki.models import ORG_UNIT_KINDS, OrgUnit, RoleAssignment, User
@@ -190,10 +191,16 @@ def set_password(
     password: str,
     actor: str,
     password_min_length: int = DEFAULT_PASSWORD_MIN_LENGTH,
+    keep_session: int | None = None,
+    reason: str = sign_in_sessions.PASSWORD_CHANGED,
 ) -> User:
+    """Set the password and end every sign-in session of the person but `keep_session` (the one
+    they changed it from): whoever knew the old password is signed out everywhere."""
     user = _require_user(session, email)
     validate_password(password, password_min_length)
     user.password_hash = hash_password(password)
+    sign_in_sessions.end_all_for_user(session, user.id, reason=reason, now=utcnow(),
+                                      keep=keep_session)
     session.flush()
     audit.record(
         session, actor=actor, action="user.password_changed", subject=f"user:{user.id}",
@@ -211,12 +218,26 @@ def deactivate(session: Session, *, email: str, actor: str) -> User:
         _refuse_removing_last_admin(session, user)
     user.is_active = False
     user.left_at = utcnow()
+    sign_in_sessions.end_all_for_user(session, user.id, reason=sign_in_sessions.DEACTIVATED,
+                                      now=user.left_at)
     session.flush()
     audit.record(
         session, actor=actor, action="user.deactivated", subject=f"user:{user.id}",
         details={"email": user.email},
     )
     return user
+
+
+def sign_out_everywhere(session: Session, *, email: str, actor: str) -> int:
+    """End every sign-in session of the person (a lost laptop, a shared computer); how many."""
+    user = _require_user(session, email)
+    ended = sign_in_sessions.end_all_for_user(
+        session, user.id, reason=sign_in_sessions.SIGNED_OUT_EVERYWHERE, now=utcnow())
+    audit.record(
+        session, actor=actor, action="user.signed_out_everywhere", subject=f"user:{user.id}",
+        details={"email": user.email, "sessions_ended": ended},
+    )
+    return ended
 
 
 def _refuse_removing_last_admin(session: Session, user: User) -> None:
@@ -262,6 +283,7 @@ __all__ = [
     "require_role",
     "roles_of",
     "set_password",
+    "sign_out_everywhere",
     "set_roles",
     "validate_email",
     "validate_password",

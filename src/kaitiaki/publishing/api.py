@@ -2,7 +2,8 @@
 
 The whole gate over JSON: list the channels the person may post on, create a draft (checked at
 once unless `?check=false`), change it (a new version), check it, acknowledge warnings, ask for an
-exception (and, as the business owner, decide one), submit, and record publication. The caller is
+exception (and, as the business owner, decide one), submit, review another person's draft on a
+channel that asks for review, schedule it (or take its time away), and record publication. The caller is
 the signed-in session or a personal API token (`Authorization: Bearer ...`, see docs/api.md).
 Every change goes through the same services as the pages and writes the same audit events; a
 refused step changes nothing and answers `{"error", "detail", "fields"}` with a 4xx status.
@@ -16,8 +17,8 @@ from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 
 from kaitiaki.models import Draft, User
-from kaitiaki.publishing import permissions, queries, service
-from kaitiaki.publishing.notices import exception_notices
+from kaitiaki.publishing import permissions, queries, review, scheduling, service
+from kaitiaki.publishing.notices import exception_notices, review_notices
 from kaitiaki.publishing.out import ChannelRef, DraftOut
 from kaitiaki.publishing.schemas import (
     AcknowledgeIn,
@@ -27,6 +28,8 @@ from kaitiaki.publishing.schemas import (
     ExceptionRequestIn,
     PublicationCorrectionIn,
     PublicationIn,
+    ReviewIn,
+    ScheduleIn,
     WithdrawIn,
 )
 from kaitiaki.publishing.views import draft_view
@@ -137,6 +140,34 @@ def submit(draft_id: int, session: DbSession, user: RequiredUser) -> DraftOut:
     draft = _visible(session, user, draft_id)
     service.submit(session, user=user, draft=draft)
     return _out(session, draft)
+
+
+@router.post("/{draft_id}/review", response_model=DraftOut,
+             summary="Approve a draft in review, or return it with a comment (not its author)")
+def decide_review(draft_id: int, body: ReviewIn, work: Work, user: RequiredUser) -> DraftOut:
+    draft = _visible(work.session, user, draft_id)
+    decided = review.decide(work.session, user=user, draft=draft,
+                            approve=body.decision == "approve", comment=body.comment)
+    work.outbox.extend(review_notices(decided, work.settings.base_url))
+    return _out(work.session, draft)
+
+
+@router.put("/{draft_id}/schedule", response_model=DraftOut,
+            summary="Set or change when a submitted draft goes out")
+def schedule(draft_id: int, body: ScheduleIn, work: Work, user: RequiredUser) -> DraftOut:
+    draft = _visible(work.session, user, draft_id)
+    zone = work.settings.zone
+    scheduling.schedule(work.session, user=user, draft=draft,
+                        at=scheduling.local_time(body.at, zone), zone=zone, now=work.now())
+    return _out(work.session, draft)
+
+
+@router.delete("/{draft_id}/schedule", response_model=DraftOut,
+               summary="Take a submitted draft's time away; it stays submitted")
+def unschedule(draft_id: int, work: Work, user: RequiredUser) -> DraftOut:
+    draft = _visible(work.session, user, draft_id)
+    scheduling.unschedule(work.session, user=user, draft=draft, now=work.now())
+    return _out(work.session, draft)
 
 
 @router.post("/{draft_id}/publication", response_model=DraftOut,

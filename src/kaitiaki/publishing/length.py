@@ -6,7 +6,6 @@ as one character (a grapheme: a flag or a family emoji is one)."""
 from __future__ import annotations
 
 import regex
-from twitter_text import parse_tweet
 
 MASTODON_LINK_LENGTH = 23
 _GRAPHEME = regex.compile(r"\X")
@@ -21,6 +20,10 @@ def normalise_newlines(text: str) -> str:
 def counted_length(text: str, platform: str) -> int:
     text = normalise_newlines(text)
     if platform == "x":
+        # Imported on first use: twitter-text builds its large patterns when imported, a tenth
+        # of a serving worker's start-up, and only an X post's length needs it.
+        from twitter_text import parse_tweet
+
         return parse_tweet(text).weightedLength
     if platform == "mastodon":
         links = _LINK.findall(text)

@@ -4,7 +4,7 @@ poster once it is decided. Built inside the transaction and written to the outbo
 
 from __future__ import annotations
 
-from kaitiaki.models import DraftException
+from kaitiaki.models import DraftException, DraftReview
 from kaitiaki.notify.email import Email
 
 
@@ -42,4 +42,20 @@ def exception_notices(exception: DraftException, base_url: str) -> list[Email]:
     return []
 
 
-__all__ = ["exception_notices"]
+def review_notices(review: DraftReview, base_url: str) -> list[Email]:
+    """The author's email once a reviewer approved or returned their post."""
+    draft = review.draft
+    where = f"@{draft.channel.handle} ({draft.channel.platform})"
+    next_step = ("Schedule it or publish it." if review.decision == "approved"
+                 else "Change it, check it and submit it again.")
+    comment = f"\n\n{review.comment}" if review.comment else ""
+    return [Email(
+        to=(draft.author.email,),
+        subject=f"Your {draft.kind} on {where} is {review.decision}",
+        body=(f"Kia ora {draft.author.name},\n\n{review.reviewer.name} {review.decision} your "
+              f"{draft.kind} {draft.id} on {where}.{comment}\n\n{next_step}\n"
+              f"{base_url.rstrip('/')}/drafts/{draft.id}#review\n"),
+    )]
+
+
+__all__ = ["exception_notices", "review_notices"]

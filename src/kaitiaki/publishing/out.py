@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from kaitiaki.models import Channel, DraftException, DraftVersion
+from kaitiaki.models import Channel, DraftException, DraftReview, DraftVersion
 from kaitiaki.publishing.schemas import platform_limit
 from kaitiaki.publishing.views import DraftView
 
@@ -98,6 +98,19 @@ class PublicationOut(BaseModel):
     connector: str | None
 
 
+class ReviewOut(BaseModel):
+    version: int
+    reviewer: str
+    decision: str
+    comment: str | None
+    decided_at: datetime
+
+    @classmethod
+    def of(cls, review: DraftReview) -> ReviewOut:
+        return cls(version=review.version.number, reviewer=review.reviewer.email,
+                   decision=review.decision, comment=review.comment, decided_at=review.decided_at)
+
+
 class DraftOut(BaseModel):
     id: int
     url: str
@@ -115,6 +128,8 @@ class DraftOut(BaseModel):
     current_version: VersionOut
     versions: list[VersionOut]
     exceptions: list[ExceptionOut]
+    reviews: list[ReviewOut]
+    scheduled_for: datetime | None
     publication: PublicationOut | None
     created_at: datetime
     updated_at: datetime
@@ -147,9 +162,11 @@ class DraftOut(BaseModel):
             current_version=VersionOut.of(view.current),
             versions=[VersionOut.of(v) for v in view.versions],
             exceptions=[ExceptionOut.of(e) for e in view.exceptions], publication=publication,
+            reviews=[ReviewOut.of(r) for r in view.reviews], scheduled_for=draft.scheduled_for,
             created_at=draft.created_at, updated_at=draft.updated_at,
             submitted_at=draft.submitted_at,
         )
 
 
-__all__ = ["ChannelRef", "DraftOut", "ExceptionOut", "FindingOut", "PublicationOut", "VersionOut"]
+__all__ = ["ChannelRef", "DraftOut", "ExceptionOut", "FindingOut", "PublicationOut", "ReviewOut",
+           "VersionOut"]

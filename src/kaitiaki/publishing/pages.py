@@ -21,7 +21,7 @@ from kaitiaki.checker.items import Result
 from kaitiaki.checker.periods import period_words, periods_in_force
 from kaitiaki.errors import AppError, BadInput, FieldError
 from kaitiaki.models import Channel, Draft, DraftException, User
-from kaitiaki.publishing import connections, permissions, queries, sending, service
+from kaitiaki.publishing import connections, permissions, queries, review, sending, service
 from kaitiaki.publishing.notices import exception_notices
 from kaitiaki.publishing.forms import ComposeForm
 from kaitiaki.publishing.highlight import Segment, segments
@@ -45,6 +45,7 @@ from kaitiaki.common.work import UnitOfWork
 from kaitiaki.web.dashboard import Panel
 from kaitiaki.web.deps import DbSession, RequiredUser, Work
 from kaitiaki.web.forms import Done, handle_form
+from kaitiaki.timeutil import to_local
 from kaitiaki.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -188,6 +189,8 @@ def item_page(request: Request, session: Session, user: User, draft: Draft, *,
         "can_correct": draft.state == "published" and (draft.author_id == user.id
                                                         or is_comms_staff(session, user)),
         "can_decide": open_exception is not None and permissions.can_decide(session, user, open_exception),
+        "can_review": review.can_review(session, user, draft),
+        "schedule_value": _datetime_local(draft.scheduled_for, request.app.state.settings.zone),
         "limit": platform_limit(service.platform_limits(pack), draft.channel.platform),
         "history": audit_queries.list_events(session, subject=service.subject_of(draft),
                                              limit=HISTORY_LIMIT),
@@ -254,7 +257,10 @@ async def submit(request: Request, work: Work, user: RequiredUser, draft_id: int
             raise BadInput(message, fields=[FieldError([f"ack_{i}"], "Acknowledge this warning.")
                                              for i in pending])
         service.submit(session, user=user, draft=draft, now=work.now())
-        return "Submitted. Publish it on the platform, then record it here."
+        if draft.state == "in_review":
+            return (f"Sent for review. Someone else authorised on @{draft.channel.handle} "
+                    "reviews it; you are told when they do.")
+        return "Submitted. Schedule it, or publish it on the platform and record it here."
 
     return _draft_form(request, work, user, draft_id, "submit", {}, change)
 
@@ -341,6 +347,11 @@ async def correct_publication(request: Request, work: Work, user: RequiredUser,
         return "The published address is corrected."
 
     return _draft_form(request, work, user, draft_id, "correct", form, change)
+
+
+def _datetime_local(value: datetime | None, zone: Any) -> str:
+    """A stored time as a `datetime-local` field's value, in the zone."""
+    return to_local(value, zone).strftime("%Y-%m-%dT%H:%M") if value is not None else ""
 
 
 def _local_time(value: str, settings: Any) -> datetime | None:

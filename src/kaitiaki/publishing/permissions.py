@@ -8,7 +8,9 @@
 | approve or decline an exception                | the channel's business owner, not for their own     |
 |                                                | draft; communications staff when the owner asked    |
 | see a draft                                    | its author, the channel's business owner,           |
-|                                                | communications staff, administrators                |
+|                                                | communications staff, administrators; while it is   |
+|                                                | in review or returned, its possible reviewers       |
+| review (approve or return)                     | publishing.review: not the author                   |
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from kaitiaki.errors import NotPermitted
 from kaitiaki.models import Draft, DraftException, User
 from kaitiaki.common.roles import ADMIN
 from kaitiaki.people.service import has_role
+from kaitiaki.publishing.reviewers import may_review_on
 from kaitiaki.register import service as register_service
 from kaitiaki.common.access import require_active
 from kaitiaki.register.permissions import is_business_owner, is_comms_staff
@@ -41,14 +44,15 @@ def can_see(session: Session, user: User, draft: Draft) -> bool:
         or is_business_owner(user, draft.channel)
         or is_comms_staff(session, user)
         or has_role(session, user, ADMIN)
+        or (draft.state in ("in_review", "returned") and may_review_on(session, user, draft.channel))
     )
 
 
 def require_can_see(session: Session, user: User, draft: Draft) -> None:
     require_active(user)
     if not can_see(session, user, draft):
-        raise NotPermitted("Only the author, the channel's business owner and communications "
-                           "staff can see this draft.")
+        raise NotPermitted("Only the author, the channel's business owner, communications "
+                           "staff and, while it is in review, its reviewers can see this draft.")
 
 
 def can_decide(session: Session, user: User, exception: DraftException) -> bool:

@@ -79,6 +79,26 @@ def drafts_by(session: Session, user: User, *, open_only: bool = True,
                                 .limit(limit)))
 
 
+def drafts_listed(session: Session, *, author: User | None = None, channel: Channel | None = None,
+                  state: str | None = None, scheduled_only: bool = False,
+                  limit: int = DRAFT_LIST_LIMIT) -> list[Draft]:
+    """Drafts for the command line's list, most recently changed first; scheduled ones in the
+    order they go out."""
+    statement = select(Draft)
+    if author is not None:
+        statement = statement.where(Draft.author_id == author.id)
+    if channel is not None:
+        statement = statement.where(Draft.channel_id == channel.id)
+    if state:
+        statement = statement.where(Draft.state == state)
+    if scheduled_only:
+        statement = (statement.where(Draft.state == "submitted", Draft.scheduled_for.is_not(None))
+                     .order_by(Draft.scheduled_for, Draft.id))
+    else:
+        statement = statement.order_by(Draft.updated_at.desc(), Draft.id.desc())
+    return list(session.scalars(statement.limit(limit)))
+
+
 def exceptions_waiting_for(session: Session, user: User, *, comms_staff: bool) -> list[DraftException]:
     """Exception requests this person decides: on channels they own, asked for by someone else;
     for communications staff also those a business owner asked for on their own channel."""
@@ -121,7 +141,8 @@ def recent_comments(session: Session, channel_ids: Sequence[int], limit: int = 5
 
 
 __all__ = [
-    "acknowledgements_of", "approved_exception", "channel_comment", "drafts_by", "exceptions_of",
+    "acknowledgements_of", "approved_exception", "channel_comment", "drafts_by", "drafts_listed",
+    "exceptions_of",
     "exceptions_waiting_for", "get_comment", "get_draft", "open_exception", "recent_comments", "version",
     "versions_of",
 ]

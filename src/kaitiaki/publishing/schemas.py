@@ -199,6 +199,17 @@ class ExceptionDecisionIn(BaseModel):
                                                       "time zone); after it the exception lapses.")
 
 
+class ReviewIn(BaseModel):
+    decision: Literal["approve", "return"]
+    comment: str = Field("", max_length=MAX_JUSTIFICATION,
+                         description="What to change; needed when the post is returned.")
+
+
+class ScheduleIn(BaseModel):
+    at: str = Field(max_length=40, description="When it goes out: ISO 8601 with a zone, or a "
+                                               "New Zealand date and time such as 2026-12-08T09:30.")
+
+
 class PublicationIn(BaseModel):
     url: str = Field(max_length=MAX_URL, description="Where the post can be seen.")
     platform_id: str = Field("", max_length=300, description="The platform's id for the post; "
@@ -221,6 +232,6 @@ class WithdrawIn(BaseModel):
 __all__ = [
     "ACTIONS", "ACTION_LABELS", "AcknowledgeIn", "CONTENT_LIMITS", "DraftContentIn", "DraftIn", "DraftInput",
     "ExceptionDecisionIn", "ExceptionRequestIn", "KIND_LABELS", "PLATFORM_NAMES",
-    "PublicationCorrectionIn", "PublicationIn",
+    "PublicationCorrectionIn", "PublicationIn", "ReviewIn", "ScheduleIn",
     "TargetIn", "WithdrawIn", "checker_item", "checker_platform", "clean_draft", "platform_limit",
 ]

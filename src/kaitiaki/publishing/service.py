@@ -23,6 +23,7 @@ from kaitiaki.errors import BadInput, Conflict, FieldError, InvalidTransition, N
 from kaitiaki.models import Channel, Draft, DraftAcknowledgement, DraftException, DraftVersion, User
 from kaitiaki.notify import outbox
 from kaitiaki.publishing import permissions, queries
+from kaitiaki.publishing.reviewers import tell_reviewers
 from kaitiaki.publishing.connectors import Connector, PublicationItem, reported_ref
 from kaitiaki.publishing.schemas import (
     CONTENT_LIMITS,
@@ -340,9 +341,12 @@ def submission_problems(session: Session, draft: Draft, now: datetime | None = N
 
 
 def submit(session: Session, *, user: User, draft: Draft, now: datetime | None = None) -> Draft:
+    """Submit the checked draft: it is ready to go out, or, on a channel that asks for a second
+    person's review, it waits for a reviewer (kaitiaki.publishing.review)."""
     permissions.require_can_post(session, user, draft)
     draft = lock_latest(session, draft)  # the latest state; one change at a time
-    state = DRAFT_WORKFLOW.apply(draft.state, "submit")
+    reviewed = draft.channel.review_required
+    state = DRAFT_WORKFLOW.apply(draft.state, "send_for_review" if reviewed else "submit")
     now = now or utcnow()
     problems = submission_problems(session, draft, now)
     if problems:
@@ -353,10 +357,14 @@ def submit(session: Session, *, user: User, draft: Draft, now: datetime | None =
     draft.submitted_at = now
     draft.updated_at = draft.submitted_at
     session.flush()
-    audit.record(session, actor=user.email, action="draft.submitted", subject=subject_of(draft),
+    audit.record(session, actor=user.email,
+                 action="draft.sent_for_review" if reviewed else "draft.submitted",
+                 subject=subject_of(draft),
                  details={"version": current.number, "decision": current.decision,
                           "pack": current.pack_id, "exception": exception.id if exception else None,
                           "text_sha256": text_digest(current.text)})
+    if reviewed:
+        tell_reviewers(session, draft)
     return draft
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from kaitiaki.models import Draft, DraftAcknowledgement, DraftException, DraftVersion
-from kaitiaki.publishing import queries, service
+from kaitiaki.models import Draft, DraftAcknowledgement, DraftException, DraftReview, DraftVersion
+from kaitiaki.publishing import queries, review, service
 from kaitiaki.publishing.highlight import Segment, segments
 from kaitiaki.publishing.transitions import DRAFT_WORKFLOW
 
@@ -38,6 +38,7 @@ class DraftView:
     exceptions: list[DraftException]
     problems: list[str]
     actions: list[str]
+    reviews: list[DraftReview]
 
     @property
     def checked(self) -> bool:
@@ -69,7 +70,7 @@ def draft_view(session: Session, draft: Draft) -> DraftView:
         draft=draft, current=current, versions=queries.versions_of(session, draft),
         findings=findings, exceptions=queries.exceptions_of(session, draft),
         problems=service.submission_problems(session, draft),
-        actions=DRAFT_WORKFLOW.allowed_actions(draft.state),
+        actions=DRAFT_WORKFLOW.allowed_actions(draft.state), reviews=review.reviews_of(session, draft),
     )
 
 

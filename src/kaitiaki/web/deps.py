@@ -22,7 +22,9 @@ from sqlalchemy.orm import Session
 
 from kaitiaki.audit import service as audit
 from kaitiaki.common.access import get_user, roles_of
+from kaitiaki.common import sign_in_sessions
 from kaitiaki.common.api_tokens import bearer_token, user_for_token
+from kaitiaki.common.sign_in_sessions import SessionTimeouts
 from kaitiaki.common.work import UnitOfWork
 from kaitiaki.config import Settings
 from kaitiaki.db import session_scope
@@ -32,7 +34,8 @@ from kaitiaki.notify.delivery import deliver_due
 from kaitiaki.timeutil import utcnow
 from kaitiaki.web.errors import NotSignedIn
 
-SESSION_USER_KEY = "user_id"
+# The signed cookie's key for the sign-in session's secret (kaitiaki.common.sign_in_sessions).
+SESSION_ID_KEY = "sid"
 log = logging.getLogger(__name__)
 
 
@@ -119,7 +122,8 @@ AppSettings = Annotated[Settings, Depends(get_app_settings)]
 
 
 def _signed_in(request: Request, session: Session) -> User | None:
-    """The signed-in person, or None. Someone deactivated or gone is signed out at once.
+    """The signed-in person, or None. A session that was ended or timed out, or whose person was
+    deactivated, is signed out at once.
     On /api/ paths a personal API token (`Authorization: Bearer ...`, kaitiaki.auth.tokens)
     stands in for the session; an invalid token is refused (when the route asks who is signed
     in), never ignored."""
@@ -134,13 +138,21 @@ def _signed_in(request: Request, session: Session) -> User | None:
         request.state.user = Viewer(id=token_user.id, email=token_user.email, name=token_user.name)
         request.state.roles = frozenset(role for role, _unit in roles_of(session, token_user))
         return token_user
-    user_id = request.session.get(SESSION_USER_KEY)
-    if not isinstance(user_id, int):
+    secret = request.session.get(SESSION_ID_KEY)
+    if secret is None:
         return None
-    user = get_user(session, user_id)
-    if user is None or not user.is_active or user.left_at is not None:
+    settings: Settings = request.app.state.settings
+    now = request.app.state.clock()
+    found = sign_in_sessions.find_active(
+        session, secret, timeouts=SessionTimeouts.from_settings(settings), now=now)
+    user = get_user(session, found.user_id) if found is not None else None
+    if found is None or user is None or not user.is_active or user.left_at is not None:
         request.session.clear()
         return None
+    request.state.session_id = found.id
+    writing = request.method not in READ_ONLY_METHODS
+    sign_in_sessions.touch(session, found, now=now,
+                           engine=None if writing else request.app.state.engine)
     request.state.user = Viewer(id=user.id, email=user.email, name=user.name)
     request.state.roles = frozenset(role for role, _unit in roles_of(session, user))
     return user
@@ -172,7 +184,7 @@ __all__ = [
     "CurrentUser",
     "DbSession",
     "RequiredUser",
-    "SESSION_USER_KEY",
+    "SESSION_ID_KEY",
     "Viewer",
     "Work",
     "current_user",

@@ -36,7 +36,7 @@ HEADER = "idempotency-key"
 MAX_KEY_LENGTH = 200
 KEEP_FOR = timedelta(days=1)
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-SESSION_USER_KEY = "user_id"
+SESSION_ID_KEY = "sid"  # kaitiaki.web.deps
 
 
 def _json(status: int, error: str, detail: str, headers: list[tuple[bytes, bytes]] | None = None,
@@ -51,8 +51,10 @@ def _scope_of(scope: Scope) -> str | None:
     if authorization:
         return "token:" + hashlib.sha256(authorization).hexdigest()[:40]
     session = scope.get("session") or {}
-    user_id = session.get(SESSION_USER_KEY) if isinstance(session, dict) else None
-    return f"user:{user_id}" if isinstance(user_id, int) else None
+    secret = session.get(SESSION_ID_KEY) if isinstance(session, dict) else None
+    # The sign-in session's secret, hashed: a retry comes from the same browser.
+    return "session:" + hashlib.sha256(secret.encode()).hexdigest()[:40] \
+        if isinstance(secret, str) else None
 
 
 def claim(engine: Engine, owner: str, key: str, fingerprint: str) -> IdempotencyKey | None:

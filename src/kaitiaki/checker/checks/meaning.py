@@ -12,13 +12,14 @@ from collections.abc import Iterable, Sequence
 
 from kaitiaki.checker.checks.base import CheckConfigError, Hit, ItemContext, Resources, View
 from kaitiaki.checker.items import Finding
-from kaitiaki.checker.meaning.features import WORD_MODELS, Evidence, inputs_for
-from kaitiaki.checker.meaning.model import load_meaning_model, meaning_model_available
+from kaitiaki.checker.meaning.features import WORD_MODELS, Evidence, Inputs, inputs_for
+from kaitiaki.checker.meaning.model import MeaningModel, load_meaning_model, meaning_model_available
 from kaitiaki.checker.models import available_models, load_model
 from kaitiaki.policy.schema import MeaningRule
 
 #: The per-item cache key under which the engine leaves the other rules' evidence.
 EVIDENCE_KEY = ("meaning", "evidence")
+SCORES_KEY = ("meaning", "scores")
 _SEVERITY_RANK = {"block": 0, "warn": 1, "advise": 2}
 TOP_WORDS = 3
 
@@ -33,10 +34,31 @@ def evidence_of(findings: Iterable[Finding], ctx: ItemContext) -> Evidence:
         if finding.severity == "block":
             blocked.add(finding.category)
     text = ctx.item.text or ""
-    shipped = available_models()
+    # available_models looks at the weight files: not for every item when no word model is read
+    shipped = available_models() if WORD_MODELS and text else []
     scores = {name: ctx.cached(("score", name, "item"), lambda name=name: load_model(name).score(text))
               for name in WORD_MODELS if name in shipped and text}
     return Evidence(frozenset(flagged), frozenset(blocked), scores)
+
+
+def meaning_inputs(ctx: ItemContext, model: MeaningModel) -> Inputs:
+    """The item's features for the model, built once per item (the rules' evidence must be in
+    its cache first)."""
+    def build() -> Inputs:
+        evidence = ctx.cached(EVIDENCE_KEY, Evidence)
+        text_views = ctx.views(["text"])
+        normalized = text_views[0].norm.folded if text_views else ""
+        return inputs_for(ctx.item, evidence, model.static, normalized)
+
+    return ctx.cached(("meaning", "inputs"), build)
+
+
+def score_together(model: MeaningModel, contexts: Sequence[ItemContext]) -> None:
+    """Score many items' heads with one product (the batch check); each item's meaning rules
+    then read their scores from its cache, the same scores as when scored alone."""
+    batch = model.scores_many([meaning_inputs(ctx, model) for ctx in contexts])
+    for ctx, scores in zip(contexts, batch, strict=True):
+        ctx.cached(SCORES_KEY, lambda scores=scores: scores)
 
 
 class MeaningCheck:
@@ -54,21 +76,13 @@ class MeaningCheck:
         self.threshold = rule.threshold if rule.threshold is not None else self.model.threshold(self.head)
 
     def scores(self, ctx: ItemContext) -> dict[str, float]:
-        def compute() -> dict[str, float]:
-            evidence = ctx.cached(EVIDENCE_KEY, Evidence)
-            text_views = ctx.views(["text"])
-            normalized = text_views[0].norm.folded if text_views else ""
-            inputs = ctx.cached(("meaning", "inputs"),
-                                lambda: inputs_for(ctx.item, evidence, self.model.static, normalized))
-            return self.model.scores(inputs)
-
-        return ctx.cached(("meaning", "scores"), compute)
+        return ctx.cached(SCORES_KEY, lambda: self.model.scores(meaning_inputs(ctx, self.model)))
 
     def run(self, ctx: ItemContext, views: Sequence[View]) -> list[Hit]:
         score = self.scores(ctx)[self.head]
         if score < self.threshold:
             return []
-        words = self.model.word_weights_for(ctx.cached(("meaning", "inputs"), lambda: None), self.head)
+        words = self.model.word_weights_for(meaning_inputs(ctx, self.model), self.head)
         top = ", ".join(w.word for w in words[:TOP_WORDS])
         detector = f"model:meaning/{self.head}={score:.2f}" + (f" (words: {top})" if top else "")
         hits: list[Hit] = []

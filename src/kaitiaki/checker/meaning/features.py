@@ -1,7 +1,9 @@
 """What the meaning model reads from an item: the same function at training and at check time.
 
 * the item's text, de-obfuscated (spaced letters, `bit[.]ly`, `www . x . co . nz`) and folded by
-  kaitiaki.checker.normalize: its mean static MiniLM vector, and its words and word pairs;
+  kaitiaki.checker.normalize: its mean static MiniLM vector, and its words, word pairs and emoji;
+  an emoji is read as the words of its Unicode name (🔪 "kitchen knife", 🐀 "rat"), because MiniLM's
+  vocabulary has no emoji and would read every one as the same unknown token;
 * the context: the target's text, name and bio (replies, interactions) as a second static vector
   and words; whether a business purpose is given and its words;
 * facts: kind, action, author.employer_listed, links present;
@@ -15,6 +17,7 @@ word features are 0/1 against the training vocabulary.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -24,7 +27,7 @@ from kaitiaki.checker.items import Category, Item
 from kaitiaki.checker.meaning.static import DIMENSIONS, StaticEmbedder
 from kaitiaki.checker.normalize import normalize
 
-FEATURES_VERSION = "meaning-1"
+FEATURES_VERSION = "meaning-2"
 CATEGORIES: tuple[str, ...] = tuple(category.value for category in Category)
 KINDS = ("post", "reply", "interaction", "personal_post", "comment")
 ACTIONS = ("follow", "like", "repost", "share", "link")
@@ -36,6 +39,30 @@ _BRACKET_DOT = re.compile(r"\s*[\[(]\s*(?:\.|dot)\s*[\])]\s*", re.IGNORECASE)
 _SPACED_DOT = re.compile(r"(?<=\w) +\. +(?=(?:co|com|net|org|nz|ly|io|me|govt|info|biz|xyz)\b)", re.IGNORECASE)
 _WWW_SPACED = re.compile(r"\bwww +\. +", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# Unicode names that would mislead as words (HEAVY BLACK HEART is the red heart), and name words
+# that say nothing of the picture
+_EMOJI_NAMES = {"\u2764": "red heart", "\U0001f52a": "kitchen knife"}
+_NAME_FILLER = frozenset({"with", "of", "and", "sign", "symbol"})
+_emoji_words: dict[str, str] = {}
+
+
+def emoji_words(char: str) -> str:
+    """The words an emoji stands for ("" for anything that is not a pictograph)."""
+    known = _emoji_words.get(char)
+    if known is None:
+        known = ""
+        if len(char) == 1 and unicodedata.category(char) == "So":
+            name = _EMOJI_NAMES.get(char) or unicodedata.name(char, "").lower()
+            if name.startswith("regional indicator"):  # half of a flag
+                name = "flag"
+            known = " ".join(word for word in re.split(r"[\s-]+", name) if word and word not in _NAME_FILLER)
+        if len(_emoji_words) < 10_000:
+            _emoji_words[char] = known
+    return known
+
+
+def is_emoji(word: str) -> bool:
+    return bool(emoji_words(word))
 
 
 def deobfuscate(text: str) -> str:
@@ -84,9 +111,27 @@ def context_text(item: Item) -> str:
     return " ".join(part for part in (target.name, target.bio, target.text) if part)
 
 
+def _with_emoji(static: StaticEmbedder, tokens: list[tuple[str, tuple[int, ...]]],
+                ) -> list[tuple[str, tuple[int, ...]]]:
+    """Emoji read as their names' tokens; other unknown characters left out of the mean."""
+    out = []
+    for word, ids in tokens:
+        if ids == (static.unknown,):
+            words = emoji_words(word)
+            ids = tuple(static.ids(words)) if words else ()
+        out.append((word, ids))
+    return out
+
+
+def token_ids(static: StaticEmbedder, folded: str) -> list[int]:
+    """The static table's rows for a folded text, emoji as their names."""
+    return [token for _, ids in _with_emoji(static, static.tokens(folded)) for token in ids]
+
+
 def word_keys(folded: str, prefix: str, pairs: bool) -> list[str]:
     words = _WORD.findall(folded)
     keys = [f"{prefix}:{word}" for word in words]
+    keys += [f"{prefix}:{char}" for char in folded if not char.isascii() and is_emoji(char)]
     if pairs:
         keys += [f"{prefix}:{a} {b}" for a, b in zip(words, words[1:])]
     return keys
@@ -99,7 +144,7 @@ def inputs_for(item: Item, evidence: Evidence, static: StaticEmbedder, normalize
         folded = normalized
     else:
         folded = fold(item.text)
-    tokens = static.tokens(folded)
+    tokens = _with_emoji(static, static.tokens(folded))
     text_ids = [token for _, ids in tokens for token in ids]
     context = fold(context_text(item))
     purpose = fold(item.business_purpose or "")
@@ -107,7 +152,7 @@ def inputs_for(item: Item, evidence: Evidence, static: StaticEmbedder, normalize
     dims = static.vectors.shape[1]
     dense[:dims] = static.mean(text_ids)
     if context:
-        dense[dims:2 * dims] = static.mean(static.ids(context))
+        dense[dims:2 * dims] = static.mean(token_ids(static, context))
     offset = 2 * dims
     dense[offset + KINDS.index(item.kind)] = 1.0
     offset += len(KINDS)

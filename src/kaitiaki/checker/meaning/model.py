@@ -10,17 +10,17 @@ scores; `static_minilm.npz` the distilled token vectors.
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from kaitiaki.checker.meaning.features import FEATURES_VERSION, Inputs, _layout
+from kaitiaki.checker.meaning.features import FEATURES_VERSION, Inputs, _layout, is_emoji
 from kaitiaki.checker.meaning.static import STATIC_FILE, StaticEmbedder
 from kaitiaki.checker.normalize import Normalized
 
@@ -44,10 +44,6 @@ class MeaningModelError(ValueError):
 class WordWeight:
     word: str
     weight: float
-
-
-def _sigmoid(value: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-35.0, min(35.0, value))))
 
 
 class MeaningModel:
@@ -86,14 +82,38 @@ class MeaningModel:
         return cls(arrays, meta, StaticEmbedder.load(static_path))
 
     def logits(self, inputs: Inputs) -> np.ndarray:
-        value = self.bias + self.dense_weights @ inputs.dense
-        rows = [self.vocabulary[key] for key in inputs.words if key in self.vocabulary]
+        return self.logits_many([inputs])[0]
+
+    def logits_many(self, batch: Sequence[Inputs]) -> np.ndarray:
+        """Every head's logit for many items (items x heads) in one pass.
+
+        einsum, not `@`: a BLAS product sums in an order that depends on how many rows it is
+        given, so an item would score a hair differently alone and in a batch; einsum's loop sums
+        each row the same way whatever the batch, and the word weights are summed item by item in
+        order, so one item scores the same alone or among thousands."""
+        dense = np.stack([inputs.dense for inputs in batch])
+        value = self.bias[None, :] + np.einsum("nd,hd->nh", dense, self.dense_weights)
+        rows: list[int] = []
+        starts: list[int] = []
+        owners: list[int] = []
+        for owner, inputs in enumerate(batch):
+            found = [self.vocabulary[key] for key in inputs.words if key in self.vocabulary]
+            if found:
+                starts.append(len(rows))
+                owners.append(owner)
+                rows.extend(found)
         if rows:
-            value = value + self.word_weights[rows].sum(axis=0)
+            value[owners] += np.add.reduceat(self.word_weights[rows], starts, axis=0)
         return value
 
     def scores(self, inputs: Inputs) -> dict[str, float]:
-        return {head: _sigmoid(float(v)) for head, v in zip(self.heads, self.logits(inputs))}
+        return self.scores_many([inputs])[0]
+
+    def scores_many(self, batch: Sequence[Inputs]) -> list[dict[str, float]]:
+        if not batch:
+            return []
+        probabilities = 1.0 / (1.0 + np.exp(-np.clip(self.logits_many(batch), -35.0, 35.0)))
+        return [dict(zip(self.heads, row)) for row in probabilities.tolist()]
 
     def threshold(self, head: str) -> float:
         return self.thresholds[head]
@@ -107,7 +127,7 @@ class MeaningModel:
         words = [word for word, _ in tokens]
         for word, ids in tokens:
             share = sum(float(self.token_weights[token, index]) for token in ids) / max(1, token_count)
-            row = self.vocabulary.get(f"w:{word}")
+            row = self.vocabulary.get(f"w:{word}")  # a word's key, or an emoji's
             if row is not None:
                 share += float(self.word_weights[row, index])
             shares[word] = shares.get(word, 0.0) + share
@@ -118,9 +138,9 @@ class MeaningModel:
                 half = float(self.word_weights[row, index]) / 2
                 shares[a] = shares.get(a, 0.0) + half
                 shares[b] = shares.get(b, 0.0) + half
-        # punctuation weighs too, but a person is shown words
+        # punctuation weighs too, but a person is shown words and emoji
         ranked = sorted((WordWeight(word, weight) for word, weight in shares.items()
-                         if weight > 0 and _WORD.fullmatch(word) and word not in FUNCTION_WORDS),
+                         if weight > 0 and (_WORD.fullmatch(word) or is_emoji(word)) and word not in FUNCTION_WORDS),
                         key=lambda ww: -ww.weight)
         return ranked
 

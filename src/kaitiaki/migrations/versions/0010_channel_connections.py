@@ -1,7 +1,7 @@
 """channel connections: a channel's platform account, its credentials encrypted
 
 Revision ID: 0010
-Revises: 0013 (rejoined after the exception expiry; both followed 0008)
+Revises: 0009 (rejoined after the exception expiry, scheduling and sessions; all followed 0008)
 Create Date: 2026-12-07
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | Sequence[str] | None = "0013"
+down_revision: str | Sequence[str] | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

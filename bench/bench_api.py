@@ -1,0 +1,239 @@
+"""The check API as deployed, beside a bare endpoint (the ceiling), with wrk; and a worker's import.
+
+    .venv/bin/python bench/bench_api.py [--seconds 10] [--connections 16] [--rounds 3] [--quick]
+
+Two servers run side by side on free 127.0.0.1 ports, each with 2 worker processes:
+* `kaitiaki serve --workers 2` (the console script, as deployed; SQLite, migrated, default
+  settings, so admission control applies);
+* the ceiling: `bench/ceiling_app.py`, a bare FastAPI endpoint at the same path returning a fixed
+  body of the size of a typical answer, under uvicorn with the same options as `kaitiaki serve`.
+wrk (Debian package `wrk`), one thread, keeps --connections connections busy for --seconds, sending
+`POST /api/v1/check` with one item each, cycling through 200 items of the checker benchmark's mixed
+corpus (the ceiling gets the same requests). The two are measured in turn, --rounds times, and the
+median round is reported: requests per second, p50 / p99 latency, answers other than 2xx, and the
+ratio of the check API's rate to the ceiling's (the load generator runs on the same cores, so the
+ratio is the figure that holds on a loaded machine).
+
+Then a worker's start: importing the application factory module (`kaitiaki.app`, what a worker
+imports) in a fresh process, CPU seconds (user + system) and wall seconds, median of 3, beside a
+fresh interpreter that imports nothing. Writes bench/results/api.json and the section of
+docs/performance.md between its markers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench_checker import corpus
+from bench_web import free_port, stop_server
+from common import BENCH_DIR, REPO_ROOT, forbid_network, machine, write_result
+from kaitiaki.db import make_engine, migrate
+
+WORKERS = 2
+START_TIMEOUT_S = 240
+CORPUS_ITEMS = 200
+PERFORMANCE_DOC = REPO_ROOT / "docs" / "performance.md"
+START, END = "<!-- bench:api:start -->", "<!-- bench:api:end -->"
+SECRET = "bench-api-secret-key-of-enough-length-0123456789"
+
+
+def wrk_script(path: Path) -> Path:
+    """A wrk Lua script that sends the corpus's items in turn."""
+    bodies = [json.dumps(item, ensure_ascii=False) for item in corpus(CORPUS_ITEMS)]
+    assert not any("]==]" in body for body in bodies)
+    lines = ["local bodies = {"] + [f"[==[{body}]==]," for body in bodies] + [
+        "}",
+        "local n = 0",
+        'wrk.method = "POST"',
+        'wrk.headers["Content-Type"] = "application/json"',
+        "request = function()",
+        "  n = n % #bodies + 1",
+        "  return wrk.format(nil, nil, nil, bodies[n])",
+        "end",
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def start_kaitiaki(url: str, port: int, workdir: Path) -> subprocess.Popen:
+    env = {**os.environ, "KAITIAKI_DATABASE_URL": url, "KAITIAKI_SECRET_KEY": SECRET,
+           "KAITIAKI_ENV": "development", "KAITIAKI_VAR_DIR": str(workdir / "var")}
+    script = Path(sys.executable).parent / "kaitiaki"
+    return subprocess.Popen([str(script), "serve", "--host", "127.0.0.1", "--port", str(port),
+                             "--workers", str(WORKERS)], env=env, cwd=workdir,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def start_ceiling(port: int) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "uvicorn", "ceiling_app:app", "--host", "127.0.0.1",
+                             "--port", str(port), "--workers", str(WORKERS), "--no-access-log",
+                             "--log-level", "warning"], cwd=BENCH_DIR,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_until_answering(port: int, body: bytes) -> float:
+    """Seconds until both workers answer checks (fresh connections reach either worker)."""
+    began = time.perf_counter()
+    answered = 0
+    while answered < 4 * WORKERS:
+        if time.perf_counter() - began > START_TIMEOUT_S:
+            raise RuntimeError(f"the server on port {port} did not start")
+        try:
+            answer = httpx.post(f"http://127.0.0.1:{port}/api/v1/check", content=body,
+                                headers={"content-type": "application/json", "connection": "close"},
+                                timeout=30)
+            assert answer.status_code == 200, answer.text
+            answered += 1
+        except httpx.TransportError:
+            time.sleep(0.5)
+    return time.perf_counter() - began
+
+
+def milliseconds(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
+
+
+def run_wrk(port: int, script: Path, seconds: float, connections: int) -> dict[str, Any]:
+    output = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--latency", "--timeout", "30s",
+         "-s", str(script), f"http://127.0.0.1:{port}/api/v1/check"],
+        check=True, capture_output=True, text=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
+    other = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)$", output, re.MULTILINE)
+    total = int(re.search(r"(\d+) requests in", output).group(1))
+    return {"requests": total, "requests_per_second": round(rate, 1),
+            "p50_ms": round(milliseconds(latency["50"]), 2), "p99_ms": round(milliseconds(latency["99"]), 2),
+            "non_2xx": int(other.group(1)) if other else 0,
+            "socket_errors": socket_errors.group(1) if socket_errors else None}
+
+
+def import_cost() -> dict[str, float]:
+    """Median CPU and wall seconds of a fresh interpreter importing the factory module, and of
+    one importing nothing (the interpreter's own start, in the same run)."""
+    probe = ("import resource, time\nbegan = time.perf_counter()\n{body}\n"
+             "usage = resource.getrusage(resource.RUSAGE_SELF)\n"
+             "print(usage.ru_utime + usage.ru_stime, time.perf_counter() - began)")
+
+    def once(body: str) -> tuple[float, float]:
+        out = subprocess.run([sys.executable, "-c", probe.format(body=body)], check=True,
+                             capture_output=True, text=True, cwd=REPO_ROOT).stdout.split()
+        return float(out[0]), float(out[1])
+
+    app = [once("import kaitiaki.app") for _ in range(3)]
+    bare = [once("pass") for _ in range(3)]
+    return {"import_app_cpu_s": round(statistics.median(cpu for cpu, _ in app), 3),
+            "import_app_wall_s": round(statistics.median(wall for _, wall in app), 3),
+            "bare_interpreter_cpu_s": round(statistics.median(cpu for cpu, _ in bare), 3)}
+
+
+def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    url = f"sqlite:///{workdir / 'api.db'}"
+    engine = make_engine(url)
+    migrate(engine)
+    engine.dispose()
+    script = wrk_script(workdir / "check.lua")
+    body = script.read_text(encoding="utf-8").split("[==[", 2)[1].split("]==]", 1)[0].encode()
+    ports = {"kaitiaki": free_port(), "ceiling": free_port()}
+    servers = {"kaitiaki": start_kaitiaki(url, ports["kaitiaki"], workdir),
+               "ceiling": start_ceiling(ports["ceiling"])}
+    try:
+        started = {name: round(wait_until_answering(port, body), 1) for name, port in ports.items()}
+        for port in ports.values():  # warm both: connections, caches, the allocator
+            run_wrk(port, script, 2, args.connections)
+        rounds: dict[str, list[dict[str, Any]]] = {"kaitiaki": [], "ceiling": []}
+        for number in range(args.rounds):
+            for name in ("ceiling", "kaitiaki"):
+                row = run_wrk(ports[name], script, args.seconds, args.connections)
+                rounds[name].append(row)
+                print(f"round {number + 1} {name:<9} {row['requests_per_second']:>8} req/s  "
+                      f"p50 {row['p50_ms']} ms  p99 {row['p99_ms']} ms  non-2xx {row['non_2xx']}", flush=True)
+    finally:
+        for server in servers.values():
+            stop_server(server)
+    median = {name: sorted(rows, key=lambda row: row["requests_per_second"])[len(rows) // 2]
+              for name, rows in rounds.items()}
+    return {"start_s": started, "rounds": rounds, "median": median,
+            "ratio_to_ceiling": round(median["kaitiaki"]["requests_per_second"]
+                                      / median["ceiling"]["requests_per_second"], 3)}
+
+
+def markdown(report: dict[str, Any]) -> str:
+    ours, ceiling = report["check_api"]["median"]["kaitiaki"], report["check_api"]["median"]["ceiling"]
+    before, after = report["machine"]["load_average"][0], report["machine_after"]["load_average"][0]
+    imports = report["worker_import"]
+    each = report["check_api"]["rounds"]["kaitiaki"]
+    spread = (" / ".join(f"{row['requests_per_second']:,.0f}" for row in each) + " req/s, p99 "
+              + " / ".join(f"{row['p99_ms']:g}" for row in each) + " ms")
+    return "\n".join([
+        f"Measured {report['measured_at']} with `.venv/bin/python bench/bench_api.py "
+        f"--seconds {report['seconds']:g} --connections {report['connections']} --rounds {report['rounds']}`: "
+        f"{report['machine']['cores']} cores; load average {before} at the start and {after} at the end. "
+        f"wrk (1 thread, {report['connections']} connections) on the same cores as the servers; median of "
+        f"{report['rounds']} rounds, each server in turn.",
+        "",
+        "| Measure | Kaitiaki | Ceiling, same run | Kaitiaki vs ceiling | Goal |",
+        "|---|---|---|---|---|",
+        f"| `POST /api/v1/check`, `kaitiaki serve --workers 2` (SQLite), one item per request | "
+        f"{ours['requests_per_second']:,.0f} req/s, p50 {ours['p50_ms']} ms, p99 {ours['p99_ms']} ms, "
+        f"{ours['non_2xx']} non-2xx | bare FastAPI endpoint, fixed body: {ceiling['requests_per_second']:,.0f} "
+        f"req/s, p99 {ceiling['p99_ms']} ms | {report['check_api']['ratio_to_ceiling']:.2f}x | "
+        f"≥ 1,000 req/s, p99 ≤ 50 ms |",
+        f"| the same, each round in turn | {spread} | | | |",
+        f"| Worker start: `import kaitiaki.app` in a fresh process | {imports['import_app_cpu_s']} s CPU, "
+        f"{imports['import_app_wall_s']} s wall | an interpreter importing nothing: "
+        f"{imports['bare_interpreter_cpu_s']} s CPU | | well under 1 s CPU |",
+    ])
+
+
+def update_doc(text: str) -> None:
+    doc = PERFORMANCE_DOC.read_text(encoding="utf-8")
+    head, rest = doc.split(START, 1)
+    _old, tail = rest.split(END, 1)
+    PERFORMANCE_DOC.write_text(f"{head}{START}\n{text}\n{END}{tail}", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of each wrk run")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="5 s runs, 1 round")
+    parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/performance.md")
+    args = parser.parse_args()
+    if args.quick:
+        args.seconds, args.rounds = 5.0, 1
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install -y wrk")
+    forbid_network()
+    report: dict[str, Any] = {"machine": machine(),
+                              "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                              "seconds": args.seconds, "connections": args.connections, "rounds": args.rounds}
+    with tempfile.TemporaryDirectory(prefix="kaitiaki-bench-api-") as tmp:
+        report["check_api"] = measure(args, Path(tmp))
+    report["worker_import"] = import_cost()
+    report["machine_after"] = machine()
+    print(f"ratio to the ceiling: {report['check_api']['ratio_to_ceiling']}; "
+          f"worker import: {report['worker_import']}")
+    print(f"written to {write_result('api', report)}")
+    if not args.no_doc:
+        update_doc(markdown(report))
+
+
+if __name__ == "__main__":
+    main()
