@@ -4,7 +4,7 @@ nothing the second time."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -138,3 +138,16 @@ def test_a_published_draft_is_left_as_it_is(db: Session, posting: Posting, pack,
     assert outcome.url == "https://x.com/NZCivilDefence/status/42"
     assert actions(db, draft) == before and notices(db, posting) == []
 
+
+
+def test_a_post_sent_inside_a_dated_period_is_judged_by_that_period(db: Session, posting: Posting,
+                                                                    pack, mail_settings):
+    # Checked and submitted outside the pre-election period (today), sent on a day inside it: the
+    # period's rule blocks crediting the Government, so the post goes back to its author.
+    credit = "The Government has delivered 40 new Civil Defence centres. Find yours at getready.govt.nz."
+    draft = submitted(db, posting, pack, credit)
+    assert draft.state == "submitted"
+    inside = datetime(2023, 9, 12, 10, 0, tzinfo=UTC)
+    outcome = sending.send_draft(db, mail_settings, draft.id, actor_id=None, now=inside, pack=pack)
+    assert outcome.result == sending.STOPPED_CHECK and draft.state == "draft"
+    assert "Before an election" in outcome.reason

@@ -134,7 +134,7 @@ def _is_web_address(url: str) -> bool:
 
 
 def checker_item(data: DraftInput, *, platform: str, channel_handle: str, item_id: str | None,
-                 reply_author: str | None = None) -> Item:
+                 reply_author: str | None = None, published_at: datetime | None = None) -> Item:
     """The checker's item for a draft (ARCHITECTURE "The checker contract")."""
     target: Target | None = None
     if data.kind == "reply":
@@ -147,6 +147,7 @@ def checker_item(data: DraftInput, *, platform: str, channel_handle: str, item_i
         channel=channel_handle, action=(data.action or None) if data.kind == "interaction" else None,
         target=target,
         business_purpose=(data.business_purpose or None) if data.kind == "interaction" else None,
+        published_at=published_at,
     )
 
 

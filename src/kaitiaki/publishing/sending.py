@@ -36,13 +36,12 @@ from kaitiaki.notify import outbox
 from kaitiaki.notify.email import Email
 from kaitiaki.publishing import connections, queries
 from kaitiaki.publishing.connectors import PublicationItem, PublishFailed, connector_for
-from kaitiaki.publishing.schemas import checker_item
 from kaitiaki.publishing.service import (
     current_version,
-    input_of,
     require_draft,
     subject_of,
     text_digest,
+    version_item,
 )
 from kaitiaki.publishing.transitions import DRAFT_WORKFLOW
 from kaitiaki.register import service as register_service
@@ -101,7 +100,7 @@ def send_draft(work_or_session: UnitOfWork | Session, settings: Settings, draft_
     if not DRAFT_WORKFLOW.can(draft.state, "publish"):
         return _failed(session, settings, draft, actor, now,
                        DRAFT_WORKFLOW.refusal(draft.state, "publish") + " Submit it first.")
-    changed = recheck_problems(session, draft, pack or gate_pack(settings))
+    changed = recheck_problems(session, draft, pack or gate_pack(settings), now)
     if changed:
         return _stopped_check(session, settings, draft, actor, now, changed)
     if not register_service.can_post(session, draft.author, draft.channel, now):
@@ -142,16 +141,14 @@ def send_draft(work_or_session: UnitOfWork | Session, settings: Settings, draft_
     return SendOutcome(PUBLISHED, draft.id, "Published.", url=ref.url, platform_id=ref.platform_id)
 
 
-def recheck_problems(session: Session, draft: Draft, pack: CompiledPack) -> list[str]:
+def recheck_problems(session: Session, draft: Draft, pack: CompiledPack,
+                     now: datetime) -> list[str]:
     """What changed since the poster submitted, in words for them (empty: nothing that stops it).
     A block finding stops it unless the same rule blocked before and was let through by an
-    approved exception; a warning stops it unless the poster acknowledged that rule."""
+    approved exception; a warning stops it unless the poster acknowledged that rule. The item is
+    judged as published `now`, so a dated period that began since the check applies."""
     current = current_version(session, draft)
-    reply_author = draft.reply_to_comment.author_handle if draft.reply_to_comment else None
-    item = checker_item(input_of(current, draft.kind), platform=draft.channel.platform,
-                        channel_handle=draft.channel.handle, item_id=subject_of(draft),
-                        reply_author=reply_author)
-    result = mask_for_storage(check(item, pack))
+    result = mask_for_storage(check(version_item(draft, current, published_at=now), pack))
     excepted = any(e.state == "approved" and e.version_id == current.id
                    for e in queries.exceptions_of(session, draft))
     blocked_before = {f["rule"] for f in current.findings or [] if f.get("severity") == "block"}

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from kaitiaki.audit import service as audit
-from kaitiaki.checker import CompiledPack, check
+from kaitiaki.checker import CompiledPack, Item, check
 from kaitiaki.checker.render import mask_for_storage
 from kaitiaki.errors import BadInput, Conflict, FieldError, InvalidTransition, NotFound, NotPermitted
 from kaitiaki.models import Channel, Draft, DraftAcknowledgement, DraftException, DraftVersion, User
@@ -155,6 +155,15 @@ def _add_version(session: Session, draft: Draft, data: DraftInput, user: User) -
     return new
 
 
+def version_item(draft: Draft, version_: DraftVersion, *, published_at: datetime | None) -> Item:
+    """The checker's item for one of a draft's versions, to be published at `published_at` (None:
+    now), which decides the pack's dated periods in force."""
+    reply_author = draft.reply_to_comment.author_handle if draft.reply_to_comment else None
+    return checker_item(input_of(version_, draft.kind), platform=draft.channel.platform,
+                        channel_handle=draft.channel.handle, item_id=subject_of(draft),
+                        reply_author=reply_author, published_at=published_at)
+
+
 def input_of(version_: DraftVersion, kind: str) -> DraftInput:
     """A saved version as input again (to check it, or to fill the form that changes it)."""
     return DraftInput(kind=kind, **{name: getattr(version_, name) or ""
@@ -171,11 +180,9 @@ def check_draft(session: Session, *, user: User, draft: Draft, pack: CompiledPac
     draft = lock_latest(session, draft)  # the latest state; one change at a time
     state = DRAFT_WORKFLOW.apply(draft.state, "check")
     current = current_version(session, draft)
-    reply_author = draft.reply_to_comment.author_handle if draft.reply_to_comment else None
-    item = checker_item(input_of(current, draft.kind), platform=draft.channel.platform,
-                        channel_handle=draft.channel.handle, item_id=subject_of(draft),
-                        reply_author=reply_author)
-    stored = mask_for_storage(check(item, pack))
+    # A post scheduled into a dated period (a pre-election period, say) is judged by that period.
+    stored = mask_for_storage(check(version_item(draft, current, published_at=draft.scheduled_for),
+                                    pack))
     current.decision = stored.decision
     current.pack_id = stored.pack
     current.findings = [finding.model_dump() for finding in stored.findings]
