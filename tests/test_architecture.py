@@ -5,6 +5,7 @@ the chain of imports that breaks it."""
 from __future__ import annotations
 
 import ast
+import logging
 import tomllib
 from pathlib import Path
 
@@ -15,7 +16,16 @@ ARCHITECTURE_DOC = PYPROJECT.parent / "docs" / "architecture.md"
 
 
 def test_imports_keep_to_the_layers(capsys) -> None:
-    exit_code = lint_imports(config_filename=str(PYPROJECT), no_cache=True, no_logo=True)
+    # import-linter configures logging with disable_existing_loggers, which would silence
+    # Kaitiaki's loggers for every later test in this process.
+    was_disabled = {name: logger.disabled for name, logger in logging.root.manager.loggerDict.items()
+               if isinstance(logger, logging.Logger)}
+    try:
+        exit_code = lint_imports(config_filename=str(PYPROJECT), no_cache=True, no_logo=True)
+    finally:
+        for name, logger in logging.root.manager.loggerDict.items():
+            if isinstance(logger, logging.Logger):
+                logger.disabled = was_disabled.get(name, False)
     report = capsys.readouterr().out
     assert exit_code == 0, report
     assert "0 broken" in report
