@@ -38,7 +38,14 @@ import httpx
 
 from bench_moderation import CHANNEL, OWNER, SECRET, fresh_database, prepared
 from bench_web import free_port, stop_server
-from common import REPO_ROOT, forbid_network, machine, percentile, write_result
+from common import (
+    REPO_ROOT,
+    UNLIMITED_RATE_LIMITS,
+    forbid_network,
+    machine,
+    percentile,
+    write_result,
+)
 from kaitiaki.auth.tokens import create_token
 from kaitiaki.db import session_scope
 from kaitiaki.people import queries as people_queries
@@ -54,11 +61,6 @@ RETRY_CAP_S = 1.0
 KINDS = ("page", "page", "page", "complaint", "check", "check", "check", "draft", "draft", "import")
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 ONCE = re.compile(r'name="submission_token" value="([^"]+)"')
-
-
-# The limits notation has no "unlimited": a count no burst reaches.
-BURST_RATE_LIMITS = {f"KAITIAKI_RATE_LIMIT_{name}": "1000000/minute"
-                     for name in ("CHECK_API", "COMPLAINT_FORM", "SIGN_IN")}
 
 
 def setup(url: str) -> tuple[int, str]:
@@ -82,7 +84,7 @@ def start_server(url: str, port: int, workdir: Path) -> subprocess.Popen:
            "KAITIAKI_ENV": "development", "KAITIAKI_VAR_DIR": str(workdir / "var"),
            # Every simulated client comes from 127.0.0.1: lift the per-client limits, which
            # would otherwise count the whole burst as one client (production keeps them).
-           **BURST_RATE_LIMITS}
+           **UNLIMITED_RATE_LIMITS}
     command = [sys.executable, "-c", "from kaitiaki.cli import main; main()", "serve",
                "--host", "127.0.0.1", "--port", str(port)]
     return subprocess.Popen(command, env=env, cwd=REPO_ROOT, stdout=subprocess.DEVNULL,
