@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from kaitiaki.checker import check_many
 from kaitiaki.models import AuditEvent, Comment
@@ -104,6 +104,33 @@ def test_a_large_import_refreshes_postgresqls_statistics(db, channel, pack, monk
         assert db.scalar(text("SELECT reltuples FROM pg_class WHERE relname = 'comments'")) == count
     else:  # SQLite plans without statistics, and keeps any it is given until told again
         assert db.scalar(text("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")) == 0
+
+
+def test_postgresqls_statistics_are_refreshed_as_a_large_import_grows(db, channel, pack, monkeypatch):
+    """Each batch looks up which of its comments are stored already; with statistics from before
+    the import, PostgreSQL scans the whole table for that, and a 100,000-comment import slows to a
+    crawl as the table grows."""
+    monkeypatch.setattr(ingest, "ANALYZE_AFTER", 4)
+    statements: list[str] = []
+    engine = db.get_bind().engine
+
+    def listener(conn, cursor, statement, *rest) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        records = [formats.record_from_mapping(jsonl_line(f"grow-{n}", QUESTION), n)
+                   for n in range(1, 11)]
+        report = ingest.import_comments(db, channel=channel, pack=pack, records=records,
+                                        actor="test", source="test", batch_size=2)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert report.stored == 10
+    analyses = [s for s in statements if s.strip().upper().startswith("ANALYZE")]
+    if db.get_bind().dialect.name == "postgresql":
+        assert len(analyses) == 3  # after 4 and 8 comments, and at the end for the last 2
+    else:
+        assert analyses == []
 
 
 def test_text_is_stored_exactly_as_written(db, channel, pack):

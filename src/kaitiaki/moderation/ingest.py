@@ -32,7 +32,8 @@ from kaitiaki.register.service import subject_of
 from kaitiaki.timeutil import utcnow
 
 BATCH_SIZE = 1000
-# An import storing this many comments refreshes PostgreSQL's statistics of the table at its end.
+# PostgreSQL's statistics of the comments table are refreshed after every this many comments an
+# import stores, and at its end.
 ANALYZE_AFTER = 10_000
 SEVERITY_RANK = {"block": 3, "warn": 2, "advise": 1}
 # Findings of these categories blur the comment's text until the moderator chooses to read it.
@@ -207,11 +208,23 @@ def import_comments(
     seen: set[str] = set()
     pending: deque[tuple[list[CommentIn], int, Future[list[Result]]]] = deque()
     batch: list[CommentIn] = []
+    on_postgresql = session.get_bind().dialect.name == "postgresql"
+    analysed = 0  # comments stored when the statistics were last refreshed
+
+    def refresh_statistics() -> None:
+        # PostgreSQL's planner would otherwise read the table from statistics taken before the
+        # import: each batch's look-up of stored ids becomes a full scan (an import slows as it
+        # grows), and so does the queue's first page until autovacuum catches up.
+        nonlocal analysed
+        session.execute(text("ANALYZE comments"))
+        analysed = report.stored
 
     def store_oldest() -> None:
         fresh, size, future = pending.popleft()
         store_checked(session, channel=channel, records=fresh, results=future.result(),
                       report=report, blocked=blocked)
+        if on_postgresql and report.stored - analysed >= ANALYZE_AFTER:
+            refresh_statistics()
         if commit_each_batch is not None:
             commit_each_batch()
         if progress is not None:
@@ -237,10 +250,8 @@ def import_comments(
     submit()
     while pending:
         store_oldest()
-    if report.stored >= ANALYZE_AFTER and session.get_bind().dialect.name == "postgresql":
-        # PostgreSQL's planner would read the queue from statistics taken before the import (a
-        # full scan for a first page) until autovacuum catches up, a minute or so later.
-        session.execute(text("ANALYZE comments"))
+    if on_postgresql and report.stored >= ANALYZE_AFTER and report.stored > analysed:
+        refresh_statistics()
     audit.record(session, actor=actor, action="comments.imported", subject=subject_of(channel),
                  details={"source": source, "stored": report.stored,
                           "already_stored": report.already_stored, "refused": len(report.errors),
