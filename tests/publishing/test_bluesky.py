@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from kaitiaki.audit import queries as audit_queries
 from kaitiaki.models import Comment
-from kaitiaki.publishing import connections, platform_replies, sending
+from kaitiaki.publishing import calendar, connections, platform_replies, sending
 from kaitiaki.publishing.bluesky import BlueskyConnector, facets_of
 from kaitiaki.publishing.connectors import ImageIn, PublicationItem, PublishFailed, connector_for
-from kaitiaki.timeutil import utcnow
+from kaitiaki.timeutil import to_local, utcnow
 from tests.fixtures.bluesky import LocalPds, local_pds  # noqa: F401 (a fixture)
 from tests.publishing.conftest import authorised_channel
 from tests.publishing.test_sending import submitted
@@ -72,6 +72,11 @@ def test_publish_read_back_pull_a_reply_and_hide_it(db: Session, cast, pack, cas
     assert outcome.url == f"https://bsky.app/profile/{agency.handle}/post/{rkey}"
     assert (draft.state, draft.connector, draft.published_url) == ("published", "bluesky", outcome.url)
     assert connections.active_connection(db, posting.channel).last_error is None
+    zone = cast_settings.zone
+    month = calendar.build(db, channels=[posting.channel], view="month",
+                           anchor=to_local(draft.published_at, zone).date(), zone=zone)
+    assert [(e.draft.id, e.status) for day in month.days for e in day.entries] == \
+        [(draft.id, "published")]
 
     reader = signed_in(local_pds, citizen)
     post = get_record(reader, outcome.platform_id)
