@@ -38,6 +38,7 @@ from kaitiaki.publishing import connections, queries
 from kaitiaki.publishing.connectors import PublicationItem, PublishFailed, connector_for
 from kaitiaki.publishing.service import (
     current_version,
+    mark_published,
     require_draft,
     subject_of,
     text_digest,
@@ -47,7 +48,7 @@ from kaitiaki.publishing.transitions import DRAFT_WORKFLOW
 from kaitiaki.register import service as register_service
 from kaitiaki.common.rows import lock_latest
 from kaitiaki.common.work import UnitOfWork
-from kaitiaki.timeutil import ensure_utc, to_local
+from kaitiaki.timeutil import ensure_utc
 
 PUBLISHED = "published"
 MANUAL_DUE = "manual_due"
@@ -121,21 +122,11 @@ def send_draft(work_or_session: UnitOfWork | Session, settings: Settings, draft_
         return _failed(session, settings, draft, actor, now, str(error), connector=connector.name)
     if connection is not None:
         connections.record_success(connection, now)
-    draft.state = DRAFT_WORKFLOW.apply(draft.state, "publish")
-    draft.published_at = now
-    draft.published_url = ref.url
-    draft.platform_post_id = ref.platform_id
-    draft.published_recorded_by_id = actor_id
-    draft.connector = connector.name
-    draft.updated_at = now
-    session.flush()
-    audit.record(session, actor=actor, action="draft.published", subject=subject_of(draft),
-                 details={"version": current.number, "url": ref.url, "platform_id": ref.platform_id,
-                          "published_at": now, "connector": connector.name,
-                          "text_sha256": text_digest(current.text)})
-    register_service.record_published_post(session, user=draft.author, channel=draft.channel,
-                                           on=to_local(now, settings.zone).date(),
-                                           item=subject_of(draft))
+    mark_published(session, draft, current, ref, at=now,
+                   recorded_by=session.get(User, actor_id) if actor_id else None,
+                   poster=draft.author, actor=actor, connector=connector.name,
+                   zone=settings.zone, now=now,
+                   details={"text_sha256": text_digest(current.text)})
     _tell(session, settings, draft, "published",
           f"Your {draft.kind} on @{draft.channel.handle} is published: {ref.url}", now=now)
     return SendOutcome(PUBLISHED, draft.id, "Published.", url=ref.url, platform_id=ref.platform_id)

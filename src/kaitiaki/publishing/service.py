@@ -24,7 +24,7 @@ from kaitiaki.models import Channel, Draft, DraftAcknowledgement, DraftException
 from kaitiaki.notify import outbox
 from kaitiaki.publishing import permissions, queries
 from kaitiaki.publishing.reviewers import tell_reviewers
-from kaitiaki.publishing.connectors import Connector, PublicationItem, reported_ref
+from kaitiaki.publishing.connectors import Connector, PublicationItem, PublishedRef, reported_ref
 from kaitiaki.publishing.schemas import (
     CONTENT_LIMITS,
     MAX_JUSTIFICATION,
@@ -397,21 +397,32 @@ def record_publication(session: Session, *, user: User, draft: Draft, connector:
         kind=draft.kind, text=current.text, reported_url=url, reported_platform_id=platform_id,
         published_at=at,
     ))
-    draft.state = state
+    mark_published(session, draft, current, ref, at=at, recorded_by=user, poster=user,
+                   actor=user.email, connector=connector.name, zone=zone, now=now)
+    return draft
+
+
+def mark_published(session: Session, draft: Draft, current: DraftVersion, ref: PublishedRef, *,
+                   at: datetime, recorded_by: User | None, poster: User, actor: str,
+                   connector: str, zone: ZoneInfo | str, now: datetime,
+                   details: dict | None = None) -> None:
+    """Record where and when the draft went out (reported by `recorded_by`, or None when a
+    connector sent it for the scheduler), audit it and move the channel's last-post date in
+    `poster`'s name."""
+    draft.state = DRAFT_WORKFLOW.apply(draft.state, "publish")
     draft.published_at = at
     draft.published_url = ref.url
     draft.platform_post_id = ref.platform_id
-    draft.published_recorded_by = user
-    draft.connector = connector.name
+    draft.published_recorded_by_id = recorded_by.id if recorded_by else None
+    draft.connector = connector
     draft.updated_at = now
     session.flush()
-    audit.record(session, actor=user.email, action="draft.published", subject=subject_of(draft),
+    audit.record(session, actor=actor, action="draft.published", subject=subject_of(draft),
                  details={"version": current.number, "url": ref.url,
                           "platform_id": ref.platform_id, "published_at": at,
-                          "connector": connector.name})
-    register_service.record_published_post(session, user=user, channel=draft.channel,
+                          "connector": connector, **(details or {})})
+    register_service.record_published_post(session, user=poster, channel=draft.channel,
                                            on=to_local(at, zone).date(), item=subject_of(draft))
-    return draft
 
 
 def correct_publication(session: Session, *, user: User, draft: Draft, url: str,
