@@ -94,7 +94,8 @@ def send_draft(work_or_session: UnitOfWork | Session, settings: Settings, draft_
         session = work_or_session
     now = ensure_utc(now)
     draft = lock_latest(session, require_draft(session, draft_id))
-    actor = session.get(User, actor_id).email if actor_id else SYSTEM_ACTOR
+    pressed_by = session.get(User, actor_id) if actor_id else None
+    actor = pressed_by.email if pressed_by else SYSTEM_ACTOR
     if draft.state == "published":
         return SendOutcome(PUBLISHED, draft.id, "It was published before.", url=draft.published_url,
                            platform_id=draft.platform_post_id, already=True)
@@ -123,8 +124,7 @@ def send_draft(work_or_session: UnitOfWork | Session, settings: Settings, draft_
     if connection is not None:
         connections.record_success(connection, now)
     mark_published(session, draft, current, ref, at=now,
-                   recorded_by=session.get(User, actor_id) if actor_id else None,
-                   poster=draft.author, actor=actor, connector=connector.name,
+                   recorded_by=pressed_by, poster=draft.author, connector=connector.name,
                    zone=settings.zone, now=now,
                    details={"text_sha256": text_digest(current.text)})
     _tell(session, settings, draft, "published",

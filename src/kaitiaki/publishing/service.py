@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from kaitiaki.audit import service as audit
+from kaitiaki.audit.service import SYSTEM_ACTOR
 from kaitiaki.checker import CompiledPack, Item, check
 from kaitiaki.checker.render import mask_for_storage
 from kaitiaki.errors import BadInput, Conflict, FieldError, InvalidTransition, NotFound, NotPermitted
@@ -382,7 +383,7 @@ def record_publication(session: Session, *, user: User, draft: Draft, connector:
     the channel's last-post date forward."""
     permissions.require_can_post(session, user, draft)
     draft = lock_latest(session, draft)  # the latest state; one change at a time
-    state = DRAFT_WORKFLOW.apply(draft.state, "publish")
+    DRAFT_WORKFLOW.apply(draft.state, "publish")  # refused before the connector is called
     now = utcnow()
     at = ensure_utc(published_at) if published_at is not None else now
     if at > now + CLOCK_SKEW:
@@ -398,14 +399,13 @@ def record_publication(session: Session, *, user: User, draft: Draft, connector:
         published_at=at,
     ))
     mark_published(session, draft, current, ref, at=at, recorded_by=user, poster=user,
-                   actor=user.email, connector=connector.name, zone=zone, now=now)
+                   connector=connector.name, zone=zone, now=now)
     return draft
 
 
 def mark_published(session: Session, draft: Draft, current: DraftVersion, ref: PublishedRef, *,
-                   at: datetime, recorded_by: User | None, poster: User, actor: str,
-                   connector: str, zone: ZoneInfo | str, now: datetime,
-                   details: dict | None = None) -> None:
+                   at: datetime, recorded_by: User | None, poster: User, connector: str,
+                   zone: ZoneInfo | str, now: datetime, details: dict | None = None) -> None:
     """Record where and when the draft went out (reported by `recorded_by`, or None when a
     connector sent it for the scheduler), audit it and move the channel's last-post date in
     `poster`'s name."""
@@ -417,7 +417,8 @@ def mark_published(session: Session, draft: Draft, current: DraftVersion, ref: P
     draft.connector = connector
     draft.updated_at = now
     session.flush()
-    audit.record(session, actor=actor, action="draft.published", subject=subject_of(draft),
+    audit.record(session, actor=recorded_by.email if recorded_by else SYSTEM_ACTOR,
+                 action="draft.published", subject=subject_of(draft),
                  details={"version": current.number, "url": ref.url,
                           "platform_id": ref.platform_id, "published_at": at,
                           "connector": connector, **(details or {})})
