@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from kaitiaki.checker import CompiledPack, load_pack
 from kaitiaki.models import Channel, User
+from kaitiaki.publishing import connections
 from kaitiaki.register import service as register_service
 from tests.fixtures.register import ZONE, make_channel
 from tests.register.conftest import Cast, cast, cast_settings, db  # noqa: F401 (fixtures)
@@ -38,6 +39,13 @@ def authorised_channel(session: Session, cast: Cast, *, platform: str = "x",
 @pytest.fixture
 def posting(db: Session, cast: Cast) -> Posting:  # noqa: F811
     return authorised_channel(db, cast)
+
+
+@pytest.fixture
+def credentials_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Connections are saved without asking the platform (none runs for Mastodon or the Graph
+    API here; test_bluesky.py tries real credentials against a local PDS)."""
+    monkeypatch.setattr(connections, "try_credentials", lambda *_args: None)
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 """Bluesky end to end against a real local PDS (tools/bluesky-pds, started once per session):
-connect a channel with an app password, publish a checked and authorised post with link, hashtag
-and mention facets, read it back as another account, pull that account's reply into the
+connect a channel with an app password (a wrong one is refused before it is saved), publish a
+checked and authorised post with link, hashtag and mention facets, and one with an image and its
+alt text, read them back as another account, pull that account's reply into the
 moderation queue, hide the reply on the platform, delete the agency's own post."""
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ from sqlalchemy.orm import Session
 
 from kaitiaki.audit import queries as audit_queries
 from kaitiaki.models import Comment
-from kaitiaki.publishing import calendar, connections, platform_replies, sending
-from kaitiaki.publishing.bluesky import BlueskyConnector, facets_of
-from kaitiaki.publishing.connectors import ImageIn, PublicationItem, PublishFailed, connector_for
+from kaitiaki.errors import BadInput
+from kaitiaki.publishing import calendar, connections, platform_replies, sending, service
+from kaitiaki.publishing.bluesky import facets_of
+from kaitiaki.publishing.connectors import ImageIn, connector_for
 from kaitiaki.timeutil import to_local, utcnow
 from tests.fixtures.bluesky import LocalPds, local_pds  # noqa: F401 (a fixture)
 from tests.publishing.conftest import authorised_channel
 from tests.publishing.test_sending import submitted
+from tests.publishing.test_service import new_draft
 
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
 
@@ -114,28 +117,57 @@ def test_publish_read_back_pull_a_reply_and_hide_it(db: Session, cast, pack, cas
         get_record(reader, outcome.platform_id)
 
 
-def test_an_image_goes_out_with_its_alt_text(local_pds: LocalPds):  # noqa: F811
-    agency = local_pds.create_account("agency")
-    connector = BlueskyConnector(local_pds.url, agency.handle, local_pds.app_password(agency))
-    ref = connector.publish(PublicationItem(
-        draft_id=1, platform="bluesky", channel_handle=agency.handle, kind="post",
-        text="The new siren at the wharf.", images=(ImageIn(PNG, "A grey siren on a pole"),)))
-    record = get_record(Client(base_url=local_pds.url), ref.platform_id)
-    assert [image.alt for image in record.value.embed.images] == ["A grey siren on a pole"]
+def test_a_draft_with_an_image_goes_out_with_its_alt_text(db: Session, cast, pack, cast_settings,
+                                                          local_pds: LocalPds):  # noqa: F811
+    agency, posting = connected(db, cast, cast_settings, local_pds)
+    draft = new_draft(db, posting, pack, "The new siren at the wharf is tested on Sunday.",
+                      images=[ImageIn(PNG, "A grey siren on a pole beside the wharf")])
+    service.check_draft(db, user=posting.poster, draft=draft, pack=pack)
+    service.submit(db, user=posting.poster, draft=draft)
+
+    outcome = sending.send_draft(db, cast_settings, draft.id, actor_id=posting.poster.id,
+                                 now=utcnow(), pack=pack)
+    assert outcome.result == sending.PUBLISHED, outcome.reason
+    record = get_record(signed_in(local_pds, local_pds.create_account("reader")),
+                        outcome.platform_id)
+    assert record.value.text == "The new siren at the wharf is tested on Sunday."
+    assert [image.alt for image in record.value.embed.images] == \
+        ["A grey siren on a pole beside the wharf"]
+    blob = record.value.embed.images[0].image
+    assert (blob.mime_type, blob.size) == ("image/png", len(PNG))
+    assert draft.send_started_at is None
 
 
-def test_a_wrong_app_password_fails_plainly_and_shows_on_the_connection(
-        db: Session, cast, pack, cast_settings, local_pds: LocalPds):  # noqa: F811
+def test_wrong_credentials_are_refused_when_saved(db: Session, cast, cast_settings,
+                                                  local_pds: LocalPds):  # noqa: F811
     agency = local_pds.create_account("agency")
     posting = authorised_channel(db, cast, platform="bluesky", handle=agency.handle)
-    connection = connections.connect(db, cast_settings, user=posting.owner, channel=posting.channel,
-                                     account=agency.handle, secret="wrong-wrong-wrong-wrong",
-                                     service_url=local_pds.url)
+    with pytest.raises(BadInput) as refused:
+        connections.connect(db, cast_settings, user=posting.owner, channel=posting.channel,
+                            account=agency.handle, secret="wrong-wrong-wrong-wrong",
+                            service_url=local_pds.url)
+    assert "these credentials did not work, so nothing was saved" in str(refused.value)
+    assert "Check the handle and app password" in str(refused.value)
+    assert [f.loc[-1] for f in refused.value.fields] == ["secret"]
+    assert connections.active_connection(db, posting.channel) is None
+
+
+def test_an_app_password_revoked_after_connecting_fails_plainly_and_shows_on_the_connection(
+        db: Session, cast, pack, cast_settings, local_pds: LocalPds):  # noqa: F811
+    agency, posting = connected(db, cast, cast_settings, local_pds)
+    connection = connections.active_connection(db, posting.channel)
+    revoke_app_passwords(local_pds, agency)  # in the Bluesky app's settings, say
     draft = submitted(db, posting, pack)
     outcome = sending.send_draft(db, cast_settings, draft.id, actor_id=None, now=utcnow(), pack=pack)
     assert outcome.result == sending.FAILED
     assert "Check the handle and app password" in outcome.reason
-    assert draft.state == "submitted"
+    assert draft.state == "submitted" and draft.send_started_at is None  # it may be tried again
     assert connection.last_error == outcome.reason
-    events = audit_queries.list_events(db, subject=f"draft:{draft.id}", limit=1)
-    assert events[0].action == "draft.send_failed"
+    events = audit_queries.list_events(db, subject=f"draft:{draft.id}", limit=2)
+    assert [event.action for event in events] == ["draft.send_failed", "draft.send_started"]
+
+
+def revoke_app_passwords(pds: LocalPds, account) -> None:
+    client = signed_in(pds, account)
+    for password in client.com.atproto.server.list_app_passwords().passwords:
+        client.com.atproto.server.revoke_app_password({"name": password.name})

@@ -20,7 +20,7 @@ APP_PASSWORD = "abcd-efgh-ijkl-mnop"
 
 
 @pytest.fixture
-def bluesky(db: Session, cast) -> Posting:
+def bluesky(db: Session, cast, credentials_accepted) -> Posting:
     return authorised_channel(db, cast, platform="bluesky", handle="civildefence.govt.nz")
 
 

@@ -146,7 +146,8 @@ def test_instagram_says_plainly_what_its_api_does_not_do():
     assert reply.author_handle == "aroha.smith"
 
 
-def test_a_mastodon_channel_is_told_hiding_is_not_possible_there(db: Session, cast, cast_settings):
+def test_a_mastodon_channel_is_told_hiding_is_not_possible_there(db: Session, cast, cast_settings,
+                                                                credentials_accepted):
     posting = authorised_channel(db, cast, platform="mastodon", handle="civildefence")
     connections.connect(db, cast_settings, user=posting.owner, channel=posting.channel,
                         account="@civildefence@mastodon.nz", secret="token-123",

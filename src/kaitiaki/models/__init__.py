@@ -15,6 +15,7 @@ from kaitiaki.models.complaint_counter import ComplaintCounter
 from kaitiaki.models.draft import DRAFT_KINDS, Draft
 from kaitiaki.models.draft_acknowledgement import DraftAcknowledgement
 from kaitiaki.models.draft_exception import EXCEPTION_STATES, DraftException
+from kaitiaki.models.draft_image import DraftImage
 from kaitiaki.models.draft_review import REVIEW_DECISIONS, DraftReview
 from kaitiaki.models.draft_version import DraftVersion
 from kaitiaki.models.kept_figures import KeptFigures
@@ -56,6 +57,7 @@ __all__ = [
     "Draft",
     "DraftAcknowledgement",
     "DraftException",
+    "DraftImage",
     "DraftReview",
     "DraftVersion",
     "KeptFigures",

@@ -49,6 +49,10 @@ class Draft(Base):
     # claims it once (`send_claimed_at`) before sending, so two workers never send it twice.
     scheduled_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
     send_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the send step is about to call the platform, cleared when it records the answer:
+    # still set afterwards means the outcome is unknown (the process stopped mid-call), so the
+    # draft is never sent again by itself; a person looks on the platform and says what happened.
+    send_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     channel: Mapped[Channel] = relationship(lazy="joined")
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined")

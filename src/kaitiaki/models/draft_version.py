@@ -8,12 +8,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kaitiaki.models.base import Base, UTCDateTime
 from kaitiaki.models.draft import Draft
+from kaitiaki.models.draft_image import DraftImage
 from kaitiaki.models.user import User
 from kaitiaki.timeutil import utcnow
 
 
 class DraftVersion(Base):
-    """One saved version of a draft's words and target, with the check made of it.
+    """One saved version of a draft's words, images and target, with the check made of it.
 
     A version is never changed after it is checked: a change is a new version. `findings` is the
     checker's result with personal information masked (checker.render.mask_for_storage) and
@@ -43,3 +44,6 @@ class DraftVersion(Base):
 
     draft: Mapped[Draft] = relationship()
     created_by: Mapped[User] = relationship()
+    # Alt texts and sizes only: the bytes load when an image is served or sent.
+    images: Mapped[list[DraftImage]] = relationship(order_by=DraftImage.position,
+                                                    lazy="selectin")

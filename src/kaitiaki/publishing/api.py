@@ -89,7 +89,10 @@ def revise(request: Request, draft_id: int, body: DraftContentIn, session: DbSes
            user: RequiredUser, check: bool = True) -> DraftOut:
     pack = gate_pack(request)
     draft = _visible(session, user, draft_id)
-    service.revise_draft(session, user=user, draft=draft, pack=pack, data=body.as_input())
+    data = body.as_input()
+    # Images are attached on the draft's page; the API keeps the version's images as they are.
+    data.images = service.images_of(service.current_version(session, draft))
+    service.revise_draft(session, user=user, draft=draft, pack=pack, data=data)
     if check:
         service.check_draft(session, user=user, draft=draft, pack=pack)
     return _out(session, draft)

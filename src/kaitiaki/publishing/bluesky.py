@@ -104,6 +104,10 @@ class BlueskyConnector:
         assert self._did is not None
         return self._did
 
+    def verify(self) -> None:
+        """Sign in with the credentials (a session with the PDS): PublishFailed when they fail."""
+        self.client  # noqa: B018 - signs in
+
     def _resolve(self, handle: str) -> str | None:
         try:
             return self.client.com.atproto.identity.resolve_handle({"handle": handle}).did

@@ -1,5 +1,6 @@
 """Connecting a channel to its platform account: the channel's business owner gives the account
-and its credentials (stored encrypted, never shown again), can replace them and revoke them.
+and its credentials (tried with the platform before they are saved, then stored encrypted and
+never shown again), can replace them and revoke them.
 Each change is audited on the channel ("channel:<id>") without the secret; each call to the
 platform records its success or its error on the connection, which the register shows."""
 
@@ -16,9 +17,11 @@ from kaitiaki.audit import service as audit
 from kaitiaki.common.forms import FieldErrors, clean_text
 from kaitiaki.common.rows import lock_latest
 from kaitiaki.config import Settings, SettingsError
-from kaitiaki.errors import Conflict
+from kaitiaki.errors import BadInput, Conflict, FieldError
 from kaitiaki.models import Channel, ChannelConnection, User
+from kaitiaki.publishing.connectors import PublishFailed, outside_transaction
 from kaitiaki.publishing.credentials import encrypt
+from kaitiaki.publishing.live import live_connector
 from kaitiaki.register import permissions as register_permissions
 from kaitiaki.register.service import subject_of
 from kaitiaki.timeutil import utcnow
@@ -82,7 +85,6 @@ def connect(session: Session, settings: Settings, *, user: User, channel: Channe
             secret: str, service_url: str = "") -> ChannelConnection:
     """Connect (or reconnect, replacing the credentials) the channel to its platform account."""
     register_permissions.require_business_owner(user, channel, "connect it to its platform")
-    channel = lock_latest(session, channel)
     form = CONNECTABLE.get(channel.platform)
     if form is None:
         raise Conflict(f"Kaitiaki does not publish on {channel.platform} by itself: post there by "
@@ -96,6 +98,11 @@ def connect(session: Session, settings: Settings, *, user: User, channel: Channe
     if parts.scheme not in ("https", "http") or not parts.hostname:
         errors.add("service_url", f"Enter the {form.service_label.lower()} starting with https://.")
     errors.raise_if_any()
+    account = account.lstrip("@") if channel.platform == "bluesky" else account
+    service_url = service_url.rstrip("/")
+    try_credentials(session, ChannelConnection(platform=channel.platform, account=account,
+                                               service_url=service_url), secret)
+    channel = lock_latest(session, channel)
     now = utcnow()
     replaced = active_connection(session, channel)
     if replaced is not None:
@@ -103,8 +110,7 @@ def connect(session: Session, settings: Settings, *, user: User, channel: Channe
         replaced.revoked_at = now
         replaced.revoked_by_id = user.id
     connection = ChannelConnection(
-        channel_id=channel.id, platform=channel.platform, account=account.lstrip("@")
-        if channel.platform == "bluesky" else account, service_url=service_url.rstrip("/"),
+        channel_id=channel.id, platform=channel.platform, account=account, service_url=service_url,
         secret=encrypt(settings, secret), state="active", connected_by_id=user.id,
         connected_at=now)
     session.add(connection)
@@ -114,6 +120,20 @@ def connect(session: Session, settings: Settings, *, user: User, channel: Channe
                           "account": connection.account, "service_url": connection.service_url,
                           "replaced": replaced.id if replaced else None})
     return connection
+
+
+def try_credentials(session: Session, connection: ChannelConnection, secret: str) -> None:
+    """Sign in to the platform with the credentials before they are saved (a Bluesky session with
+    the PDS, Mastodon's "verify credentials", the Graph API's page): BadInput, saying what the
+    platform answered, when they do not work. The platform is asked with no transaction open."""
+    connector = live_connector(connection, secret)
+    if connector is None:
+        return
+    try:
+        outside_transaction(session, connector.verify)
+    except PublishFailed as error:
+        message = f"Not connected: these credentials did not work, so nothing was saved. {error}"
+        raise BadInput(message, fields=[FieldError(["secret"], message)]) from error
 
 
 def revoke(session: Session, *, user: User, channel: Channel) -> ChannelConnection:
@@ -145,4 +165,4 @@ def record_error(connection: ChannelConnection, message: str, now: datetime) -> 
 
 
 __all__ = ["CONNECTABLE", "PlatformForm", "active_connection", "any_active", "connect",
-           "record_error", "record_success", "refuse_without_key", "revoke"]
+           "record_error", "record_success", "refuse_without_key", "revoke", "try_credentials"]

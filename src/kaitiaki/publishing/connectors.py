@@ -6,9 +6,10 @@ through the platform's API, finds replies and moderates where the platform allow
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
@@ -16,7 +17,9 @@ from sqlalchemy.orm import Session
 from kaitiaki.config import Settings
 from kaitiaki.models import Channel
 from kaitiaki.errors import AppError, BadInput, FieldError
+from kaitiaki.publishing.images import ImageIn
 
+T = TypeVar("T")
 MAX_PLATFORM_ID_LENGTH = 300
 MAX_URL_LENGTH = 1000
 # Where each platform serves its posts; subdomains (www., m.) count. Mastodon and "other" have
@@ -41,12 +44,6 @@ PLATFORM_EXAMPLES = {
     "threads": "https://www.threads.net/@nzcivildefence/post/C1a2B3c4D5e",
     "tiktok": "https://www.tiktok.com/@nzcivildefence/video/7300000000000000000",
 }
-
-
-@dataclass(frozen=True)
-class ImageIn:
-    data: bytes
-    alt: str
 
 
 @dataclass(frozen=True)
@@ -103,6 +100,12 @@ class Connector(Protocol):
         ...
 
 
+class LiveConnector(Connector, Protocol):
+    def verify(self) -> None:
+        """Try the credentials with the platform; PublishFailed, in words, when they fail."""
+        ...
+
+
 class ManualRecordConnector:
     """The poster published the item themselves and tells Kaitiaki where it is."""
 
@@ -147,6 +150,15 @@ def _last_segment(path: str) -> str:
     return segments[-1] if segments else ""
 
 
+def outside_transaction(session: Session, call: Callable[[], T]) -> T:
+    """Call the platform with no database transaction open. What the session did so far (the
+    step before the call: a send's claim, say) is committed first, so neither SQLite's write lock
+    nor PostgreSQL's row locks are held while the platform answers; the session's next use opens
+    a new transaction for the answer. The session must not be used during `call`."""
+    session.commit()
+    return call()
+
+
 CONNECTORS: dict[str, Connector] = {ManualRecordConnector.name: ManualRecordConnector()}
 
 
@@ -163,6 +175,8 @@ def connector_for(session: Session, settings: Settings, channel: Channel) -> Con
         return None
     return live_connector(connection, decrypt(settings, connection.secret))
 
-__all__ = ["CONNECTORS", "PLATFORM_DOMAINS", "Connector", "ImageIn", "ManualRecordConnector",
+__all__ = ["CONNECTORS", "PLATFORM_DOMAINS", "Connector", "ImageIn", "LiveConnector",
+           "ManualRecordConnector",
            "PublicationItem", "ReplyFound",
-           "PublishFailed", "PublishedRef", "connector_for", "on_platform", "reported_ref"]
+           "PublishFailed", "PublishedRef", "connector_for", "on_platform", "outside_transaction",
+           "reported_ref"]

@@ -49,6 +49,10 @@ class GraphConnector:
             raise PublishFailed(f"{self._label} answered: {message}")
         return body
 
+    def verify(self) -> None:
+        """Read the page or account with the token: PublishFailed when it is refused."""
+        self._call("GET", self.account_id, params={"fields": "id,name"})
+
     def publish(self, item: PublicationItem) -> PublishedRef:
         if self.platform == "instagram":
             if item.reply_to_platform_id:

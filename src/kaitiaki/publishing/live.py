@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from kaitiaki.models import ChannelConnection
 from kaitiaki.publishing.bluesky import BlueskyConnector
-from kaitiaki.publishing.connectors import Connector
+from kaitiaki.publishing.connectors import LiveConnector
 from kaitiaki.publishing.graph import GraphConnector
 from kaitiaki.publishing.mastodon import MastodonConnector
 
 
-def live_connector(connection: ChannelConnection, secret: str) -> Connector | None:
+def live_connector(connection: ChannelConnection, secret: str) -> LiveConnector | None:
     if connection.platform == "bluesky":
         return BlueskyConnector(connection.service_url, connection.account, secret)
     if connection.platform == "mastodon":

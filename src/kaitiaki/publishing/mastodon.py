@@ -45,11 +45,19 @@ class MastodonConnector:
                             version_check_mode="created", mastodon_version=MINIMUM_VERSION,
                             ratelimit_method="throw")
 
+    def verify(self) -> None:
+        """Ask the instance whose token this is: PublishFailed when it refuses it."""
+        try:
+            self.api.account_verify_credentials()
+        except MastodonError as error:
+            raise PublishFailed(f"The access token did not work: {_plain(error)}") from error
+
     def publish(self, item: PublicationItem) -> PublishedRef:
         try:
-            media = [self.api.media_post(io.BytesIO(image.data), mime_type="image/png",
-                                         description=image.alt, file_name="image.png")
-                     for image in item.images]
+            media = [self.api.media_post(io.BytesIO(image.data), mime_type=image.media_type,
+                                         description=image.alt,
+                                         file_name=f"image{number}.{image.media_type.split('/')[1]}")
+                     for number, image in enumerate(item.images, start=1)]
             status = self.api.status_post(item.text, in_reply_to_id=item.reply_to_platform_id,
                                           media_ids=[m["id"] for m in media] or None,
                                           idempotency_key=f"kaitiaki-draft-{item.draft_id}")

@@ -19,12 +19,13 @@ from kaitiaki.audit import queries as audit_queries
 from kaitiaki.checker import CompiledPack, check
 from kaitiaki.checker.items import Result
 from kaitiaki.checker.periods import period_words, periods_in_force
-from kaitiaki.errors import AppError, BadInput, FieldError
+from kaitiaki.errors import AppError, BadInput, FieldError, NotFound
 from kaitiaki.models import Channel, Draft, DraftException, User
 from kaitiaki.publishing import connections, permissions, queries, review, sending, service
 from kaitiaki.publishing.notices import exception_notices
 from kaitiaki.publishing.forms import ComposeForm
 from kaitiaki.publishing.highlight import Segment, segments
+from kaitiaki.publishing.images import ImageIn, place_in_alt_texts
 from kaitiaki.publishing.length import counted_length
 from kaitiaki.publishing.schemas import (
     ACTION_LABELS,
@@ -67,12 +68,17 @@ class Preview:
 
 
 def preview(session: Session, user: User, pack: CompiledPack, form: ComposeForm) -> Preview:
+    """The check of the words and the alt texts typed (the image files are checked on saving)."""
+    alts = [" ".join(alt.split()) for alt in form.alt_texts()]
     try:
+        data = form.as_input()
+        data.images = []
         channel, cleaned = service.validate(session, user=user, pack=pack,
-                                            channel_id=form.channel, data=form.as_input())
+                                            channel_id=form.channel, data=data)
+        cleaned.images = [ImageIn(data=b"", alt=alt) for alt in alts]
         item = checker_item(cleaned, platform=channel.platform, channel_handle=channel.handle,
                             item_id=None)
-        result = check(item, pack)
+        result = place_in_alt_texts(check(item, pack), cleaned.text, alts)
     except AppError as exc:
         return Preview(error=exc)
     return Preview(result=result, segments=segments(cleaned.text, result.findings),
@@ -120,7 +126,7 @@ def compose(request: Request, session: DbSession, user: RequiredUser, channel: s
 @router.post("/compose/check")
 async def compose_check(request: Request, session: DbSession, user: RequiredUser) -> Response:
     """The no-JavaScript check: the compose page again, with the findings; nothing stored."""
-    form = ComposeForm.read(await request.form())
+    form = ComposeForm.read(await request.form(), with_files=False)
     checked = preview(session, user, gate_pack(request), form)
     return compose_page(request, session, user, form, checked=checked, error=checked.error,
                         status_code=checked.error.status_code if checked.error else 200)
@@ -129,7 +135,7 @@ async def compose_check(request: Request, session: DbSession, user: RequiredUser
 @router.post("/compose/live")
 async def compose_live(request: Request, session: DbSession, user: RequiredUser) -> Response:
     """The findings fragment htmx swaps in while the poster types; nothing stored."""
-    form = ComposeForm.read(await request.form())
+    form = ComposeForm.read(await request.form(), with_files=False)
     checked = preview(session, user, gate_pack(request), form)
     return render(request, "publishing/_preview.html", {"checked": checked})
 
@@ -177,7 +183,8 @@ def item_page(request: Request, session: Session, user: User, draft: Draft, *,
     if revise_form is None:
         revise_form = ComposeForm.of(service.input_of(view.current, draft.kind),
                                      channel_id=draft.channel_id,
-                                     comment_id=draft.reply_to_comment_id)
+                                     comment_id=draft.reply_to_comment_id,
+                                     images=view.current.images)
     open_exception = view.open_exception
     context = {
         "view": view, "draft": draft, "error": error, "form_name": form_name,
@@ -231,8 +238,9 @@ async def revise(request: Request, work: Work, user: RequiredUser, draft_id: int
 
     def change(draft: Draft) -> str:
         form.channel_id, form.kind = str(draft.channel_id), draft.kind
+        kept = service.current_version(work.session, draft).images
         new = service.revise_draft(work.session, user=user, draft=draft, pack=pack,
-                                   data=form.as_input())
+                                   data=form.as_input(kept))
         service.check_draft(work.session, user=user, draft=draft, pack=pack)
         return f"Version {new.number} saved and checked: {DECISION_NOTES[new.decision or 'pass']}"
 
@@ -333,6 +341,32 @@ def send_now(request: Request, work: Work, user: RequiredUser, draft_id: int) ->
                 else outcome.reason)
 
     return _draft_form(request, work, user, draft_id, "send", {}, change)
+
+
+@router.post("/drafts/{draft_id}/send/release")
+def release_send(request: Request, work: Work, user: RequiredUser, draft_id: int) -> Response:
+    """"It did not go out": after a send whose answer was never recorded, the author looked on
+    the platform and did not find it, so it may be sent again."""
+
+    def change(draft: Draft) -> str:
+        sending.release_send(work.session, user=user, draft=draft, now=work.now())
+        return "Noted: it did not go out. Publish it again when you are ready."
+
+    return _draft_form(request, work, user, draft_id, "release", {}, change)
+
+
+@router.get("/drafts/{draft_id}/images/{image_id}")
+def draft_image(session: DbSession, user: RequiredUser, draft_id: int, image_id: int) -> Response:
+    """An image of one of the draft's versions, to those who may see the draft."""
+    draft = service.require_draft(session, draft_id)
+    permissions.require_can_see(session, user, draft)
+    image = queries.draft_image(session, draft, image_id)
+    if image is None:
+        raise NotFound(f"Draft {draft_id} has no image number {image_id}.")
+    # Private: a draft's images are not public until it is published, and never cached shared.
+    return Response(image.data, media_type=image.media_type, headers={
+        "Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff",
+        "Content-Disposition": f'inline; filename="draft-{draft_id}-image-{image.position + 1}"'})
 
 
 @router.post("/drafts/{draft_id}/publication/correct")

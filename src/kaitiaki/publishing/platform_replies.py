@@ -1,6 +1,10 @@
 """Replies on a connected platform: pulled into the channel's moderation queue (on a schedule and
 by "Fetch replies now"), and a moderator's hide or delete carried out on the platform where the
-platform allows it. Each call records its success or error on the connection."""
+platform allows it. Each call records its success or error on the connection.
+
+The platform is called with no transaction open (`outside_transaction`): what was done before the
+call (a moderator's decision in Kaitiaki, say) is committed first and stands whatever the platform
+answers; the answer is recorded in the session's next transaction, which the caller commits."""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from kaitiaki.models import Channel, ChannelConnection, Comment, Draft
 from kaitiaki.moderation.formats import CommentIn
 from kaitiaki.moderation.ingest import ImportReport, import_comments
 from kaitiaki.publishing import connections
-from kaitiaki.publishing.connectors import PublishFailed, connector_for
+from kaitiaki.publishing.connectors import PublishFailed, connector_for, outside_transaction
 
 # Replies are looked for under the posts published in this many days.
 REPLY_WINDOW = timedelta(days=30)
@@ -36,8 +40,9 @@ def pull_replies(session: Session, settings: Settings, channel: Channel, *, pack
     connector = connector_for(session, settings, channel)
     if connection is None or connector is None:
         return None
+    watched = posts_to_watch(session, channel, connector.name, now)
     try:
-        found = connector.replies(posts_to_watch(session, channel, connector.name, now))
+        found = outside_transaction(session, lambda: connector.replies(watched))
     except PublishFailed as error:
         connections.record_error(connection, str(error), now)
         raise
@@ -77,8 +82,9 @@ def moderate_on_platform(session: Session, settings: Settings, comment: Comment,
         return (f"{platform} does not let the agency {action} other people's replies: "
                 f"{other}report it to {platform}.")
     done = "Hidden" if action == "hide" else "Deleted"
+    external_id = comment.external_id
     try:
-        carry_out(comment.external_id)
+        outside_transaction(session, lambda: carry_out(external_id))
     except PublishFailed as error:
         connections.record_error(connection, str(error), now)
         return f"Not {done.lower()} on {platform}: {error}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from kaitiaki.models import (
     Channel,
@@ -13,6 +13,7 @@ from kaitiaki.models import (
     Draft,
     DraftAcknowledgement,
     DraftException,
+    DraftImage,
     DraftVersion,
     User,
 )
@@ -39,6 +40,15 @@ def versions_of(session: Session, draft: Draft) -> list[DraftVersion]:
         select(DraftVersion).where(DraftVersion.draft_id == draft.id)
         .order_by(DraftVersion.number.desc())
     ))
+
+
+def draft_image(session: Session, draft: Draft, image_id: int) -> DraftImage | None:
+    """One image of any of the draft's versions, with its bytes."""
+    return session.scalars(
+        select(DraftImage).join(DraftVersion, DraftVersion.id == DraftImage.version_id)
+        .where(DraftImage.id == image_id, DraftVersion.draft_id == draft.id)
+        .options(undefer(DraftImage.data))
+    ).first()
 
 
 def acknowledgements_of(session: Session, version_: DraftVersion) -> list[DraftAcknowledgement]:
@@ -141,7 +151,8 @@ def recent_comments(session: Session, channel_ids: Sequence[int], limit: int = 5
 
 
 __all__ = [
-    "acknowledgements_of", "approved_exception", "channel_comment", "drafts_by", "drafts_listed",
+    "acknowledgements_of", "approved_exception", "channel_comment", "draft_image", "drafts_by",
+    "drafts_listed",
     "exceptions_of",
     "exceptions_waiting_for", "get_comment", "get_draft", "open_exception", "recent_comments", "version",
     "versions_of",

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from kaitiaki.checker.items import MAX_TEXT_CHARS, Action, Item, Platform, Target
 from kaitiaki.common.forms import FieldErrors, SaneDate
+from kaitiaki.publishing.images import ImageIn, clean_images, item_text
 from kaitiaki.publishing.length import counted_length, normalise_newlines
 
 MAX_TARGET_TEXT = 10_000
@@ -55,6 +56,8 @@ class DraftInput:
     target_text: str = _content(MAX_TARGET_TEXT)
     target_url: str = _content(MAX_URL)
     business_purpose: str = _content(MAX_PURPOSE)
+    # Each with its alt text; a version stores them in its own table (models.DraftImage).
+    images: list[ImageIn] = field(default_factory=list)
 
     def content(self) -> dict[str, str]:
         """The fields a version stores, by name."""
@@ -91,6 +94,7 @@ def clean_draft(data: DraftInput, *, platform: str, limits: Mapping[str, int],
                            f"{PLATFORM_NAMES.get(platform, platform)} counts them, {length - limit:,} over "
                            f"its limit of {limit:,}.")
     cleaned = DraftInput(kind=kind, text=text)
+    cleaned.images = clean_images(data.images, kind=kind, platform=platform, errors=errors)
     if kind == "reply":
         cleaned.reply_to_comment_id = data.reply_to_comment_id
         cleaned.reply_to_text = _bounded(data.reply_to_text, errors, "reply_to_text",
@@ -135,7 +139,9 @@ def _is_web_address(url: str) -> bool:
 
 def checker_item(data: DraftInput, *, platform: str, channel_handle: str, item_id: str | None,
                  reply_author: str | None = None, published_at: datetime | None = None) -> Item:
-    """The checker's item for a draft (ARCHITECTURE "The checker contract")."""
+    """The checker's item for a draft (ARCHITECTURE "The checker contract"). The images' alt
+    texts follow the text (kaitiaki.publishing.images: `place_in_alt_texts` places the findings
+    in them afterwards)."""
     target: Target | None = None
     if data.kind == "reply":
         target = Target(text=data.reply_to_text or None, handle=reply_author or None)
@@ -143,7 +149,8 @@ def checker_item(data: DraftInput, *, platform: str, channel_handle: str, item_i
         target = Target(handle=data.target_handle or None, name=data.target_name or None,
                         text=data.target_text or None, url=data.target_url or None)
     return Item(
-        id=item_id, kind=data.kind, text=data.text, platform=checker_platform(platform),
+        id=item_id, kind=data.kind, text=item_text(data.text, [image.alt for image in data.images]),
+        platform=checker_platform(platform),
         channel=channel_handle, action=(data.action or None) if data.kind == "interaction" else None,
         target=target,
         business_purpose=(data.business_purpose or None) if data.kind == "interaction" else None,

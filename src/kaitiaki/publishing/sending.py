@@ -1,21 +1,29 @@
 """The send step: a submitted draft goes out only while it is still checked and authorised.
 
-`send_draft` is what a person's "Publish now" and the due-posts job both call. In one transaction
-it locks the draft, then:
+`send_draft` is what a person's "Publish now" and the due-posts job both call. In one short
+transaction it locks the draft, then:
 
 1. refuses unless the draft is submitted (a published draft: nothing to do, so a second call,
    on a rerun or a second worker, changes nothing);
-2. checks the current version again with the current pack: a block finding that was not there
-   (or not covered by an approved exception) or a warning the poster did not acknowledge stops it,
-   and the draft goes back to be checked again;
+2. checks the current version (its words and its images' alt texts) again with the current
+   pack: a block finding that was not there (or not covered by an approved exception) or a
+   warning the poster did not acknowledge stops it, and the draft goes back to be checked again;
 3. verifies again that the author may post on the channel (the submit step's check): a revoked
    authorisation or a closed channel stops it, and the draft waits;
-4. publishes through the channel's live connection when it has one; otherwise the author is told
-   it is due and posts it by hand, then records its address (`service.record_publication`);
-5. records the platform's id and address, the published state and the audit event.
+4. on a channel with no live connection, tells the author it is due: they post it by hand, then
+   record its address (`service.record_publication`); otherwise marks the draft as being sent
+   (`send_started_at`) and commits that.
+
+Then it publishes through the connection with no transaction open, and in a second transaction
+records the platform's id and address, the published state and the audit event (or the failure),
+and clears the mark. A mark still set means a send whose answer was never recorded (the process
+stopped while the platform answered): the draft is then never sent again by itself, since it may
+be on the platform already; its author is told to look and either record its address or say it did
+not go out (`release_send`), after which it can be sent again.
 
 Every stop and failure is audited too and the author is told in plain words (an in-app notice and
-an email through the outbox). Nothing here commits: the caller's unit of work does.
+an email through the outbox). The outcome is recorded in the caller's transaction: the caller
+commits it.
 """
 
 from __future__ import annotations
@@ -27,26 +35,36 @@ from sqlalchemy.orm import Session
 
 from kaitiaki.audit import service as audit
 from kaitiaki.audit.service import SYSTEM_ACTOR
-from kaitiaki.checker import CompiledPack, check
-from kaitiaki.checker.render import mask_for_storage
+from kaitiaki.checker import CompiledPack
 from kaitiaki.config import Settings
 from kaitiaki.check_service.routing import PackSet
-from kaitiaki.models import Draft, User
+from kaitiaki.errors import Conflict, NotPermitted
+from kaitiaki.models import Draft, DraftVersion, User
 from kaitiaki.notify import outbox
 from kaitiaki.notify.email import Email
 from kaitiaki.publishing import connections, queries
-from kaitiaki.publishing.connectors import PublicationItem, PublishFailed, connector_for
+from kaitiaki.publishing.connectors import (
+    Connector,
+    PublicationItem,
+    PublishedRef,
+    PublishFailed,
+    connector_for,
+    outside_transaction,
+)
 from kaitiaki.publishing.service import (
+    check_version,
+    content_digests,
     current_version,
+    images_of,
     mark_published,
     require_draft,
     subject_of,
-    text_digest,
-    version_item,
 )
 from kaitiaki.publishing.transitions import DRAFT_WORKFLOW
 from kaitiaki.register import service as register_service
-from kaitiaki.common.rows import lock_latest
+from kaitiaki.register.permissions import is_comms_staff
+from kaitiaki.common.access import require_active
+from kaitiaki.common.rows import ago, lock_latest
 from kaitiaki.common.work import UnitOfWork
 from kaitiaki.timeutil import ensure_utc
 
@@ -55,7 +73,8 @@ MANUAL_DUE = "manual_due"
 STOPPED_CHECK = "stopped_check"
 STOPPED_AUTHORISATION = "stopped_authorisation"
 FAILED = "failed"
-OUTCOMES = (PUBLISHED, MANUAL_DUE, STOPPED_CHECK, STOPPED_AUTHORISATION, FAILED)
+UNCONFIRMED = "unconfirmed"
+OUTCOMES = (PUBLISHED, MANUAL_DUE, STOPPED_CHECK, STOPPED_AUTHORISATION, FAILED, UNCONFIRMED)
 
 
 @dataclass(frozen=True)
@@ -86,13 +105,45 @@ def send_draft(work_or_session: UnitOfWork | Session, settings: Settings, draft_
                actor_id: int | None, now: datetime, pack: CompiledPack | None = None) -> SendOutcome:
     """Send one submitted draft (see the module's description). `actor_id` is the person who
     pressed "Publish now", or None for the scheduler. Given a unit of work, its session and its
-    packs are used."""
+    packs are used.
+
+    The send step owns its transactions, because the platform must not be called inside one (on
+    SQLite the whole database's write lock would be held while the platform answers): the claim
+    is committed, the platform called with no transaction open, and its answer recorded in the
+    session's next transaction, which the caller commits as usual."""
     if isinstance(work_or_session, UnitOfWork):
         session = work_or_session.session
         pack = pack or work_or_session.packs.pack_for("post") or work_or_session.pack
     else:
         session = work_or_session
     now = ensure_utc(now)
+    claimed = _claim(session, settings, draft_id, actor_id=actor_id, now=now,
+                     pack=pack or gate_pack(settings))
+    if isinstance(claimed, SendOutcome):
+        return claimed
+    try:
+        ref = outside_transaction(session, lambda: claimed.connector.publish(claimed.item))
+    except PublishFailed as error:
+        return _record_failure(session, settings, claimed, str(error), now)
+    return _record_published(session, settings, claimed, ref, now)
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """A draft cleared to go out, marked as being sent, and what to send."""
+
+    draft_id: int
+    version_id: int
+    actor_id: int | None
+    actor: str
+    connector: Connector
+    item: PublicationItem
+
+
+def _claim(session: Session, settings: Settings, draft_id: int, *, actor_id: int | None,
+           now: datetime, pack: CompiledPack) -> _Claim | SendOutcome:
+    """Steps 1-4 of the module's description in one short transaction: the outcome when it does
+    not go out by a connector, or the claim (marked on the draft, `send_started_at`)."""
     draft = lock_latest(session, require_draft(session, draft_id))
     pressed_by = session.get(User, actor_id) if actor_id else None
     actor = pressed_by.email if pressed_by else SYSTEM_ACTOR
@@ -102,7 +153,9 @@ def send_draft(work_or_session: UnitOfWork | Session, settings: Settings, draft_
     if not DRAFT_WORKFLOW.can(draft.state, "publish"):
         return _failed(session, settings, draft, actor, now,
                        DRAFT_WORKFLOW.refusal(draft.state, "publish") + " Submit it first.")
-    changed = recheck_problems(session, draft, pack or gate_pack(settings), now)
+    if draft.send_started_at is not None:
+        return _unconfirmed(session, settings, draft, actor, now)
+    changed = recheck_problems(session, draft, pack, now)
     if changed:
         return _stopped_check(session, settings, draft, actor, now, changed)
     if not register_service.can_post(session, draft.author, draft.channel, now):
@@ -111,25 +164,70 @@ def send_draft(work_or_session: UnitOfWork | Session, settings: Settings, draft_
     if connector is None:
         return _manual_due(session, settings, draft, actor, now)
     current = current_version(session, draft)
+    item = PublicationItem(
+        draft_id=draft.id, platform=draft.channel.platform, channel_handle=draft.channel.handle,
+        kind=draft.kind, text=current.text, reply_to_platform_id=_reply_target(draft),
+        published_at=now, images=tuple(images_of(current)))
+    draft.send_started_at = now
+    draft.updated_at = now
+    session.flush()
+    audit.record(session, actor=actor, action="draft.send_started", subject=subject_of(draft),
+                 details={"version": current.number, "connector": connector.name})
+    return _Claim(draft.id, current.id, actor_id, actor, connector, item)
+
+
+def _settled(session: Session, claim: _Claim) -> Draft:
+    """The claimed draft, locked again to record what the platform answered; it is no longer
+    being sent."""
+    draft = lock_latest(session, require_draft(session, claim.draft_id))
+    draft.send_started_at = None
+    return draft
+
+
+def _record_failure(session: Session, settings: Settings, claim: _Claim, reason: str,
+                    now: datetime) -> SendOutcome:
+    draft = _settled(session, claim)
     connection = connections.active_connection(session, draft.channel)
-    try:
-        ref = connector.publish(PublicationItem(
-            draft_id=draft.id, platform=draft.channel.platform,
-            channel_handle=draft.channel.handle, kind=draft.kind, text=current.text,
-            reply_to_platform_id=_reply_target(draft), published_at=now))
-    except PublishFailed as error:
-        if connection is not None:
-            connections.record_error(connection, str(error), now)
-        return _failed(session, settings, draft, actor, now, str(error), connector=connector.name)
+    if connection is not None:
+        connections.record_error(connection, reason, now)
+    return _failed(session, settings, draft, claim.actor, now, reason,
+                   connector=claim.connector.name)
+
+
+def _record_published(session: Session, settings: Settings, claim: _Claim, ref: PublishedRef,
+                      now: datetime) -> SendOutcome:
+    draft = _settled(session, claim)
+    connection = connections.active_connection(session, draft.channel)
     if connection is not None:
         connections.record_success(connection, now)
+    current = session.get(DraftVersion, claim.version_id)
+    assert current is not None
+    pressed_by = session.get(User, claim.actor_id) if claim.actor_id else None
     mark_published(session, draft, current, ref, at=now,
-                   recorded_by=pressed_by, poster=draft.author, connector=connector.name,
-                   zone=settings.zone, now=now,
-                   details={"text_sha256": text_digest(current.text)})
+                   recorded_by=pressed_by, poster=draft.author, connector=claim.connector.name,
+                   zone=settings.zone, now=now, details=content_digests(current))
     _tell(session, settings, draft, "published",
           f"Your {draft.kind} on @{draft.channel.handle} is published: {ref.url}", now=now)
     return SendOutcome(PUBLISHED, draft.id, "Published.", url=ref.url, platform_id=ref.platform_id)
+
+
+def release_send(session: Session, *, user: User, draft: Draft, now: datetime) -> Draft:
+    """The author (or communications staff) looked on the platform after a send whose outcome
+    was never recorded and found it did not go out: it may be sent again."""
+    require_active(user)
+    if draft.author_id != user.id and not is_comms_staff(session, user):
+        raise NotPermitted(f"Only {draft.author.name}, who wrote it, or communications staff can "
+                           "say whether it went out.")
+    draft = lock_latest(session, draft)
+    if draft.send_started_at is None:
+        raise Conflict("No send of it is waiting for an answer.")
+    started = draft.send_started_at
+    draft.send_started_at = None
+    draft.updated_at = now
+    session.flush()
+    audit.record(session, actor=user.email, action="draft.send_released", subject=subject_of(draft),
+                 details={"started_at": started.isoformat(), "version": draft.current_version})
+    return draft
 
 
 def recheck_problems(session: Session, draft: Draft, pack: CompiledPack,
@@ -139,7 +237,7 @@ def recheck_problems(session: Session, draft: Draft, pack: CompiledPack,
     approved exception; a warning stops it unless the poster acknowledged that rule. The item is
     judged as published `now`, so a dated period that began since the check applies."""
     current = current_version(session, draft)
-    result = mask_for_storage(check(version_item(draft, current, published_at=now), pack))
+    result = check_version(draft, current, pack, published_at=now)
     excepted = any(e.state == "approved" and e.version_id == current.id
                    for e in queries.exceptions_of(session, draft))
     blocked_before = {f["rule"] for f in current.findings or [] if f.get("severity") == "block"}
@@ -178,12 +276,29 @@ def _stopped_authorisation(session: Session, settings: Settings, draft: Draft, a
     reason = (f"{draft.author.name} is no longer authorised to post on @{channel.handle}"
               + ("" if channel.status == "active" else " (the channel is not active)")
               + f", so it was not sent. Its business owner, {channel.business_owner.name}, can "
-              "authorise them again; until then it waits.")
+              "authorise them again; until then it waits."
+              + (" It is not tried again by itself: once they are authorised again, open the "
+                 "draft and choose a new time under \"Change when it goes out\" (or publish it now)."
+                 if draft.scheduled_for is not None else ""))
     audit.record(session, actor=actor, action="draft.send_stopped", subject=subject_of(draft),
                  details={"version": draft.current_version, "why": "authorisation"})
     _tell(session, settings, draft, f"unauthorised:{draft.current_version}", f"Not sent: {reason}",
           now=now)
     return SendOutcome(STOPPED_AUTHORISATION, draft.id, reason)
+
+
+def _unconfirmed(session: Session, settings: Settings, draft: Draft, actor: str,
+                 now: datetime) -> SendOutcome:
+    channel = draft.channel
+    started = ensure_utc(draft.send_started_at)
+    reason = (f"A send to {channel.platform} began {ago(started, now)} and its answer was never "
+              f"recorded, so it is not sent again by itself: it may already be on @{channel.handle}. "
+              f"Look there. If it is, record its address on the draft's page; if it is not, press "
+              "\"It did not go out\" there, then publish it again.")
+    audit.record(session, actor=actor, action="draft.send_unconfirmed", subject=subject_of(draft),
+                 details={"version": draft.current_version, "started_at": started.isoformat()})
+    _tell(session, settings, draft, f"unconfirmed:{started.isoformat()}", reason, now=now)
+    return SendOutcome(UNCONFIRMED, draft.id, reason)
 
 
 def _manual_due(session: Session, settings: Settings, draft: Draft, actor: str,
@@ -221,9 +336,11 @@ def _tell(session: Session, settings: Settings, draft: Draft, what: str, text: s
 
 
 def _subject_word(what: str) -> str:
-    return {"published": "published", "manual_due": "due now, post it by hand"}.get(
-        what.split(":")[0], "not sent")
+    return {"published": "published", "manual_due": "due now, post it by hand",
+            "unconfirmed": "did it go out? look on the platform"}.get(what.split(":")[0],
+                                                                         "not sent")
 
 
 __all__ = ["FAILED", "MANUAL_DUE", "OUTCOMES", "PUBLISHED", "STOPPED_AUTHORISATION",
-           "STOPPED_CHECK", "SendOutcome", "gate_pack", "recheck_problems", "send_draft"]
+           "STOPPED_CHECK", "UNCONFIRMED", "SendOutcome", "gate_pack", "recheck_problems",
+           "release_send", "send_draft"]

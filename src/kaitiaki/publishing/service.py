@@ -12,20 +12,30 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from kaitiaki.audit import service as audit
 from kaitiaki.audit.service import SYSTEM_ACTOR
-from kaitiaki.checker import CompiledPack, Item, check
+from kaitiaki.checker import CompiledPack, Item, Result, check
 from kaitiaki.checker.render import mask_for_storage
 from kaitiaki.errors import BadInput, Conflict, FieldError, InvalidTransition, NotFound, NotPermitted
-from kaitiaki.models import Channel, Draft, DraftAcknowledgement, DraftException, DraftVersion, User
+from kaitiaki.models import (
+    Channel,
+    Draft,
+    DraftAcknowledgement,
+    DraftException,
+    DraftImage,
+    DraftVersion,
+    User,
+)
 from kaitiaki.notify import outbox
 from kaitiaki.publishing import permissions, queries
 from kaitiaki.publishing.reviewers import tell_reviewers
 from kaitiaki.publishing.connectors import Connector, PublicationItem, PublishedRef, reported_ref
+from kaitiaki.publishing.images import ImageIn, place_in_alt_texts
 from kaitiaki.publishing.schemas import (
     CONTENT_LIMITS,
     MAX_JUSTIFICATION,
@@ -56,6 +66,14 @@ def draft_path(draft: Draft) -> str:
 
 def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def content_digests(version_: DraftVersion) -> dict[str, Any]:
+    """What the audit log keeps of a version's content: digests, never the words or images."""
+    digests: dict[str, Any] = {"text_sha256": text_digest(version_.text)}
+    if version_.images:
+        digests["images_sha256"] = [image.sha256 for image in version_.images]
+    return digests
 
 
 def require_draft(session: Session, draft_id: int) -> Draft:
@@ -121,7 +139,7 @@ def create_draft(session: Session, *, user: User, pack: CompiledPack, channel_id
     new = _add_version(session, draft, cleaned, user)
     audit.record(session, actor=user.email, action="draft.created", subject=subject_of(draft),
                  details={"channel": channel.id, "handle": channel.handle, "kind": draft.kind,
-                          "version": new.number, "text_sha256": text_digest(new.text)})
+                          "version": new.number, **content_digests(new)})
     return draft
 
 
@@ -140,7 +158,7 @@ def revise_draft(session: Session, *, user: User, draft: Draft, pack: CompiledPa
     draft.updated_at = new.created_at
     session.flush()
     audit.record(session, actor=user.email, action="draft.revised", subject=subject_of(draft),
-                 details={"version": new.number, "text_sha256": text_digest(new.text)})
+                 details={"version": new.number, **content_digests(new)})
     return new
 
 
@@ -150,6 +168,10 @@ def _add_version(session: Session, draft: Draft, data: DraftInput, user: User) -
     stored = {name: value or None for name, value in data.content().items()}
     new = DraftVersion(draft_id=draft.id, number=number, **{**stored, "text": data.text},
                        created_by=user, created_at=utcnow())
+    new.images = [DraftImage(position=position, alt_text=image.alt, media_type=image.media_type,
+                             byte_size=len(image.data), sha256=image.sha256, data=image.data,
+                             created_at=new.created_at)
+                  for position, image in enumerate(data.images)]
     session.add(new)
     draft.current_version = number
     session.flush()
@@ -160,15 +182,34 @@ def version_item(draft: Draft, version_: DraftVersion, *, published_at: datetime
     """The checker's item for one of a draft's versions, to be published at `published_at` (None:
     now), which decides the pack's dated periods in force."""
     reply_author = draft.reply_to_comment.author_handle if draft.reply_to_comment else None
-    return checker_item(input_of(version_, draft.kind), platform=draft.channel.platform,
+    data = input_of(version_, draft.kind)
+    # The checker reads the alt texts; the bytes are not loaded for it.
+    data.images = [ImageIn(data=b"", alt=image.alt_text) for image in version_.images]
+    return checker_item(data, platform=draft.channel.platform,
                         channel_handle=draft.channel.handle, item_id=subject_of(draft),
                         reply_author=reply_author, published_at=published_at)
 
 
+def check_version(draft: Draft, version_: DraftVersion, pack: CompiledPack, *,
+                  published_at: datetime | None) -> Result:
+    """The check of one of a draft's versions, its words and its images' alt texts, with
+    personal information masked for storage."""
+    result = check(version_item(draft, version_, published_at=published_at), pack)
+    placed = place_in_alt_texts(result, version_.text, [image.alt_text for image in version_.images])
+    return mask_for_storage(placed)
+
+
 def input_of(version_: DraftVersion, kind: str) -> DraftInput:
-    """A saved version as input again (to check it, or to fill the form that changes it)."""
+    """A saved version's words as input again (to check it, or to fill the form that changes
+    it); its images are the version's own (`images_of`)."""
     return DraftInput(kind=kind, **{name: getattr(version_, name) or ""
                                     for name in CONTENT_LIMITS})
+
+
+def images_of(version_: DraftVersion) -> list[ImageIn]:
+    """A saved version's images with their bytes, to send them or to keep them in a new version."""
+    return [ImageIn(data=image.data, alt=image.alt_text, media_type=image.media_type)
+            for image in version_.images]
 
 
 # --- checking ----------------------------------------------------------------------------------
@@ -182,8 +223,7 @@ def check_draft(session: Session, *, user: User, draft: Draft, pack: CompiledPac
     state = DRAFT_WORKFLOW.apply(draft.state, "check")
     current = current_version(session, draft)
     # A post scheduled into a dated period (a pre-election period, say) is judged by that period.
-    stored = mask_for_storage(check(version_item(draft, current, published_at=draft.scheduled_for),
-                                    pack))
+    stored = check_version(draft, current, pack, published_at=draft.scheduled_for)
     current.decision = stored.decision
     current.pack_id = stored.pack
     current.findings = [finding.model_dump() for finding in stored.findings]
@@ -370,7 +410,7 @@ def submit(session: Session, *, user: User, draft: Draft, now: datetime | None =
                  subject=subject_of(draft),
                  details={"version": current.number, "decision": current.decision,
                           "pack": current.pack_id, "exception": exception.id if exception else None,
-                          "text_sha256": text_digest(current.text)})
+                          **content_digests(current)})
     if reviewed:
         tell_reviewers(session, draft)
     return draft
@@ -396,7 +436,7 @@ def record_publication(session: Session, *, user: User, draft: Draft, connector:
     ref = connector.publish(PublicationItem(
         draft_id=draft.id, platform=draft.channel.platform, channel_handle=draft.channel.handle,
         kind=draft.kind, text=current.text, reported_url=url, reported_platform_id=platform_id,
-        published_at=at,
+        published_at=at, images=tuple(images_of(current)),
     ))
     mark_published(session, draft, current, ref, at=at, recorded_by=user, poster=user,
                    connector=connector.name, zone=zone, now=now)
@@ -415,6 +455,7 @@ def mark_published(session: Session, draft: Draft, current: DraftVersion, ref: P
     draft.platform_post_id = ref.platform_id
     draft.published_recorded_by_id = recorded_by.id if recorded_by else None
     draft.connector = connector
+    draft.send_started_at = None  # a send whose answer was lost is settled by this record
     draft.updated_at = now
     session.flush()
     audit.record(session, actor=recorded_by.email if recorded_by else SYSTEM_ACTOR,
@@ -460,6 +501,9 @@ def withdraw(session: Session, *, user: User, draft: Draft, reason: str = "") ->
         raise NotPermitted(f"Only {draft.author.name}, who wrote this draft, can withdraw it.")
     draft = lock_latest(session, draft)  # the latest state; one change at a time
     state = DRAFT_WORKFLOW.apply(draft.state, "withdraw")
+    if draft.send_started_at is not None:
+        raise Conflict("It is being sent, or a send's answer was never recorded: look on the "
+                       "platform first, and record its address or say it did not go out.")
     reason = (reason or "").strip()[:MAX_JUSTIFICATION]
     exception = queries.open_exception(session, draft)
     if exception is not None:
