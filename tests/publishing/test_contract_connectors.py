@@ -28,6 +28,7 @@ RECORDED = Path(__file__).parent / "recorded"
 INSTANCE = "https://mastodon.nz"
 GRAPH = "https://graph.facebook.com/v21.0"
 PAGE = "100000000000001"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(16)
 
 
 def recorded(name: str) -> bytes:
@@ -67,11 +68,11 @@ def test_mastodon_publishes_with_the_image_alt_text_and_records_the_address():
                                    ("POST", "/api/v1/statuses"): (200, "mastodon_status.json")})
     ref = connector.publish(PublicationItem(
         draft_id=7, platform="mastodon", channel_handle="civildefence", kind="post",
-        text="Sirens are tested at 9am on Sunday.", images=(ImageIn(b"\x89PNG", "A grey siren on a pole"),)))
+        text="Sirens are tested at 9am on Sunday.", images=(ImageIn(PNG, "A grey siren on a pole"),)))
     assert ref.platform_id == "113570000000000001"
     assert ref.url == "https://mastodon.nz/@civildefence/113570000000000001"
     media, status = adapter.sent
-    assert b"A grey siren on a pole" in media.body
+    assert b"A grey siren on a pole" in media.body and b"Content-Type: image/png" in media.body
     assert status.headers["Authorization"] == "Bearer token-123"
     assert status.headers["Idempotency-Key"] == "kaitiaki-draft-7"  # a retry never posts twice
     sent = parse_qs(status.body) if isinstance(status.body, str) else json.loads(status.body)
@@ -121,6 +122,34 @@ def test_facebook_publishes_to_the_page_feed_and_records_the_permalink():
     assert sent[0].url.params["access_token"] == "page-token"
 
 
+def test_facebook_attaches_each_image_with_its_alt_text():
+    connector, sent = graph("facebook", {
+        ("POST", f"/{PAGE}/photos"): (200, "graph_photo.json"),
+        ("POST", f"/{PAGE}/feed"): (200, "graph_feed_post.json"),
+        ("GET", "/100000000000001_200000000000002"): (200, "graph_permalink.json")})
+    connector.publish(PublicationItem(
+        draft_id=1, platform="facebook", channel_handle="c", kind="post", text="The new siren.",
+        images=(ImageIn(PNG, "A grey siren on a pole"),)))
+    photo, feed, _ = sent
+    assert b'name="alt_text_custom"\r\n\r\nA grey siren on a pole' in photo.content
+    assert b'name="published"\r\n\r\nfalse' in photo.content and PNG in photo.content
+    assert parse_qs(feed.content.decode())["attached_media[0]"] == ['{"media_fbid": "400000000000004"}']
+
+
+def test_credentials_are_tried_before_they_are_saved():
+    refused, _ = mastodon({("GET", "/api/v1/accounts/verify_credentials"):
+                           (401, "mastodon_unauthorized.json")})
+    with pytest.raises(PublishFailed, match="The access token did not work: .*access token is invalid"):
+        refused.verify()
+    accepted, _ = mastodon({("GET", "/api/v1/accounts/verify_credentials"):
+                            (200, "mastodon_account.json")})
+    accepted.verify()
+    page, sent = graph("facebook", {("GET", f"/{PAGE}"): (400, "graph_expired_token.json")})
+    with pytest.raises(PublishFailed, match="Facebook answered: Error validating access token"):
+        page.verify()
+    assert sent[0].url.params["fields"] == "id,name"
+
+
 def test_facebook_comments_hide_and_expired_token():
     connector, sent = graph("facebook", {
         ("GET", "/100000000000001_200000000000002/comments"): (200, "graph_comments.json"),
@@ -137,7 +166,7 @@ def test_facebook_comments_hide_and_expired_token():
 def test_instagram_says_plainly_what_its_api_does_not_do():
     connector, _ = graph("instagram", {
         ("GET", "/17900000000000001/comments"): (200, "instagram_comments.json")})
-    with pytest.raises(PublishFailed, match="without an image"):
+    with pytest.raises(PublishFailed, match="only from a public web address"):
         connector.publish(PublicationItem(draft_id=1, platform="instagram", channel_handle="c",
                                           kind="post", text="Kia ora"))
     with pytest.raises(PublishFailed, match="does not delete posts"):

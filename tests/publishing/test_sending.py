@@ -15,7 +15,9 @@ from kaitiaki.checker import load_pack
 from kaitiaki.common.work import UnitOfWork
 from kaitiaki.config import Settings
 from kaitiaki.models import Notification, OutboxMessage
-from kaitiaki.publishing import sending, service
+from kaitiaki.errors import Conflict, NotPermitted
+from kaitiaki.publishing import scheduling, sending, service
+from kaitiaki.publishing.connectors import PublicationItem, PublishedRef
 from kaitiaki.register import service as register_service
 from kaitiaki.timeutil import utcnow
 from tests.publishing.conftest import Posting
@@ -117,6 +119,79 @@ def test_a_revoked_authorisation_stops_it_and_it_waits(db: Session, posting: Pos
     assert draft.state == "submitted" and draft.published_at is None
     assert notices(db, posting)[-1] == f"Not sent: {outcome.reason}"
     assert actions(db, draft)[-1] == "draft.send_stopped"
+
+
+def test_a_scheduled_post_stopped_by_a_revoked_authorisation_says_to_choose_a_new_time(
+        db: Session, posting: Posting, pack, mail_settings):
+    draft = submitted(db, posting, pack)
+    now = utcnow()
+    scheduling.schedule(db, user=posting.poster, draft=draft, at=now + timedelta(hours=1),
+                        zone=mail_settings.zone, now=now)
+    register_service.revoke(db, user=posting.owner, channel=posting.channel,
+                            person_email=posting.poster.email, reason="Moved team.")
+    outcome = sending.send_draft(db, mail_settings, draft.id, actor_id=None,
+                                 now=now + timedelta(hours=1), pack=pack)
+    assert outcome.result == sending.STOPPED_AUTHORISATION
+    assert ("It is not tried again by itself: once they are authorised again, open the draft and "
+            "choose a new time under \"Change when it goes out\"") in outcome.reason
+
+
+class RecordingConnector:
+    """A live connector that notes whether a database transaction was open while it was called,
+    and can fail the way a lost connection does (no answer, so nobody knows if it went out)."""
+
+    name = "bluesky"
+
+    def __init__(self, session: Session, error: Exception | None = None) -> None:
+        self.session = session
+        self.error = error
+        self.calls: list[bool] = []
+
+    def publish(self, item: PublicationItem) -> PublishedRef:
+        self.calls.append(self.session.in_transaction())
+        if self.error is not None:
+            raise self.error
+        return PublishedRef(platform_id=f"at://did:plc:agency/app.bsky.feed.post/{item.draft_id}",
+                            url=f"https://bsky.app/profile/agency.test/post/{item.draft_id}")
+
+
+def test_the_platform_is_called_with_no_transaction_open(db: Session, posting: Posting, pack,
+                                                         mail_settings, monkeypatch):
+    connector = RecordingConnector(db)
+    monkeypatch.setattr(sending, "connector_for", lambda *_: connector)
+    draft = submitted(db, posting, pack)
+    outcome = sending.send_draft(db, mail_settings, draft.id, actor_id=None, now=utcnow(), pack=pack)
+    assert outcome.result == sending.PUBLISHED and connector.calls == [False]
+    assert draft.state == "published" and draft.send_started_at is None
+    assert actions(db, draft)[-2:] == ["draft.send_started", "draft.published"]
+
+
+def test_a_send_whose_answer_was_lost_is_never_sent_again_by_itself(db: Session, posting: Posting,
+                                                                    pack, mail_settings,
+                                                                    monkeypatch):
+    lost = RecordingConnector(db, ConnectionResetError("connection reset by peer"))
+    monkeypatch.setattr(sending, "connector_for", lambda *_: lost)
+    draft = submitted(db, posting, pack)
+    with pytest.raises(ConnectionResetError):
+        sending.send_draft(db, mail_settings, draft.id, actor_id=None, now=utcnow(), pack=pack)
+    db.rollback()  # as the caller's unit of work does; the claim was committed before the call
+    assert draft.send_started_at is not None and draft.state == "submitted"
+
+    again = sending.send_draft(db, mail_settings, draft.id, actor_id=None, now=utcnow(), pack=pack)
+    assert again.result == sending.UNCONFIRMED and len(lost.calls) == 1  # not sent twice
+    assert "Look there. If it is, record its address" in again.reason
+    assert notices(db, posting)[-1] == again.reason
+    with pytest.raises(Conflict, match="look on the platform first"):
+        service.withdraw(db, user=posting.poster, draft=draft)
+
+    with pytest.raises(NotPermitted):
+        sending.release_send(db, user=posting.staff, draft=draft, now=utcnow())
+    sending.release_send(db, user=posting.poster, draft=draft, now=utcnow())  # not on the platform
+    answered = RecordingConnector(db)
+    monkeypatch.setattr(sending, "connector_for", lambda *_: answered)
+    sent = sending.send_draft(db, mail_settings, draft.id, actor_id=None, now=utcnow(), pack=pack)
+    assert sent.result == sending.PUBLISHED and answered.calls == [False]
+    assert "draft.send_released" in actions(db, draft)
 
 
 def test_a_draft_not_submitted_is_refused_and_audited(db: Session, posting: Posting, pack,

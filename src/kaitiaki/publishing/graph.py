@@ -3,6 +3,8 @@
 | action            | Facebook page                        | Instagram                                    |
 |-------------------|--------------------------------------|----------------------------------------------|
 | publish text      | POST /{page-id}/feed                 | not allowed: every post needs an image        |
+| publish images    | POST /{page-id}/photos (unpublished, | not here: the API takes images only from a   |
+|                   | alt_text_custom), then attached_media| public web address                           |
 | reply to comment  | POST /{comment-id}/comments          | POST /{comment-id}/replies                   |
 | read replies      | GET /{post-id}/comments (stream)     | GET /{media-id}/comments                     |
 | hide a reply      | POST /{comment-id} is_hidden=true    | POST /{comment-id} hide=true                 |
@@ -14,6 +16,7 @@ in the test suite): tests/publishing/test_contract_connectors.py."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -55,19 +58,36 @@ class GraphConnector:
 
     def publish(self, item: PublicationItem) -> PublishedRef:
         if self.platform == "instagram":
-            if item.reply_to_platform_id:
+            if item.reply_to_platform_id and not item.images:
                 made = self._call("POST", f"{item.reply_to_platform_id}/replies",
                                   data={"message": item.text})
                 return PublishedRef(platform_id=made["id"], url="")
-            raise PublishFailed("Instagram does not publish a post without an image through its "
-                                "API: post it in the Instagram app and record its address.")
+            raise PublishFailed("Instagram's API takes a post's image only from a public web "
+                                "address, and a reply with none: post it in the Instagram app and "
+                                "record its address.")
         if item.reply_to_platform_id:
+            if item.images:
+                raise PublishFailed("Facebook's API does not attach images to a comment: post "
+                                    "the reply by hand and record its address.")
             made = self._call("POST", f"{item.reply_to_platform_id}/comments",
                               data={"message": item.text})
         else:
-            made = self._call("POST", f"{self.account_id}/feed", data={"message": item.text})
+            made = self._call("POST", f"{self.account_id}/feed",
+                              data={"message": item.text, **self._attached(item)})
         link = self._call("GET", made["id"], params={"fields": "permalink_url"})
         return PublishedRef(platform_id=made["id"], url=link.get("permalink_url", ""))
+
+    def _attached(self, item: PublicationItem) -> dict[str, str]:
+        """Each image uploaded unpublished to the page with its alt text, to go out with the
+        post as its attached media (the Page photos and Page feed references)."""
+        attached = {}
+        for number, image in enumerate(item.images):
+            photo = self._call("POST", f"{self.account_id}/photos",
+                               data={"published": "false", "alt_text_custom": image.alt},
+                               files={"source": (f"image{number + 1}", image.data,
+                                                 image.media_type)})
+            attached[f"attached_media[{number}]"] = json.dumps({"media_fbid": photo["id"]})
+        return attached
 
     def replies(self, post_ids: Sequence[str]) -> list[ReplyFound]:
         found = []
