@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import re
+import struct
+import zlib
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -71,6 +73,37 @@ def test_compose_shows_only_the_chosen_kinds_fields_and_checks_as_you_type(page:
     assert fits_the_screen(page), "the compose page scrolls sideways on a phone"
     watch.check(page)
     screenshot(page, "compose-phone")
+
+
+def solid_png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    """A one-colour PNG, made without an imaging library."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def test_an_image_with_alt_text_is_attached_and_shown_with_it(page: Page, watch: PageWatch):
+    page.set_viewport_size(DESKTOP)
+    sign_in(page, watch, POSTER, DEMO_PASSWORD)
+    open_page(page, watch, "/compose")
+    page.get_by_label("Channel").select_option(label=DPMC_X)
+    page.get_by_label("Text", exact=True).fill("The new siren at the wharf is tested at 9am on Sunday.")
+    page.locator("#image_1").set_input_files(files=[{
+        "name": "siren.png", "mimeType": "image/png", "buffer": solid_png(320, 180, (0, 94, 133))}])
+    page.locator("#image_alt_1").fill("A blue siren housing on a pole beside the wharf")
+    expect(page.locator("#findings")).to_contain_text("Checked against")
+    watch.check(page)
+    screenshot(page, "compose-image")
+    page.get_by_role("button", name="Save draft").click()
+    page.wait_for_load_state("load")
+    figure = page.get_by_role("list", name="Images of version 1")
+    expect(figure.get_by_role("img", name="A blue siren housing on a pole beside the wharf")).to_be_visible()
+    expect(figure).to_contain_text("Image 1 alt text: “A blue siren housing on a pole beside the wharf”")
+    watch.check(page)
 
 
 def test_the_error_summary_takes_focus_and_links_to_the_field(page: Page, watch: PageWatch):

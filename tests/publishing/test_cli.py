@@ -90,3 +90,19 @@ def test_a_block_exits_1_and_a_review_channel_waits(cli, cast):
         assert service.require_draft(session, int(draft_id)).state == "in_review"
     assert cli("posts", "list", "--state", "nonsense").exit_code == 2
     assert cli("posts", "draft", "--channel", "CliReviewed", "--as", poster).exit_code == 2
+
+
+def test_a_draft_with_an_image_needs_its_alt_text(cli, cast, tmp_path):
+    with session_scope(cast.engine) as session:
+        authorised_channel(session, cast, handle="CliImages")
+    poster = cast.emails["poster"]
+    image = tmp_path / "siren.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(32))
+    missing = cli("posts", "draft", "--channel", "CliImages", "--as", poster, "--text", NEUTRAL,
+                  "--image", str(image))
+    assert missing.exit_code == 2 and "Give one --alt for each --image" in missing.stderr
+    drafted = cli("posts", "draft", "--channel", "CliImages", "--as", poster, "--text", NEUTRAL,
+                  "--image", str(image), "--alt", "A grey siren on a pole", "--json")
+    assert drafted.exit_code == 0, drafted.output
+    assert json.loads(drafted.stdout)["images"] == [
+        {"alt": "A grey siren on a pole", "media_type": "image/png", "bytes": 40}]

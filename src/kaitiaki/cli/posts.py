@@ -20,6 +20,7 @@ from kaitiaki.cli.channels import AsOption, JsonOption, PlatformOption, _channel
 from kaitiaki.cli.common import command_session, fail, load_settings, reported_errors
 from kaitiaki.models import Draft, DraftVersion
 from kaitiaki.publishing import queries, scheduling, service
+from kaitiaki.publishing.images import MAX_IMAGE_BYTES, ImageIn
 from kaitiaki.publishing.schemas import DraftInput
 from kaitiaki.publishing.transitions import DRAFT_WORKFLOW
 from kaitiaki.timeutil import to_local
@@ -45,6 +46,20 @@ def _words(text: str | None, file: Path | None) -> str:
         fail(f"Cannot read {file}: {exc}")
 
 
+def _images(paths: list[Path], alts: list[str]) -> list[ImageIn]:
+    if len(paths) != len(alts):
+        fail(f"Give one --alt for each --image ({len(paths)} images, {len(alts)} alt texts): "
+             "people who use a screen reader hear the alt text instead of seeing the image.")
+    images = []
+    for path, alt_text in zip(paths, alts, strict=True):
+        try:
+            with path.open("rb") as opened:
+                images.append(ImageIn(data=opened.read(MAX_IMAGE_BYTES + 1), alt=alt_text))
+        except OSError as exc:
+            fail(f"Cannot read {path}: {exc}")
+    return images
+
+
 def _draft_out(draft: Draft, version: DraftVersion, zone: Any) -> dict[str, Any]:
     return {
         "id": draft.id, "channel": f"@{draft.channel.handle}", "platform": draft.channel.platform,
@@ -55,6 +70,8 @@ def _draft_out(draft: Draft, version: DraftVersion, zone: Any) -> dict[str, Any]
         "scheduled_for": (to_local(draft.scheduled_for, zone).isoformat()
                           if draft.scheduled_for else None),
         "published_url": draft.published_url,
+        "images": [{"alt": i.alt_text, "media_type": i.media_type, "bytes": i.byte_size}
+                   for i in version.images],
     }
 
 
@@ -78,17 +95,23 @@ def new_draft(
     file: Annotated[Path | None, typer.Option("--file", help="Read the words from a file (- for standard input).")] = None,
     kind: Annotated[str, typer.Option("--kind", help="post or reply.")] = "post",
     platform: PlatformOption = None,
+    image: Annotated[list[Path] | None, typer.Option(
+        "--image", help="An image file (PNG, JPEG, GIF or WebP, at most 1,000,000 bytes); repeat "
+                        "for up to 4, each with its --alt.")] = None,
+    alt: Annotated[list[str] | None, typer.Option(
+        "--alt", help="The alt text of each --image, in the same order (required).")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Save a new draft and check it; exit 1 when the check blocks it."""
     words = _words(text, file)
+    images = _images(image or [], alt or [])
     settings = load_settings()
     pack = load_pack(settings.policy_pack)
     with command_session(settings) as session, reported_errors():
         person = _person(session, actor)
         target = _channel(session, channel, platform)
         draft = service.create_draft(session, user=person, pack=pack, channel_id=target.id,
-                                     data=DraftInput(kind=kind, text=words))
+                                     data=DraftInput(kind=kind, text=words, images=images))
         version = service.check_draft(session, user=person, draft=draft, pack=pack)
         row = _draft_out(draft, version, settings.zone)
     _report(row, as_json, f"Draft {row['id']} on {row['channel']} saved and checked: "
