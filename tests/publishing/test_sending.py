@@ -194,6 +194,23 @@ def test_a_send_whose_answer_was_lost_is_never_sent_again_by_itself(db: Session,
     assert "draft.send_released" in actions(db, draft)
 
 
+def test_the_author_is_told_of_a_send_whose_answer_was_lost_once(db: Session, posting: Posting,
+                                                                  pack, mail_settings, monkeypatch):
+    monkeypatch.setattr(sending, "connector_for",
+                        lambda *_: RecordingConnector(db, ConnectionResetError("reset")))
+    draft = submitted(db, posting, pack)
+    started = utcnow()
+    with pytest.raises(ConnectionResetError):  # the worker stops with no answer
+        sending.send_draft(db, mail_settings, draft.id, actor_id=None, now=started, pack=pack)
+    db.rollback()
+    assert sending.tell_lost_sends(db, mail_settings, started + timedelta(minutes=1)) == 0
+    later = started + sending.LOST_AFTER + timedelta(minutes=1)
+    assert sending.tell_lost_sends(db, mail_settings, later) == 1
+    sending.tell_lost_sends(db, mail_settings, later + timedelta(minutes=1))
+    [told] = [text for text in notices(db, posting) if "its answer was never recorded" in text]
+    assert "Look there" in told and "It did not go out" in told
+
+
 def test_a_draft_not_submitted_is_refused_and_audited(db: Session, posting: Posting, pack,
                                                       mail_settings):
     draft = new_draft(db, posting, pack)

@@ -2,7 +2,9 @@
 (kaitiaki.publishing.scheduling, committed before anything is sent, so two workers running this
 at once never send the same post) and handed to the send step (kaitiaki.publishing.sending),
 which checks it again with the pack in force, verifies its author is still authorised, publishes
-it or tells the author it is due by hand, and audits whatever happened."""
+it or tells the author it is due by hand, and audits whatever happened. It also tells the author
+of any send whose answer was lost (a worker stopped while the platform answered) to look on the
+platform, once per send."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from sqlalchemy import Engine
 from kaitiaki.config import Settings
 from kaitiaki.db import session_scope
 from kaitiaki.publishing import scheduling
-from kaitiaki.publishing.sending import send_draft
+from kaitiaki.publishing.sending import send_draft, tell_lost_sends
 from kaitiaki.timeutil import Clock, utcnow
 
 log = logging.getLogger(__name__)
@@ -41,7 +43,11 @@ def send_due_posts(engine: Engine, settings: Settings, clock: Clock = utcnow) ->
             outcomes["error"] += 1
             continue
         outcomes[outcome.result] += 1
-    if not due:
+    with session_scope(engine) as session:
+        lost = tell_lost_sends(session, settings, now)
+    if lost:
+        outcomes["sends whose answer was lost"] = lost
+    if not outcomes:
         return "no posts due"
     return ", ".join(f"{count} {what.replace('_', ' ')}" for what, count in sorted(outcomes.items()))
 

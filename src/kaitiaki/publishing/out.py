@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from kaitiaki.models import Channel, DraftException, DraftReview, DraftVersion
+from kaitiaki.models import Channel, DraftException, DraftImage, DraftReview, DraftVersion
 from kaitiaki.publishing.schemas import platform_limit
 from kaitiaki.publishing.views import DraftView
 
@@ -40,9 +40,24 @@ class FindingOut(BaseModel):
     acknowledged_at: datetime | None = None
 
 
+class ImageOut(BaseModel):
+    id: int
+    alt: str
+    media_type: str
+    bytes: int
+    url: str = Field(description="The image itself, for those who may see the draft.")
+
+    @classmethod
+    def of(cls, draft_id: int, image: DraftImage) -> ImageOut:
+        return cls(id=image.id, alt=image.alt_text, media_type=image.media_type,
+                   bytes=image.byte_size, url=f"/drafts/{draft_id}/images/{image.id}")
+
+
 class VersionOut(BaseModel):
     number: int
     text: str
+    images: list[ImageOut] = Field(default_factory=list,
+                                   description="Attached on the draft's page, each with alt text.")
     reply_to_text: str | None
     action: str | None
     target: dict[str, str | None]
@@ -56,7 +71,9 @@ class VersionOut(BaseModel):
     @classmethod
     def of(cls, version: DraftVersion) -> VersionOut:
         return cls(
-            number=version.number, text=version.text, reply_to_text=version.reply_to_text,
+            number=version.number, text=version.text,
+            images=[ImageOut.of(version.draft_id, image) for image in version.images],
+            reply_to_text=version.reply_to_text,
             action=version.action,
             target={"handle": version.target_handle, "name": version.target_name,
                     "text": version.target_text, "url": version.target_url},
@@ -130,6 +147,9 @@ class DraftOut(BaseModel):
     exceptions: list[ExceptionOut]
     reviews: list[ReviewOut]
     scheduled_for: datetime | None
+    send_started_at: datetime | None = Field(
+        None, description="A send to the platform whose answer was never recorded began then: "
+                          "look on the platform before sending it again.")
     publication: PublicationOut | None
     created_at: datetime
     updated_at: datetime
@@ -163,10 +183,10 @@ class DraftOut(BaseModel):
             versions=[VersionOut.of(v) for v in view.versions],
             exceptions=[ExceptionOut.of(e) for e in view.exceptions], publication=publication,
             reviews=[ReviewOut.of(r) for r in view.reviews], scheduled_for=draft.scheduled_for,
-            created_at=draft.created_at, updated_at=draft.updated_at,
+            send_started_at=draft.send_started_at, created_at=draft.created_at, updated_at=draft.updated_at,
             submitted_at=draft.submitted_at,
         )
 
 
-__all__ = ["ChannelRef", "DraftOut", "ExceptionOut", "FindingOut", "PublicationOut", "ReviewOut",
-           "VersionOut"]
+__all__ = ["ChannelRef", "DraftOut", "ExceptionOut", "FindingOut", "ImageOut", "PublicationOut",
+           "ReviewOut", "VersionOut"]

@@ -29,8 +29,9 @@ commits it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kaitiaki.audit import service as audit
@@ -75,6 +76,9 @@ STOPPED_AUTHORISATION = "stopped_authorisation"
 FAILED = "failed"
 UNCONFIRMED = "unconfirmed"
 OUTCOMES = (PUBLISHED, MANUAL_DUE, STOPPED_CHECK, STOPPED_AUTHORISATION, FAILED, UNCONFIRMED)
+# Every platform call times out long before this (30 seconds): a send marked for longer lost its
+# answer.
+LOST_AFTER = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -289,16 +293,34 @@ def _stopped_authorisation(session: Session, settings: Settings, draft: Draft, a
 
 def _unconfirmed(session: Session, settings: Settings, draft: Draft, actor: str,
                  now: datetime) -> SendOutcome:
-    channel = draft.channel
     started = ensure_utc(draft.send_started_at)
-    reason = (f"A send to {channel.platform} began {ago(started, now)} and its answer was never "
-              f"recorded, so it is not sent again by itself: it may already be on @{channel.handle}. "
-              f"Look there. If it is, record its address on the draft's page; if it is not, press "
-              "\"It did not go out\" there, then publish it again.")
+    reason = _unconfirmed_reason(draft, now)
     audit.record(session, actor=actor, action="draft.send_unconfirmed", subject=subject_of(draft),
                  details={"version": draft.current_version, "started_at": started.isoformat()})
     _tell(session, settings, draft, f"unconfirmed:{started.isoformat()}", reason, now=now)
     return SendOutcome(UNCONFIRMED, draft.id, reason)
+
+
+def _unconfirmed_reason(draft: Draft, now: datetime) -> str:
+    channel = draft.channel
+    return (f"A send to {channel.platform} began {ago(draft.send_started_at, now)} and its answer "
+            f"was never recorded, so it is not sent again by itself: it may already be on "
+            f"@{channel.handle}. Look there. If it is, record its address on the draft's page; if "
+            "it is not, press \"It did not go out\" there, then publish it again.")
+
+
+def tell_lost_sends(session: Session, settings: Settings, now: datetime) -> int:
+    """Tell the author of each send whose answer was lost (its mark older than LOST_AFTER, so
+    no process is still waiting for the platform) what to do, once per send; how many there are.
+    Without this, a scheduled post whose worker stopped mid-send would wait unseen."""
+    lost = list(session.scalars(select(Draft).where(
+        Draft.state == "submitted", Draft.send_started_at.is_not(None),
+        Draft.send_started_at <= ensure_utc(now) - LOST_AFTER).order_by(Draft.id)))
+    for draft in lost:
+        started = ensure_utc(draft.send_started_at)
+        _tell(session, settings, draft, f"unconfirmed:{started.isoformat()}",
+              _unconfirmed_reason(draft, now), now=now)
+    return len(lost)
 
 
 def _manual_due(session: Session, settings: Settings, draft: Draft, actor: str,
@@ -342,5 +364,5 @@ def _subject_word(what: str) -> str:
 
 
 __all__ = ["FAILED", "MANUAL_DUE", "OUTCOMES", "PUBLISHED", "STOPPED_AUTHORISATION",
-           "STOPPED_CHECK", "UNCONFIRMED", "SendOutcome", "gate_pack", "recheck_problems",
-           "release_send", "send_draft"]
+           "LOST_AFTER", "STOPPED_CHECK", "UNCONFIRMED", "SendOutcome", "gate_pack",
+           "recheck_problems", "release_send", "send_draft", "tell_lost_sends"]
