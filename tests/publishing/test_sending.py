@@ -177,7 +177,11 @@ def test_a_send_whose_answer_was_lost_is_never_sent_again_by_itself(db: Session,
     db.rollback()  # as the caller's unit of work does; the claim was committed before the call
     assert draft.send_started_at is not None and draft.state == "submitted"
 
-    again = sending.send_draft(db, mail_settings, draft.id, actor_id=None, now=utcnow(), pack=pack)
+    meanwhile = sending.send_draft(db, mail_settings, draft.id, actor_id=None, now=utcnow(),
+                                   pack=pack)  # a second press while the first may still wait
+    assert meanwhile.result == sending.SENDING and "It is being sent to" in meanwhile.reason
+    later = utcnow() + sending.LOST_AFTER + timedelta(minutes=1)
+    again = sending.send_draft(db, mail_settings, draft.id, actor_id=None, now=later, pack=pack)
     assert again.result == sending.UNCONFIRMED and len(lost.calls) == 1  # not sent twice
     assert "Look there. If it is, record its address" in again.reason
     assert notices(db, posting)[-1] == again.reason
@@ -186,10 +190,10 @@ def test_a_send_whose_answer_was_lost_is_never_sent_again_by_itself(db: Session,
 
     with pytest.raises(NotPermitted):
         sending.release_send(db, user=posting.staff, draft=draft, now=utcnow())
-    sending.release_send(db, user=posting.poster, draft=draft, now=utcnow())  # not on the platform
+    sending.release_send(db, user=posting.poster, draft=draft, now=later)  # not on the platform
     answered = RecordingConnector(db)
     monkeypatch.setattr(sending, "connector_for", lambda *_: answered)
-    sent = sending.send_draft(db, mail_settings, draft.id, actor_id=None, now=utcnow(), pack=pack)
+    sent = sending.send_draft(db, mail_settings, draft.id, actor_id=None, now=later, pack=pack)
     assert sent.result == sending.PUBLISHED and answered.calls == [False]
     assert "draft.send_released" in actions(db, draft)
 

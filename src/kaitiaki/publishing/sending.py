@@ -18,8 +18,10 @@ Then it publishes through the connection with no transaction open, and in a seco
 records the platform's id and address, the published state and the audit event (or the failure),
 and clears the mark. A mark still set means a send whose answer was never recorded (the process
 stopped while the platform answered): the draft is then never sent again by itself, since it may
-be on the platform already; its author is told to look and either record its address or say it did
-not go out (`release_send`), after which it can be sent again.
+be on the platform already. While the mark is recent another request may still be waiting for the
+platform, and a second send just says so; once it is older than LOST_AFTER, the author is told to
+look and either record its address or say it did not go out (`release_send`), after which it can
+be sent again.
 
 Every stop and failure is audited too and the author is told in plain words (an in-app notice and
 an email through the outbox). The outcome is recorded in the caller's transaction: the caller
@@ -75,7 +77,9 @@ STOPPED_CHECK = "stopped_check"
 STOPPED_AUTHORISATION = "stopped_authorisation"
 FAILED = "failed"
 UNCONFIRMED = "unconfirmed"
-OUTCOMES = (PUBLISHED, MANUAL_DUE, STOPPED_CHECK, STOPPED_AUTHORISATION, FAILED, UNCONFIRMED)
+SENDING = "sending"
+OUTCOMES = (PUBLISHED, MANUAL_DUE, STOPPED_CHECK, STOPPED_AUTHORISATION, FAILED, UNCONFIRMED,
+            SENDING)
 # Every platform call times out long before this (30 seconds): a send marked for longer lost its
 # answer.
 LOST_AFTER = timedelta(minutes=15)
@@ -158,6 +162,11 @@ def _claim(session: Session, settings: Settings, draft_id: int, *, actor_id: int
         return _failed(session, settings, draft, actor, now,
                        DRAFT_WORKFLOW.refusal(draft.state, "publish") + " Submit it first.")
     if draft.send_started_at is not None:
+        started = ensure_utc(draft.send_started_at)
+        if started > now - LOST_AFTER:  # another request or worker is waiting for the platform
+            return SendOutcome(SENDING, draft.id, f"It is being sent to {draft.channel.platform} "
+                                                  f"now (it began {ago(started, now)}): its page "
+                                                  "shows how it went in a moment.")
         return _unconfirmed(session, settings, draft, actor, now)
     changed = recheck_problems(session, draft, pack, now)
     if changed:
@@ -364,5 +373,5 @@ def _subject_word(what: str) -> str:
 
 
 __all__ = ["FAILED", "MANUAL_DUE", "OUTCOMES", "PUBLISHED", "STOPPED_AUTHORISATION",
-           "LOST_AFTER", "STOPPED_CHECK", "UNCONFIRMED", "SendOutcome", "gate_pack",
+           "LOST_AFTER", "SENDING", "STOPPED_CHECK", "UNCONFIRMED", "SendOutcome", "gate_pack",
            "recheck_problems", "release_send", "send_draft", "tell_lost_sends"]
