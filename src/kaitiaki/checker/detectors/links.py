@@ -51,7 +51,9 @@ def _extractor() -> tldextract.TLDExtract:
     import tldextract
 
     # Empty URL list + no cache directory: the bundled snapshot is the only source, offline.
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
+    extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
+    extract("example.org")  # reads the snapshot into its suffix tree now, not in the first check
+    return extract
 
 
 def split_url(url: str) -> tuple[str, str]:
@@ -89,7 +91,7 @@ class LinkClassifier:
             if klass not in CLASSES:
                 raise ValueError(f"link class {klass!r} for {key!r} is not one of {', '.join(CLASSES)}")
             self._classes[key.strip().lower().removeprefix("www.").rstrip("/")] = (klass, entity)
-        _extractor()  # read the suffix list now, so that no check waits for it
+        _extractor()  # the suffix list is read now, so that no check waits for it
 
     def classify(self, url: str) -> LinkInfo:
         host, segment = split_url(url)
