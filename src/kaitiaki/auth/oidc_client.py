@@ -2,7 +2,7 @@
 the code exchange and the ID token's validation. Authlib builds the requests; joserfc checks the
 token (kaitiaki.auth.oidc_tokens). Both, and requests, are imported by the methods that use them:
 most installations never sign in through a provider, and a serving worker starts faster without
-them (docs/performance.md, "Worker start").
+them (docs/performance.md, "A worker's start").
 
 One `OidcClient` serves the whole application; it keeps the provider's metadata and keys in memory
 and fetches the keys again when a token is signed with a key it does not know (key rotation).
