@@ -13,7 +13,6 @@ before it loads its pack (docs/performance.md).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-
 from typing import TYPE_CHECKING
 
 from kaitiaki.checker.checks.base import CheckConfigError, Hit, ItemContext, Resources, View

@@ -246,13 +246,13 @@ def _find_card(text: str, start: int, end: int, found: list[IdentifierMatch]) ->
         found.append(_match("payment_card", text, match.start(), match.end(), True, confidence, brand or ""))
 
 
+_SAMPLE = "021 123 4567, 12-3140-0171323-50"  # a phone number and a bank account
+
+
 def load_validators() -> None:
     """Import the validators and read their data (the NZ number plan, the bank branch register)
     now, when a pack that looks for identifiers is compiled, so that no check waits for them."""
     find_identifiers(_SAMPLE)
-
-
-_SAMPLE = "021 123 4567, 12-3140-0171323-50"  # a phone number and a bank account
 
 
 @cache
