@@ -1,4 +1,4 @@
-"""The check API as deployed, beside a bare endpoint (the ceiling), with wrk; and a worker's import.
+"""The check API as deployed, beside a bare endpoint (the ceiling), with wrk; and a worker's start.
 
     .venv/bin/python bench/bench_api.py [--seconds 10] [--connections 16] [--rounds 3] [--quick]
     .venv/bin/python bench/bench_api.py --start-only     # the worker's start alone (no wrk needed)
@@ -18,9 +18,9 @@ ratio is the figure that holds on a loaded machine).
 Then a worker's start, in a fresh process as uvicorn starts one: importing the module a worker
 imports (`kaitiaki.serving`), CPU seconds (user + system) and wall seconds; then making the
 application and running its start-up (the database engine, the policy pack, the route handlers),
-CPU seconds; median of --rounds, each beside a fresh interpreter that imports nothing. Kaitiaki's bytecode is compiled first into
-a temporary cache (PYTHONPYCACHEPREFIX), as an installed package has it, whatever
-PYTHONDONTWRITEBYTECODE says. Writes bench/results/api.json (api_start.json with --start-only) and
+CPU seconds; median of --rounds, each beside a fresh interpreter that imports nothing. Kaitiaki's
+bytecode is compiled first into a temporary cache (PYTHONPYCACHEPREFIX), as an installed package
+has it, whatever PYTHONDONTWRITEBYTECODE says. Writes bench/results/api.json (api_start.json with --start-only) and
 the sections of docs/performance.md between their markers.
 """
 
@@ -161,8 +161,8 @@ asyncio.run(start_up())
 print(json.dumps({"import_cpu_s": imported_cpu - began_cpu, "import_wall_s": imported - began,
                   "start_up_cpu_s": cpu() - imported_cpu}))
 """
-BARE_PROBE = "import json, resource; usage = resource.getrusage(resource.RUSAGE_SELF); " \
-             "print(json.dumps({'cpu_s': usage.ru_utime + usage.ru_stime}))"
+BARE_PROBE = ("import json, resource; usage = resource.getrusage(resource.RUSAGE_SELF); "
+              "print(json.dumps({'cpu_s': usage.ru_utime + usage.ru_stime}))")
 
 
 def worker_start(workdir: Path, runs: int) -> dict[str, Any]:
