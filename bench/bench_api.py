@@ -1,6 +1,7 @@
-"""The check API as deployed, beside a bare endpoint (the ceiling), with wrk; and a worker's import.
+"""The check API as deployed, beside a bare endpoint (the ceiling), with wrk; and a worker's start.
 
     .venv/bin/python bench/bench_api.py [--seconds 10] [--connections 16] [--rounds 3] [--quick]
+    .venv/bin/python bench/bench_api.py --start-only     # the worker's start alone (no wrk needed)
 
 Two servers run side by side on free 127.0.0.1 ports, each with 2 worker processes:
 * `kaitiaki serve --workers 2` (the console script, as deployed; SQLite, migrated, default
@@ -14,10 +15,13 @@ median round is reported: requests per second, p50 / p99 latency, answers other 
 ratio of the check API's rate to the ceiling's (the load generator runs on the same cores, so the
 ratio is the figure that holds on a loaded machine).
 
-Then a worker's start: importing the application factory module (`kaitiaki.app`, what a worker
-imports) in a fresh process, CPU seconds (user + system) and wall seconds, median of 3, beside a
-fresh interpreter that imports nothing. Writes bench/results/api.json and the section of
-docs/performance.md between its markers.
+Then a worker's start, in a fresh process as uvicorn starts one: importing the module a worker
+imports (`kaitiaki.serving`), CPU seconds (user + system) and wall seconds; then making the
+application and running its start-up (the database engine, the policy pack, the route handlers),
+CPU seconds; median of --rounds, each beside a fresh interpreter that imports nothing. Kaitiaki's
+bytecode is compiled first into a temporary cache (PYTHONPYCACHEPREFIX), as an installed package
+has it, whatever PYTHONDONTWRITEBYTECODE says. Writes bench/results/api.json (api_start.json with --start-only) and
+the sections of docs/performance.md between their markers.
 """
 
 from __future__ import annotations
@@ -53,8 +57,10 @@ WORKERS = 2
 START_TIMEOUT_S = 240
 CORPUS_ITEMS = 200
 PERFORMANCE_DOC = REPO_ROOT / "docs" / "performance.md"
-START, END = "<!-- bench:api:start -->", "<!-- bench:api:end -->"
+CHECK_API_MARKERS = ("<!-- bench:api:start -->", "<!-- bench:api:end -->")
+START_MARKERS = ("<!-- bench:api-worker-start:start -->", "<!-- bench:api-worker-start:end -->")
 SECRET = "bench-api-secret-key-of-enough-length-0123456789"
+WORKER_MODULE = "kaitiaki.serving"  # what each worker of `kaitiaki serve --workers N` imports
 
 
 def wrk_script(path: Path) -> Path:
@@ -134,23 +140,61 @@ def run_wrk(port: int, script: Path, seconds: float, connections: int) -> dict[s
             "socket_errors": socket_errors.group(1) if socket_errors else None}
 
 
-def import_cost() -> dict[str, float]:
-    """Median CPU and wall seconds of a fresh interpreter importing the factory module, and of
-    one importing nothing (the interpreter's own start, in the same run)."""
-    probe = ("import resource, time\nbegan = time.perf_counter()\n{body}\n"
-             "usage = resource.getrusage(resource.RUSAGE_SELF)\n"
-             "print(usage.ru_utime + usage.ru_stime, time.perf_counter() - began)")
+# Run in a fresh interpreter: what a worker does before it accepts traffic, timed in two parts.
+WORKER_START_PROBE = """
+import asyncio, importlib, json, resource, sys, time
 
-    def once(body: str) -> tuple[float, float]:
-        out = subprocess.run([sys.executable, "-c", probe.format(body=body)], check=True,
-                             capture_output=True, text=True, cwd=REPO_ROOT).stdout.split()
-        return float(out[0]), float(out[1])
+def cpu():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
-    app = [once("import kaitiaki.app") for _ in range(3)]
-    bare = [once("pass") for _ in range(3)]
-    return {"import_app_cpu_s": round(statistics.median(cpu for cpu, _ in app), 3),
-            "import_app_wall_s": round(statistics.median(wall for _, wall in app), 3),
-            "bare_interpreter_cpu_s": round(statistics.median(cpu for cpu, _ in bare), 3)}
+began, began_cpu = time.perf_counter(), cpu()
+module = importlib.import_module(sys.argv[1])
+imported, imported_cpu = time.perf_counter(), cpu()
+app = module.create_app()
+
+async def start_up():
+    async with app.router.lifespan_context(app):
+        pass
+
+asyncio.run(start_up())
+print(json.dumps({"import_cpu_s": imported_cpu - began_cpu, "import_wall_s": imported - began,
+                  "start_up_cpu_s": cpu() - imported_cpu}))
+"""
+BARE_PROBE = ("import json, resource; usage = resource.getrusage(resource.RUSAGE_SELF); "
+              "print(json.dumps({'cpu_s': usage.ru_utime + usage.ru_stime}))")
+
+
+def worker_start(workdir: Path, runs: int) -> dict[str, Any]:
+    """Median CPU (and wall) seconds of a fresh interpreter importing what a worker imports, and
+    then of making the application and running its start-up (engine, policy pack, route
+    handlers); beside an interpreter that imports nothing (its own start, in the same run)."""
+    url = f"sqlite:///{workdir / 'start.db'}"
+    engine = make_engine(url)
+    migrate(engine)
+    engine.dispose()
+    env = {**os.environ, "KAITIAKI_DATABASE_URL": url, "KAITIAKI_SECRET_KEY": SECRET,
+           "KAITIAKI_ENV": "development", "KAITIAKI_VAR_DIR": str(workdir / "var"),
+           "PYTHONPYCACHEPREFIX": str(workdir / "bytecode")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+
+    def once(*command: str) -> dict[str, float]:
+        done = subprocess.run([sys.executable, *command], check=True, capture_output=True, text=True,
+                              cwd=workdir, env=env)
+        return json.loads(done.stdout.splitlines()[-1])
+
+    once("-c", WORKER_START_PROBE, WORKER_MODULE)  # compiles the bytecode, not measured
+    starts, bare = [], []
+    for _ in range(runs):  # in turn, so that both see the same load
+        starts.append(once("-c", WORKER_START_PROBE, WORKER_MODULE))
+        bare.append(once("-c", BARE_PROBE))
+
+    def median(key: str) -> float:
+        return round(statistics.median(run[key] for run in starts), 3)
+
+    return {"module": WORKER_MODULE, "runs": runs, "import_cpu_s": median("import_cpu_s"),
+            "import_wall_s": median("import_wall_s"), "start_up_cpu_s": median("start_up_cpu_s"),
+            "bare_interpreter_cpu_s": round(statistics.median(run["cpu_s"] for run in bare), 3)}
 
 
 def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
@@ -184,10 +228,9 @@ def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
                                       / median["ceiling"]["requests_per_second"], 3)}
 
 
-def markdown(report: dict[str, Any]) -> str:
+def check_api_markdown(report: dict[str, Any]) -> str:
     ours, ceiling = report["check_api"]["median"]["kaitiaki"], report["check_api"]["median"]["ceiling"]
     before, after = report["machine"]["load_average"][0], report["machine_after"]["load_average"][0]
-    imports = report["worker_import"]
     each = report["check_api"]["rounds"]["kaitiaki"]
     spread = (" / ".join(f"{row['requests_per_second']:,.0f}" for row in each) + " req/s, p99 "
               + " / ".join(f"{row['p99_ms']:g}" for row in each) + " ms")
@@ -206,44 +249,74 @@ def markdown(report: dict[str, Any]) -> str:
         f"req/s, p99 {ceiling['p99_ms']} ms | {report['check_api']['ratio_to_ceiling']:.2f}x | "
         f"≥ 1,000 req/s, p99 ≤ 50 ms |",
         f"| the same, each round in turn | {spread} | | | |",
-        f"| Worker start: `import kaitiaki.app` in a fresh process | {imports['import_app_cpu_s']} s CPU, "
-        f"{imports['import_app_wall_s']} s wall | an interpreter importing nothing: "
-        f"{imports['bare_interpreter_cpu_s']} s CPU | | well under 1 s CPU |",
     ])
 
 
-def update_doc(text: str) -> None:
+def start_markdown(report: dict[str, Any]) -> str:
+    start = report["worker_start"]
+    before, after = report["machine"]["load_average"][0], report["machine_after"]["load_average"][0]
+    return "\n".join([
+        f"Measured {report['measured_at']} with `.venv/bin/python bench/bench_api.py` (`--start-only` "
+        f"measures this part alone): {report['machine']['cores']} cores; load average {before} at the "
+        f"start and {after} at the end; CPU seconds (user + system) of a fresh process, median of "
+        f"{start['runs']}, with Kaitiaki's bytecode compiled beforehand.",
+        "",
+        "| A worker's start | Kaitiaki | Same run | Goal |",
+        "|---|---|---|---|",
+        f"| import: `import {start['module']}` (what `kaitiaki serve --workers N` has each worker import) | "
+        f"{start['import_cpu_s']} s CPU, {start['import_wall_s']} s wall | an interpreter importing "
+        f"nothing: {start['bare_interpreter_cpu_s']} s CPU | well under 1 s CPU |",
+        f"| then, before it accepts traffic: `create_app()` and its start-up (database engine, policy "
+        f"pack, route handlers) | {start['start_up_cpu_s']} s CPU | | |",
+    ])
+
+
+def update_doc(markers: tuple[str, str], text: str) -> None:
+    start, end = markers
     doc = PERFORMANCE_DOC.read_text(encoding="utf-8")
-    head, rest = doc.split(START, 1)
-    _old, tail = rest.split(END, 1)
-    PERFORMANCE_DOC.write_text(f"{head}{START}\n{text}\n{END}{tail}", encoding="utf-8")
+    head, rest = doc.split(start, 1)
+    _old, tail = rest.split(end, 1)
+    PERFORMANCE_DOC.write_text(f"{head}{start}\n{text}\n{end}{tail}", encoding="utf-8")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each wrk run")
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=3, help="wrk rounds, and worker starts measured")
     parser.add_argument("--quick", action="store_true", help="5 s runs, 1 round")
     parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/performance.md")
+    parser.add_argument("--start-only", action="store_true",
+                        help="measure the worker's start alone (bench/results/api_start.json and its "
+                             "part of docs/performance.md)")
     args = parser.parse_args()
     if args.quick:
         args.seconds, args.rounds = 5.0, 1
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is not installed: apt-get install -y wrk")
     forbid_network()
     report: dict[str, Any] = {"machine": machine(),
-                              "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                              "seconds": args.seconds, "connections": args.connections, "rounds": args.rounds}
+                              "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    if args.start_only:
+        with tempfile.TemporaryDirectory(prefix="kaitiaki-bench-start-") as tmp:
+            report["worker_start"] = worker_start(Path(tmp), args.rounds)
+        report["machine_after"] = machine()
+        print(f"worker start: {report['worker_start']}")
+        print(f"written to {write_result('api_start', report)}")
+        if not args.no_doc:
+            update_doc(START_MARKERS, start_markdown(report))
+        return
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install -y wrk")
+    report.update(seconds=args.seconds, connections=args.connections, rounds=args.rounds)
     with tempfile.TemporaryDirectory(prefix="kaitiaki-bench-api-") as tmp:
         report["check_api"] = measure(args, Path(tmp))
-    report["worker_import"] = import_cost()
+        report["worker_start"] = worker_start(Path(tmp), args.rounds)
     report["machine_after"] = machine()
     print(f"ratio to the ceiling: {report['check_api']['ratio_to_ceiling']}; "
-          f"worker import: {report['worker_import']}")
+          f"worker start: {report['worker_start']}")
     print(f"written to {write_result('api', report)}")
     if not args.no_doc:
-        update_doc(markdown(report))
+        update_doc(CHECK_API_MARKERS, check_api_markdown(report))
+        update_doc(START_MARKERS, start_markdown(report))
 
 
 if __name__ == "__main__":

@@ -48,7 +48,8 @@ SOURCE = PYPROJECT.parent / "src"
 def _domain_modules() -> list[Path]:
     """Every module of the features, identity and shared layers of the contract."""
     layers = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["tool"]["importlinter"]["contracts"][0]["layers"]
-    names = [name.strip() for layer in layers[1:6] for name in layer.split(":")]
+    below_assembly = next(index for index, layer in enumerate(layers) if "kaitiaki.app" in layer) + 1
+    names = [name.strip() for layer in layers[below_assembly:below_assembly + 5] for name in layer.split(":")]
     files: list[Path] = []
     for name in names:
         path = SOURCE / name.replace(".", "/")

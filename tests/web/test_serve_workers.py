@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -132,3 +133,62 @@ def test_a_serve_worker_does_not_import_the_command_line(tmp_path: Path):
     # the comparison shows the probe can tell.
     assert "'kaitiaki.cli'" in _modules_in_a_worker(tmp_path, "plain")
     assert "kaitiaki.cli" not in _modules_in_a_worker(tmp_path, "skip")
+
+
+# Imported where they are used (a sign-in through a provider, a connection's credentials, an
+# email), or when the worker's start-up compiles the policy pack: never by the import itself.
+LOADED_LATER = ("authlib", "joserfc", "requests", "cryptography", "smtplib", "numpy", "phonenumbers",
+                "stdnum", "tldextract")
+
+WORKER_START = """
+import asyncio, gc, json, sys
+import kaitiaki.serving
+imported = {name for name in sys.modules}
+collecting = gc.isenabled()
+app = kaitiaki.serving.create_app()
+
+async def start_and_serve():
+    import fastapi.routing
+    import httpx
+    from kaitiaki.checker import check
+    async with app.router.lifespan_context(app):
+        started = sorted(sys.modules)
+        before = set(sys.modules)
+        check({"kind": "post", "platform": "facebook", "text": "Call 021 123 4567 or see "
+               "https://bit.ly/x, account 12-3140-0171323-50"}, app.state.packs.primary)
+        first_check_imported = sorted(set(sys.modules) - before)
+        # Counts FastAPI's analysis of a route's parameters and dependencies, from here on.
+        analysed = []
+        get_dependant = fastapi.routing.get_dependant
+        fastapi.routing.get_dependant = lambda **kw: analysed.append(kw) or get_dependant(**kw)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kt") as client:
+            answers = [(await client.post("/api/v1/check", json={"kind": "post", "text": "Kia ora"})).status_code,
+                       (await client.get("/admin/outbox")).status_code,
+                       (await client.get("/login")).status_code]
+        return started, first_check_imported, len(analysed), answers
+
+started, first_check_imported, analysed, answers = asyncio.run(start_and_serve())
+print(json.dumps({"imported": sorted(imported), "collecting": collecting, "started": started,
+                  "first_check_imported": first_check_imported, "analysed": analysed,
+                  "answers": answers}))
+"""
+
+
+def test_a_worker_imports_only_what_serving_needs_and_its_first_requests_build_nothing(
+        db_url: str, tmp_path: Path):
+    environment = {**os.environ, "KAITIAKI_DATABASE_URL": db_url, "KAITIAKI_VAR_DIR": str(tmp_path / "var"),
+                   "KAITIAKI_ENV": "test"}
+    done = subprocess.run([sys.executable, "-c", WORKER_START], capture_output=True, text=True,
+                          env=environment, timeout=STARTUP_LIMIT_SECONDS)
+    assert done.returncode == 0, done.stderr
+    worker = json.loads(done.stdout.splitlines()[-1])
+    imported = {name.split(".")[0] for name in worker["imported"]}
+    assert not imported & set(LOADED_LATER)
+    assert "kaitiaki.cli" not in worker["imported"]
+    assert worker["collecting"]  # the garbage collector is on again once the import is done
+    # The start-up loaded the pack with its models and validators: the first check waits for none.
+    assert {"numpy", "phonenumbers", "stdnum", "tldextract"} <= {name.split(".")[0] for name in worker["started"]}
+    assert worker["first_check_imported"] == []
+    # Nor does a request: every route was built during the start-up (kaitiaki.app.build_route_handlers).
+    assert worker["answers"] == [200, 303, 200]
+    assert worker["analysed"] == 0

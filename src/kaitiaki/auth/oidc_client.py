@@ -1,6 +1,8 @@
 """OpenID Connect client: issuer discovery, the authorisation request with PKCE, state and nonce,
 the code exchange and the ID token's validation. Authlib builds the requests; joserfc checks the
-token (kaitiaki.auth.oidc_tokens).
+token (kaitiaki.auth.oidc_tokens). Both, and requests, are imported by the methods that use them:
+most installations never sign in through a provider, and a serving worker starts faster without
+them (docs/performance.md, "A worker's start").
 
 One `OidcClient` serves the whole application; it keeps the provider's metadata and keys in memory
 and fetches the keys again when a token is signed with a key it does not know (key rotation).
@@ -13,16 +15,14 @@ import secrets
 import threading
 import time
 from dataclasses import asdict, dataclass
-from typing import Any
-
-import requests
-from authlib.common.security import generate_token
-from authlib.integrations.requests_client import OAuth2Session
-from authlib.oauth2.rfc6749 import OAuth2Error
-from joserfc.jwk import KeySet
+from typing import TYPE_CHECKING, Any
 
 from kaitiaki.auth.oidc_tokens import IdTokenRejected, usable_algorithms, validate_id_token
 from kaitiaki.config import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from authlib.integrations.requests_client import OAuth2Session
+    from joserfc.jwk import KeySet
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +115,8 @@ class OidcClient:
     # -- the provider's published configuration ------------------------------------------------
 
     def _get_json(self, url: str) -> dict[str, Any]:
+        import requests  # deferred, as are Authlib and joserfc: see the module's docstring
+
         try:
             response = requests.get(url, timeout=HTTP_TIMEOUT_SECONDS)
             response.raise_for_status()
@@ -149,6 +151,8 @@ class OidcClient:
         with self._lock:
             if self._keys is not None and not refresh:
                 return self._keys
+        from joserfc.jwk import KeySet
+
         try:
             keys = KeySet.import_key_set(self._get_json(self.metadata()["jwks_uri"]))  # type: ignore[arg-type]
         except ValueError as exc:
@@ -169,6 +173,8 @@ class OidcClient:
         return "client_secret_basic"
 
     def _session(self, **kwargs: Any) -> OAuth2Session:
+        from authlib.integrations.requests_client import OAuth2Session
+
         return OAuth2Session(
             self.client_id,
             self.client_secret,
@@ -183,6 +189,8 @@ class OidcClient:
     def begin(self, next_path: str) -> tuple[str, PendingSignIn]:
         """The provider's authorisation URL to send the browser to, and what to keep until it
         comes back."""
+        from authlib.common.security import generate_token
+
         pending = PendingSignIn(
             state=generate_token(32),
             nonce=generate_token(32),
@@ -217,6 +225,9 @@ class OidcClient:
         code = query.get("code")
         if not code:
             raise OidcFailed(NOT_VERIFIED, "callback without a code")
+        import requests
+        from authlib.oauth2.rfc6749 import OAuth2Error
+
         metadata = self.metadata()
         with self._session(state=pending.state) as oauth:
             try:
@@ -256,6 +267,9 @@ class OidcClient:
     def _userinfo(self, oauth: OAuth2Session, url: str, claims: dict[str, Any]) -> dict[str, Any]:
         """Claims the provider keeps out of the ID token. Only for the same subject (OIDC Core
         5.3.2), and never overriding what the signed token says."""
+        import requests
+        from authlib.oauth2.rfc6749 import OAuth2Error
+
         try:
             response = oauth.get(url)
             response.raise_for_status()

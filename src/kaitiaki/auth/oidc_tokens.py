@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from joserfc import jwt
-from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
+if TYPE_CHECKING:
+    from joserfc.jwk import KeySet
 
 # Asymmetric algorithms only: "none" carries no signature, and HS* would be keyed with the client
 # secret, which Kaitiaki also holds, so such a token proves nothing about the provider.
@@ -48,6 +47,10 @@ def validate_id_token(
     now: int | None = None,
 ) -> dict[str, Any]:
     """The token's claims when it is genuine and meant for this sign-in; else IdTokenRejected."""
+    # Deferred: only sign-ins through a provider need joserfc (kaitiaki.auth.oidc_client).
+    from joserfc import jwt
+    from joserfc.errors import JoseError
+
     allowed = [alg for alg in algorithms if alg in SIGNING_ALGORITHMS]
     if not allowed:
         raise IdTokenRejected("the provider offers no acceptable signing algorithm")

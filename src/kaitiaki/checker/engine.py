@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -20,12 +20,14 @@ from kaitiaki.checker.checks.classifier import shipped_model
 from kaitiaki.checker.checks.meaning import EVIDENCE_KEY, combine, evidence_of, score_together
 from kaitiaki.checker.checks.matching import CompiledMatcher
 from kaitiaki.checker.items import MAX_TEXT_CHARS, Evidence, Finding, Item, Kind, Result, decide
-from kaitiaki.checker.models import TextModel
 from kaitiaki.checker.periods import periods_in_force, tightened
 from kaitiaki.errors import BadInput, FieldError
 from kaitiaki.policy.loader import Pack, PackLintError
 from kaitiaki.policy.schema import Rule
 from kaitiaki.policy.yamlfile import Problem, read_yaml
+
+if TYPE_CHECKING:
+    from kaitiaki.checker.models import TextModel
 
 KINDS: tuple[str, ...] = tuple(kind.value for kind in Kind)
 _SEVERITY_RANK = {"block": 0, "warn": 1, "advise": 2}

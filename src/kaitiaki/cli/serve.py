@@ -18,6 +18,8 @@ from kaitiaki.db import make_engine
 from kaitiaki.jobs.runner import JobRunner, uses_sqlite
 
 WORKER_HEALTHCHECK_SECONDS = 60
+# What each worker imports: the application factory, imported with the garbage collector paused.
+WORKER_APP = "kaitiaki.serving:create_app"
 
 
 @contextmanager
@@ -80,7 +82,7 @@ def serve(
         # uvicorn's default 5 s before it declares a silent worker dead would kill workers that
         # are starting.
         with workers_skip_the_cli():
-            uvicorn.run("kaitiaki.app:create_app", factory=True, workers=workers, host=settings.host,
+            uvicorn.run(WORKER_APP, factory=True, workers=workers, host=settings.host,
                         port=settings.port, log_level="info", access_log=settings.access_log,
                         timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS)
     finally:

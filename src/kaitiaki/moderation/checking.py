@@ -6,7 +6,7 @@ future of their results, in order."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from contextlib import contextmanager
 from typing import Any
 
@@ -34,6 +34,9 @@ def _check_in_worker(pack_name: str, items: list[dict[str, Any]]) -> list[Result
 def checker_pool(pack_name: str, workers: int) -> Iterator[CheckBatch]:
     """Worker processes checking batches with the pack named `pack_name` (a bundled pack's name
     or a pack folder)."""
+    # Imported here: multiprocessing is for large imports, not for every serving worker's start.
+    from concurrent.futures import ProcessPoolExecutor
+
     with ProcessPoolExecutor(max_workers=workers, initializer=load_pack, initargs=(pack_name,)) as pool:
         yield lambda items: pool.submit(_check_in_worker, pack_name, items)
 

@@ -7,14 +7,13 @@ process that dies after the commit loses one. A retried email keeps its Message-
 outbox key), so a mail client shows a rare duplicate delivery once.
 
 With no `KAITIAKI_SMTP_HOST` email is off: nothing is written to the outbox and `send_email`
-returns False without doing anything.
+returns False without doing anything. smtplib is imported by `deliver`, the one function that
+talks to a server: a serving worker starts without it (docs/performance.md).
 """
 
 from __future__ import annotations
 
 import logging
-import smtplib
-import ssl
 from collections.abc import Iterable
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -59,6 +58,9 @@ def deliver(settings: Settings, email: Email, message_id: str | None = None) -> 
         raise EmailNotSent("email is off: KAITIAKI_SMTP_HOST is not set")
     if not email.to:
         raise EmailNotSent("the email has no recipient")
+    import smtplib
+    import ssl
+
     message = build_message(settings, email, message_id)
     try:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS) as smtp:

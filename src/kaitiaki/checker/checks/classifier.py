@@ -5,13 +5,20 @@ confidence and the words that pushed it up most are the evidence."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from kaitiaki.checker.checks.base import CheckConfigError, Hit, ItemContext, Resources, View
-from kaitiaki.checker.models import TextModel, available_models, load_model
 from kaitiaki.policy.schema import ClassifierRule
+
+if TYPE_CHECKING:
+    from kaitiaki.checker.models import TextModel
 
 
 def shipped_model(name: str, loc: Sequence[str | int]) -> TextModel:
+    # The models (and numpy) are imported when a pack that uses one is compiled, not when a
+    # serving worker imports the checker (docs/performance.md).
+    from kaitiaki.checker.models import available_models, load_model
+
     if name not in available_models():
         shipped = ", ".join(available_models()) or "none"
         raise CheckConfigError(loc, f"model {name!r} is not shipped (shipped models: {shipped})")

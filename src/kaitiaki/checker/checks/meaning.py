@@ -4,18 +4,24 @@ It runs after every other rule of the item, because what they found is part of w
 (`evidence_of`). It fires when its head's score reaches the threshold; the evidence is the words
 that weighed most towards the score, so a person sees why. `combine` is the decision table that
 joins its verdicts with the rules' findings.
+
+The meaning model and the word models (and numpy with them) are imported by the functions that use
+them: a pack without meaning rules never needs them, and a serving worker imports the checker
+before it loads its pack (docs/performance.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from kaitiaki.checker.checks.base import CheckConfigError, Hit, ItemContext, Resources, View
 from kaitiaki.checker.items import Finding
-from kaitiaki.checker.meaning.features import WORD_MODELS, Evidence, Inputs, inputs_for
-from kaitiaki.checker.meaning.model import MeaningModel, load_meaning_model, meaning_model_available
-from kaitiaki.checker.models import available_models, load_model
 from kaitiaki.policy.schema import MeaningRule
+
+if TYPE_CHECKING:
+    from kaitiaki.checker.meaning.features import Evidence, Inputs
+    from kaitiaki.checker.meaning.model import MeaningModel
 
 #: The per-item cache key under which the engine leaves the other rules' evidence.
 EVIDENCE_KEY = ("meaning", "evidence")
@@ -26,6 +32,9 @@ TOP_WORDS = 3
 
 def evidence_of(findings: Iterable[Finding], ctx: ItemContext) -> Evidence:
     """What the deterministic rules found, as the meaning model reads it."""
+    from kaitiaki.checker.meaning.features import WORD_MODELS, Evidence
+    from kaitiaki.checker.models import available_models, load_model
+
     flagged: set[str] = set()
     blocked: set[str] = set()
     for finding in findings:
@@ -44,6 +53,8 @@ def evidence_of(findings: Iterable[Finding], ctx: ItemContext) -> Evidence:
 def meaning_inputs(ctx: ItemContext, model: MeaningModel) -> Inputs:
     """The item's features for the model, built once per item (the rules' evidence must be in
     its cache first)."""
+    from kaitiaki.checker.meaning.features import Evidence, inputs_for
+
     def build() -> Inputs:
         evidence = ctx.cached(EVIDENCE_KEY, Evidence)
         text_views = ctx.views(["text"])
@@ -65,6 +76,8 @@ class MeaningCheck:
     default_fields = ("text",)
 
     def __init__(self, rule: MeaningRule, resources: Resources) -> None:
+        from kaitiaki.checker.meaning.model import load_meaning_model, meaning_model_available
+
         if not meaning_model_available():
             raise CheckConfigError(("check",), "the meaning model is not shipped: build it with "
                                    "`python -m kaitiaki.check_service.meaning_build`")

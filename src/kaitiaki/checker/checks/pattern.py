@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kaitiaki.checker.checks.base import Hit, ItemContext, Resources, View
-from kaitiaki.checker.detectors.identifiers import IdentifierMatch, find_identifiers
+from kaitiaki.checker.detectors.identifiers import IdentifierMatch, find_identifiers, load_validators
 from kaitiaki.policy.schema import PatternRule
 
 
@@ -22,6 +22,7 @@ class PatternCheck:
     def __init__(self, rule: PatternRule, resources: Resources) -> None:
         self.entities = frozenset(rule.entities)
         self.min_confidence = rule.min_confidence
+        load_validators()
 
     def run(self, ctx: ItemContext, views: Sequence[View]) -> list[Hit]:
         hits: list[Hit] = []

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from kaitiaki.checker.checks.base import Hit, ItemContext, Resources, View
 from kaitiaki.checker.checks.pattern import identifiers_in
 from kaitiaki.checker.detectors.gazetteer import TermMatcher
+from kaitiaki.checker.detectors.identifiers import load_validators
 from kaitiaki.checker.detectors.personal import DEFAULT_HEALTH_TERMS, find_personal_information
 from kaitiaki.policy.schema import PersonalInformationRule
 
@@ -17,6 +18,7 @@ class PersonalInformationCheck:
 
     def __init__(self, rule: PersonalInformationRule, resources: Resources) -> None:
         self.kinds = frozenset(rule.with_)
+        load_validators()
         self.health: TermMatcher | None = None
         if "health" in self.kinds:
             name = rule.health_lexicon

@@ -9,7 +9,9 @@ A number that fails its check is reported only where a context word says what it
 confidence.
 
 One pre-filter regex finds digit runs; the validators only look inside those runs, so a text without
-digits costs one scan.
+digits costs one scan. phonenumbers and python-stdnum are imported by the functions that use them;
+a pack's compile imports them (`load_validators`), so a serving worker does so before traffic but
+not while importing the application (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -17,11 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-
-import phonenumbers
-from phonenumbers import Leniency, PhoneNumberMatcher, PhoneNumberType
-from stdnum.exceptions import InvalidChecksum, ValidationError
-from stdnum.nz import bankaccount
+from functools import cache
 
 from kaitiaki.checker.detectors.spans import DisjointSpans, keep_non_overlapping
 
@@ -208,6 +206,9 @@ def _find_ird(text: str, start: int, end: int, found: list[IdentifierMatch]) -> 
 
 
 def _find_bank(text: str, start: int, end: int, found: list[IdentifierMatch]) -> None:
+    from stdnum.exceptions import InvalidChecksum, ValidationError
+    from stdnum.nz import bankaccount
+
     for match in _BANK.finditer(text, start, end):
         number = match.group()
         has_context = _context(_BANK_CONTEXT, text, match.start(), match.end()) is not None
@@ -245,24 +246,40 @@ def _find_card(text: str, start: int, end: int, found: list[IdentifierMatch]) ->
         found.append(_match("payment_card", text, match.start(), match.end(), True, confidence, brand or ""))
 
 
-_PHONE_SUBTYPES = {
-    PhoneNumberType.MOBILE: "mobile",
-    PhoneNumberType.FIXED_LINE: "fixed_line",
-    PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed_line",
-    PhoneNumberType.TOLL_FREE: "toll_free",
-    PhoneNumberType.SHARED_COST: "toll_free",
-}
+_SAMPLE = "021 123 4567, 12-3140-0171323-50"  # a phone number and a bank account
+
+
+def load_validators() -> None:
+    """Import the validators and read their data (the NZ number plan, the bank branch register)
+    now, when a pack that looks for identifiers is compiled, so that no check waits for them."""
+    find_identifiers(_SAMPLE)
+
+
+@cache
+def _phone_subtypes() -> dict[int, str]:
+    from phonenumbers import PhoneNumberType
+
+    return {
+        PhoneNumberType.MOBILE: "mobile",
+        PhoneNumberType.FIXED_LINE: "fixed_line",
+        PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed_line",
+        PhoneNumberType.TOLL_FREE: "toll_free",
+        PhoneNumberType.SHARED_COST: "toll_free",
+    }
 
 
 def _find_phone(text: str, start: int, end: int, found: list[IdentifierMatch]) -> None:
     window = text[start:end]
     if sum(char.isdigit() for char in window) < 7:
         return
+    import phonenumbers
+    from phonenumbers import Leniency, PhoneNumberMatcher
+
     for match in PhoneNumberMatcher(window, "NZ", leniency=Leniency.VALID):
         # NZ numbers are written with the trunk 0 or as +64: a bare 8-digit run is something else.
         if not match.raw_string.lstrip("(").startswith(("0", "+")):
             continue
-        subtype = _PHONE_SUBTYPES.get(phonenumbers.number_type(match.number), "other")
+        subtype = _phone_subtypes().get(phonenumbers.number_type(match.number), "other")
         found.append(_match("nz_phone", text, start + match.start, start + match.end, True, 0.95, subtype))
 
 

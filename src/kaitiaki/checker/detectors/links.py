@@ -6,6 +6,9 @@ suffix list is ever fetched and nothing is cached on disk. Lexicon data (`domain
 first; then NZ government second-level domains (govt.nz, mil.nz, parliament.nz) are government
 even when no lexicon lists them; then a small built-in list of link shorteners and social
 platforms. Everything else is unknown. iwi.nz is not government: iwi are not the Crown.
+tldextract (and the requests stack it brings) is imported, and its suffix list read, when a
+`LinkClassifier` is made (a pack's compile), not when a serving worker imports the application
+(docs/performance.md).
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import tldextract
+if TYPE_CHECKING:
+    import tldextract
 
 CLASSES = ("government", "party", "news", "commercial", "shortener", "social", "unknown")
 GOVERNMENT_SUFFIXES = ("govt.nz", "mil.nz", "parliament.nz")
@@ -43,8 +48,12 @@ class LinkInfo:
 
 @cache
 def _extractor() -> tldextract.TLDExtract:
+    import tldextract
+
     # Empty URL list + no cache directory: the bundled snapshot is the only source, offline.
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
+    extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
+    extract("example.org")  # reads the snapshot into its suffix tree now, not in the first check
+    return extract
 
 
 def split_url(url: str) -> tuple[str, str]:
@@ -82,6 +91,7 @@ class LinkClassifier:
             if klass not in CLASSES:
                 raise ValueError(f"link class {klass!r} for {key!r} is not one of {', '.join(CLASSES)}")
             self._classes[key.strip().lower().removeprefix("www.").rstrip("/")] = (klass, entity)
+        _extractor()  # the suffix list is read now, so that no check waits for it
 
     def classify(self, url: str) -> LinkInfo:
         host, segment = split_url(url)
