@@ -138,7 +138,7 @@ def test_a_serve_worker_does_not_import_the_command_line(tmp_path: Path):
 # Imported where they are used (a sign-in through a provider, a connection's credentials, an
 # email), or when the worker's start-up compiles the policy pack: never by the import itself.
 LOADED_LATER = ("authlib", "joserfc", "requests", "cryptography", "smtplib", "numpy", "phonenumbers",
-                "stdnum", "tldextract")
+                "stdnum", "tldextract", "atproto", "mastodon")
 
 WORKER_START = """
 import asyncio, gc, json, sys

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kaitiaki.models import ChannelConnection
-from kaitiaki.publishing.bluesky import BlueskyConnector
-from kaitiaki.publishing.connectors import LiveConnector
-from kaitiaki.publishing.graph import GraphConnector
-from kaitiaki.publishing.mastodon import MastodonConnector
+
+if TYPE_CHECKING:
+    from kaitiaki.publishing.connectors import LiveConnector
 
 
 def live_connector(connection: ChannelConnection, secret: str) -> LiveConnector | None:
+    # The platform SDKs are imported here, when a channel is sent to or tried: importing atproto
+    # alone costs a serve worker about 0.6 s of CPU at start.
+    from kaitiaki.publishing.bluesky import BlueskyConnector
+    from kaitiaki.publishing.graph import GraphConnector
+    from kaitiaki.publishing.mastodon import MastodonConnector
+
     if connection.platform == "bluesky":
         return BlueskyConnector(connection.service_url, connection.account, secret)
     if connection.platform == "mastodon":
