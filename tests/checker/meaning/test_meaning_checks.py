@@ -9,7 +9,10 @@ from typing import Any
 import pytest
 
 from kaitiaki.check_service.routing import PackSet
+from kaitiaki.checker.checks.base import ItemContext
+from kaitiaki.checker.engine import coerce_item, compile_pack
 from kaitiaki.checker.items import Result
+from kaitiaki.policy.loader import read_pack, resolve_pack_path
 
 
 @pytest.fixture(scope="module")
@@ -78,3 +81,17 @@ def test_a_reply_is_judged_with_what_it_replies_to(packs: PackSet) -> None:
                                                "Levin from 1 March; details are on our website.", target=parent)
     assert agreeing.decision == "block"
     assert thanking.decision == "pass"
+
+
+def test_a_block_head_blocks_only_where_the_flag_head_finds_the_category(monkeypatch: pytest.MonkeyPatch) -> None:
+    pack = compile_pack(read_pack(resolve_pack_path("dpmc")))
+    rule = next(r for r in pack.rules if r.rule.id == "dpmc.meaning.tone-block")
+    check_ = rule.check
+    ctx = ItemContext(coerce_item({"kind": "reply", "platform": "facebook", "text": "Sure, we'll get right on that.",
+                                   "target": {"text": "Fix the road!"}}), pack.vocabulary)
+    block_head, flag_head = "disrespectful_tone:block", "disrespectful_tone"
+    above = {block_head: 0.999, flag_head: 0.999}
+    monkeypatch.setattr(check_, "scores", lambda ctx: above)
+    assert check_.run(ctx, ctx.views(["text"]))
+    monkeypatch.setattr(check_, "scores", lambda ctx: {**above, flag_head: 0.0})
+    assert check_.run(ctx, ctx.views(["text"])) == []

@@ -87,13 +87,20 @@ class MeaningCheck:
             heads = ", ".join(self.model.heads)
             raise CheckConfigError(("head",), f"the meaning model has no head {self.head!r} (heads: {heads})")
         self.threshold = rule.threshold if rule.threshold is not None else self.model.threshold(self.head)
+        # "at the blocking end" of a category presumes the category: a block head's verdict stands
+        # only where the category's flag head finds it too (alone, it blocked polite replies that
+        # merely sounded like the category)
+        self.flag_head = rule.category if rule.head == "block" and rule.category in self.model.head_index else None
 
     def scores(self, ctx: ItemContext) -> dict[str, float]:
         return ctx.cached(SCORES_KEY, lambda: self.model.scores(meaning_inputs(ctx, self.model)))
 
     def run(self, ctx: ItemContext, views: Sequence[View]) -> list[Hit]:
-        score = self.scores(ctx)[self.head]
+        scores = self.scores(ctx)
+        score = scores[self.head]
         if score < self.threshold:
+            return []
+        if self.flag_head is not None and scores[self.flag_head] < self.model.threshold(self.flag_head):
             return []
         words = self.model.word_weights_for(meaning_inputs(ctx, self.model), self.head)
         top = ", ".join(w.word for w in words[:TOP_WORDS])
