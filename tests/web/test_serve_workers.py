@@ -60,7 +60,8 @@ def test_serve_with_two_workers_answers_health_and_stops_cleanly(db_url: str, tm
         response = _wait_for_workers(server, log, 2, f"http://127.0.0.1:{port}/healthz")
         assert response.status_code == 200
         assert response.json() == {"status": "ok", "database": "ok"}
-        server.send_signal(signal.SIGINT)  # what Ctrl+C sends: uvicorn stops its workers
+        jobs = _jobs_processes(server.pid)
+        server.send_signal(signal.SIGINT)  # what Ctrl+C sends: the server stops its workers
         assert server.wait(timeout=SHUTDOWN_LIMIT_SECONDS) == 0, log.read_text(encoding="utf-8")
     finally:
         if server.poll() is None:
@@ -69,6 +70,12 @@ def test_serve_with_two_workers_answers_health_and_stops_cleanly(db_url: str, tm
     text = log.read_text(encoding="utf-8")
     assert f"Kaitiaki is running at http://127.0.0.1:{port}/" in text
     assert text.count("Finished server process") == 2, text  # both workers shut down cleanly
+    assert text.count("Application shutdown complete") == 2, text
+    if db_url.startswith("sqlite"):
+        # The background jobs ran beside the workers, in a process of their own, stopped with them.
+        assert len(jobs) == 1 and not Path(f"/proc/{jobs[0]}").exists()
+    else:
+        assert jobs == []  # on PostgreSQL `kaitiaki worker` runs them, started on its own
     assert '"GET /healthz HTTP/1.1" 200' not in text  # no line per request unless asked for
 
 
@@ -92,6 +99,12 @@ def test_the_access_log_is_written_when_asked_for(db_url: str, tmp_path: Path):
             server.kill()
             server.wait()
     assert '"GET /healthz HTTP/1.1" 200' in log.read_text(encoding="utf-8")
+
+
+def _jobs_processes(server_pid: int) -> list[int]:
+    children = subprocess.run(["ps", "-o", "pid=,args=", "--ppid", str(server_pid)],
+                              capture_output=True, text=True).stdout.splitlines()
+    return [int(line.split()[0]) for line in children if "kaitiaki.cli worker" in line]
 
 
 def _booted_workers(log: Path) -> list[int]:
