@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from tests.fixtures.servers import free_port
 
 # A bound on waiting, not a speed target: each worker imports the whole application, which takes
@@ -79,7 +80,8 @@ def test_serve_with_two_workers_answers_health_and_stops_cleanly(db_url: str, tm
     assert '"GET /healthz HTTP/1.1" 200' not in text  # no line per request unless asked for
 
 
-def test_the_access_log_is_written_when_asked_for(db_url: str, tmp_path: Path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_access_log_is_written_when_asked_for(db_url: str, tmp_path: Path, workers: int):
     port = free_port()
     environment = {**os.environ, "KAITIAKI_DATABASE_URL": db_url, "KAITIAKI_VAR_DIR": str(tmp_path / "var"),
                    "KAITIAKI_ENV": "test", "KAITIAKI_ACCESS_LOG": "true", "KAITIAKI_JOBS_IN_PROCESS": "false"}
@@ -87,11 +89,11 @@ def test_the_access_log_is_written_when_asked_for(db_url: str, tmp_path: Path):
     with log.open("w", encoding="utf-8") as output:
         server = subprocess.Popen(
             [sys.executable, "-c", "from kaitiaki.cli import main; main()",
-             "serve", "--host", "127.0.0.1", "--port", str(port)],
+             "serve", "--workers", str(workers), "--host", "127.0.0.1", "--port", str(port)],
             env=environment, stdout=output, stderr=subprocess.STDOUT,
         )
     try:
-        assert _wait_for_workers(server, log, 1, f"http://127.0.0.1:{port}/healthz").status_code == 200
+        assert _wait_for_workers(server, log, workers, f"http://127.0.0.1:{port}/healthz").status_code == 200
         server.send_signal(signal.SIGINT)
         server.wait(timeout=SHUTDOWN_LIMIT_SECONDS)
     finally:

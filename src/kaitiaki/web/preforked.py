@@ -35,12 +35,19 @@ KEEP_ALIVE_SECONDS = 5
 
 
 class Worker(UvicornWorker):
-    """uvicorn's worker class, stopping on the supervisor's quick stop as on SIGTERM.
+    """uvicorn's worker class, writing access lines only when asked to, and stopping on the
+    supervisor's quick stop as on SIGTERM.
 
     On SIGINT or SIGQUIT the supervisor sends its workers SIGQUIT. uvicorn-worker 0.4 then marks the
     worker as stopping but leaves uvicorn serving, so the supervisor waited its whole graceful
     timeout and killed them. Here SIGQUIT becomes the SIGTERM uvicorn acts on: the worker finishes
     the requests it holds, runs the application's shutdown and exits."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # uvicorn formats an access line for every request unless told not to, even when no
+        # handler writes it: off unless KAITIAKI_ACCESS_LOG asked gunicorn for an access log.
+        self.config.access_log = bool(self.cfg.accesslog)
 
     def _install_sigquit_handler(self) -> None:
         asyncio.get_running_loop().add_signal_handler(signal.SIGQUIT, os.kill, os.getpid(), signal.SIGTERM)
