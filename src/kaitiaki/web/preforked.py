@@ -5,7 +5,8 @@ models and route handlers loaded (`kaitiaki.app.make_ready`); each worker is the
 process. A worker so starts in milliseconds instead of importing and loading everything again
 (about 1.5 s of CPU each, several seconds of wall time on a busy two-core machine), a worker that
 dies is replaced as fast, and the workers share the memory of what was loaded until they change it
-(the start-up moves it out of the garbage collector's reach, so the collector does not touch it).
+(it is moved out of the garbage collector's reach just before the fork, so no collection in a
+worker writes to it).
 
 gunicorn supervises (forks, restarts a worker that dies or stops answering, stops them all on
 SIGINT or SIGTERM); uvicorn's worker class serves the application in each.
