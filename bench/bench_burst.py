@@ -206,8 +206,8 @@ def import_times() -> dict[str, float]:
         began = time.perf_counter()
         subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO_ROOT)
         return time.perf_counter() - began
-    app = [wall("import kaitiaki.serving") for _ in range(3)]
-    packs = [wall("import kaitiaki.serving\nfrom kaitiaki.check_service.api import load_packs\n"
+    app = [wall("import kaitiaki.app") for _ in range(3)]
+    packs = [wall("import kaitiaki.app\nfrom kaitiaki.check_service.api import load_packs\n"
                   "load_packs('dpmc')") for _ in range(3)]
     return {"import_app_s": round(statistics.median(app), 2),
             "import_app_and_load_pack_s": round(statistics.median(packs), 2)}

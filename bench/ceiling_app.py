@@ -1,6 +1,6 @@
 """The ceiling for bench_api.py: a bare FastAPI endpoint at the check API's path that returns a
 fixed JSON body of the size of a typical answer, with no middleware, no validation and no work.
-Served by uvicorn with the same options as `kaitiaki serve`, it is what this machine, this server
+Served the same way as `kaitiaki serve --workers N` (gunicorn forking uvicorn's worker class), it is what this machine, this server
 and this load generator manage at all."""
 
 from __future__ import annotations

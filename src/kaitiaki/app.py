@@ -112,6 +112,16 @@ def build_route_handlers(app: FastAPI) -> None:
         pass
 
 
+def make_ready(app: FastAPI) -> None:
+    """Load what requests need before the first arrives: the policy packs with their models, and
+    every route's handler. Otherwise the first requests each wait seconds for them, long enough for
+    a busy server to answer them 503. Done by the lifespan, unless it was done once before the
+    workers were forked from one process (kaitiaki.web.preforked)."""
+    if getattr(app.state, "packs", None) is None:
+        app.state.packs = load_packs(app.state.settings.policy_pack)
+        build_route_handlers(app)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     # Resolved now so that a missing production key stops start-up with a clear message.
@@ -125,10 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine_for(settings)
         with session_scope(app.state.engine, write=False) as session:
             refuse_without_key(session, settings)
-        # Load the policy pack before accepting traffic: otherwise the first requests each wait
-        # seconds for it, long enough for a busy server to answer them 503.
-        app.state.packs = await anyio.to_thread.run_sync(load_packs, settings.policy_pack)
-        build_route_handlers(app)
+        await anyio.to_thread.run_sync(make_ready, app)
         # What start-up built (the application, the packs, the models: about 240,000 objects)
         # lives as long as the worker, so it is kept out of the garbage collector's full sweeps,
         # each of which would otherwise walk it and stop every request for 100 ms or more.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from tests.fixtures.servers import free_port
 
 # A bound on waiting, not a speed target: each worker imports the whole application, which takes
@@ -59,7 +61,8 @@ def test_serve_with_two_workers_answers_health_and_stops_cleanly(db_url: str, tm
         response = _wait_for_workers(server, log, 2, f"http://127.0.0.1:{port}/healthz")
         assert response.status_code == 200
         assert response.json() == {"status": "ok", "database": "ok"}
-        server.send_signal(signal.SIGINT)  # what Ctrl+C sends: uvicorn stops its workers
+        jobs = _jobs_processes(server.pid)
+        server.send_signal(signal.SIGINT)  # what Ctrl+C sends: the server stops its workers
         assert server.wait(timeout=SHUTDOWN_LIMIT_SECONDS) == 0, log.read_text(encoding="utf-8")
     finally:
         if server.poll() is None:
@@ -68,10 +71,17 @@ def test_serve_with_two_workers_answers_health_and_stops_cleanly(db_url: str, tm
     text = log.read_text(encoding="utf-8")
     assert f"Kaitiaki is running at http://127.0.0.1:{port}/" in text
     assert text.count("Finished server process") == 2, text  # both workers shut down cleanly
+    assert text.count("Application shutdown complete") == 2, text
+    if db_url.startswith("sqlite"):
+        # The background jobs ran beside the workers, in a process of their own, stopped with them.
+        assert len(jobs) == 1 and not Path(f"/proc/{jobs[0]}").exists()
+    else:
+        assert jobs == []  # on PostgreSQL `kaitiaki worker` runs them, started on its own
     assert '"GET /healthz HTTP/1.1" 200' not in text  # no line per request unless asked for
 
 
-def test_the_access_log_is_written_when_asked_for(db_url: str, tmp_path: Path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_access_log_is_written_when_asked_for(db_url: str, tmp_path: Path, workers: int):
     port = free_port()
     environment = {**os.environ, "KAITIAKI_DATABASE_URL": db_url, "KAITIAKI_VAR_DIR": str(tmp_path / "var"),
                    "KAITIAKI_ENV": "test", "KAITIAKI_ACCESS_LOG": "true", "KAITIAKI_JOBS_IN_PROCESS": "false"}
@@ -79,11 +89,11 @@ def test_the_access_log_is_written_when_asked_for(db_url: str, tmp_path: Path):
     with log.open("w", encoding="utf-8") as output:
         server = subprocess.Popen(
             [sys.executable, "-c", "from kaitiaki.cli import main; main()",
-             "serve", "--host", "127.0.0.1", "--port", str(port)],
+             "serve", "--workers", str(workers), "--host", "127.0.0.1", "--port", str(port)],
             env=environment, stdout=output, stderr=subprocess.STDOUT,
         )
     try:
-        assert _wait_for_workers(server, log, 1, f"http://127.0.0.1:{port}/healthz").status_code == 200
+        assert _wait_for_workers(server, log, workers, f"http://127.0.0.1:{port}/healthz").status_code == 200
         server.send_signal(signal.SIGINT)
         server.wait(timeout=SHUTDOWN_LIMIT_SECONDS)
     finally:
@@ -93,46 +103,55 @@ def test_the_access_log_is_written_when_asked_for(db_url: str, tmp_path: Path):
     assert '"GET /healthz HTTP/1.1" 200' in log.read_text(encoding="utf-8")
 
 
-# Stands in for the `kaitiaki` console script: it imports the command line, then starts a process
-# the way uvicorn starts a worker, inside `workers_skip_the_cli` or not.
-SPAWNING_SCRIPT = """
-import multiprocessing
-import sys
-
-from kaitiaki.cli import main
-from kaitiaki.cli.serve import workers_skip_the_cli
-from tests.web.spawn_probe import report
-
-if __name__ == "__main__":
-    context = multiprocessing.get_context("spawn")
-    answers = context.Queue()
-    worker = context.Process(target=report, args=(answers,))
-    if sys.argv[1] == "skip":
-        with workers_skip_the_cli():
-            worker.start()
-    else:
-        worker.start()
-    print(answers.get(timeout=120))
-    worker.join()
-"""
+def _jobs_processes(server_pid: int) -> list[int]:
+    children = subprocess.run(["ps", "-o", "pid=,args=", "--ppid", str(server_pid)],
+                              capture_output=True, text=True).stdout.splitlines()
+    return [int(line.split()[0]) for line in children if "kaitiaki.cli worker" in line]
 
 
-def _modules_in_a_worker(tmp_path: Path, mode: str) -> str:
-    script = tmp_path / "kaitiaki_script.py"
-    script.write_text(SPAWNING_SCRIPT, encoding="utf-8")
-    root = Path(__file__).resolve().parents[2]
-    done = subprocess.run([sys.executable, str(script), mode], capture_output=True, text=True,
-                          timeout=STARTUP_LIMIT_SECONDS, cwd=root,
-                          env={**os.environ, "PYTHONPATH": str(root)})
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+def _booted_workers(log: Path) -> list[int]:
+    return [int(pid) for pid in re.findall(r"Booting worker with pid: (\d+)", log.read_text(encoding="utf-8"))]
 
 
-def test_a_serve_worker_does_not_import_the_command_line(tmp_path: Path):
-    # Without the stand-in, spawn runs the script again in the worker and so imports the CLI:
-    # the comparison shows the probe can tell.
-    assert "'kaitiaki.cli'" in _modules_in_a_worker(tmp_path, "plain")
-    assert "kaitiaki.cli" not in _modules_in_a_worker(tmp_path, "skip")
+def _command_line(pid: int) -> bytes:
+    return Path(f"/proc/{pid}/cmdline").read_bytes()
+
+
+def test_workers_are_forks_of_the_ready_server_and_one_that_dies_is_replaced(db_url: str, tmp_path: Path):
+    port = free_port()
+    environment = {**os.environ, "KAITIAKI_DATABASE_URL": db_url, "KAITIAKI_VAR_DIR": str(tmp_path / "var"),
+                   "KAITIAKI_ENV": "test", "KAITIAKI_JOBS_IN_PROCESS": "false"}
+    log = tmp_path / "serve.log"
+    url = f"http://127.0.0.1:{port}"
+    with log.open("w", encoding="utf-8") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-c", "from kaitiaki.cli import main; main()",
+             "serve", "--workers", "2", "--host", "127.0.0.1", "--port", str(port)],
+            env=environment, stdout=output, stderr=subprocess.STDOUT,
+        )
+    try:
+        assert _wait_for_workers(server, log, 2, f"{url}/healthz").status_code == 200
+        first, second = _booted_workers(log)
+        # A fork runs the server's own command line; a fresh interpreter (spawn) would run its own.
+        assert _command_line(first) == _command_line(second) == _command_line(server.pid)
+        os.kill(first, signal.SIGKILL)
+        deadline = time.monotonic() + STARTUP_LIMIT_SECONDS
+        while len(_booted_workers(log)) < 3 or log.read_text(encoding="utf-8").count(WORKER_READY) < 3:
+            assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
+            time.sleep(0.1)
+        replacement = _booted_workers(log)[2]
+        assert _command_line(replacement) == _command_line(server.pid)
+        # Fresh connections reach both workers, the replacement among them.
+        answers = [httpx.post(f"{url}/api/v1/check", json={"kind": "post", "text": "Kia ora"}, timeout=10)
+                   for _ in range(8)]
+        assert [answer.status_code for answer in answers] == [200] * 8
+        assert all(answer.json()["decision"] == "pass" for answer in answers)
+        server.send_signal(signal.SIGINT)
+        assert server.wait(timeout=SHUTDOWN_LIMIT_SECONDS) == 0, log.read_text(encoding="utf-8")
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
 
 
 # Imported where they are used (a sign-in through a provider, a connection's credentials, an
@@ -141,11 +160,10 @@ LOADED_LATER = ("authlib", "joserfc", "requests", "cryptography", "smtplib", "nu
                 "stdnum", "tldextract", "atproto", "mastodon")
 
 WORKER_START = """
-import asyncio, gc, json, sys
-import kaitiaki.serving
+import asyncio, json, sys
+import kaitiaki.app
 imported = {name for name in sys.modules}
-collecting = gc.isenabled()
-app = kaitiaki.serving.create_app()
+app = kaitiaki.app.create_app()
 
 async def start_and_serve():
     import fastapi.routing
@@ -168,7 +186,7 @@ async def start_and_serve():
         return started, first_check_imported, len(analysed), answers
 
 started, first_check_imported, analysed, answers = asyncio.run(start_and_serve())
-print(json.dumps({"imported": sorted(imported), "collecting": collecting, "started": started,
+print(json.dumps({"imported": sorted(imported), "started": started,
                   "first_check_imported": first_check_imported, "analysed": analysed,
                   "answers": answers}))
 """
@@ -185,7 +203,6 @@ def test_a_worker_imports_only_what_serving_needs_and_its_first_requests_build_n
     imported = {name.split(".")[0] for name in worker["imported"]}
     assert not imported & set(LOADED_LATER)
     assert "kaitiaki.cli" not in worker["imported"]
-    assert worker["collecting"]  # the garbage collector is on again once the import is done
     # The start-up loaded the pack with its models and validators: the first check waits for none.
     assert {"numpy", "phonenumbers", "stdnum", "tldextract"} <= {name.split(".")[0] for name in worker["started"]}
     assert worker["first_check_imported"] == []

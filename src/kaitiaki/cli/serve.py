@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.machinery
+import subprocess
 import sys
-import types
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
@@ -12,33 +11,48 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from kaitiaki.app import create_app
+from kaitiaki.app import create_app, make_ready
 from kaitiaki.cli.common import connected_engine, load_settings, reported_errors
+from kaitiaki.config import Settings
 from kaitiaki.db import make_engine
 from kaitiaki.jobs.runner import JobRunner, uses_sqlite
 
-WORKER_HEALTHCHECK_SECONDS = 60
-# What each worker imports: the application factory, imported with the garbage collector paused.
-WORKER_APP = "kaitiaki.serving:create_app"
+JOBS_STOP_SECONDS = 30
 
 
 @contextmanager
-def workers_skip_the_cli() -> Iterator[None]:
-    """While uvicorn runs its workers, they import the application factory and not the CLI.
+def jobs_beside(settings: Settings, workers: int) -> Iterator[None]:
+    """On the embedded default the background jobs run beside the web server, so `make run` needs
+    nothing else; on PostgreSQL `kaitiaki worker` runs them.
 
-    uvicorn starts each worker with multiprocessing's "spawn": a fresh interpreter that first runs
-    the parent's `__main__` module again. Here that is the `kaitiaki` console script, which imports
-    the whole command line (Typer, Rich, every command) before the worker imports the
-    application. Spawn leaves a `__main__` that is a package's `__main__` module alone, so a
-    stand-in named as one takes the script's place for as long as workers may be (re)started."""
-    script = sys.modules["__main__"]
-    stand_in = types.ModuleType("__main__")
-    stand_in.__spec__ = importlib.machinery.ModuleSpec("kaitiaki.cli.__main__", None)
-    sys.modules["__main__"] = stand_in
+    With one worker they run in a thread of this process. With several they run in a
+    `kaitiaki worker` process of their own: the workers are forks of this process, and a process
+    that forks must not have other threads (one holding a lock at the moment of the fork would leave
+    that lock held for ever in the worker)."""
+    if not (settings.jobs_in_process and uses_sqlite(settings)):
+        yield
+        return
+    typer.echo("Background jobs run beside the web server (KAITIAKI_JOBS_IN_PROCESS).")
+    if workers == 1:
+        engine = make_engine(settings.database_url)
+        jobs = JobRunner(settings, engine)
+        jobs.start_in_background()
+        try:
+            yield
+        finally:
+            jobs.stop()
+            engine.dispose()
+        return
+    jobs_process = subprocess.Popen([sys.executable, "-m", "kaitiaki.cli", "worker"])
     try:
         yield
     finally:
-        sys.modules["__main__"] = script
+        jobs_process.terminate()
+        try:
+            jobs_process.wait(timeout=JOBS_STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            jobs_process.kill()
+            jobs_process.wait()
 
 
 def serve(
@@ -51,7 +65,7 @@ def serve(
     ] = None,
     workers: Annotated[
         int,
-        typer.Option(min=1, max=64, help="Worker processes (each builds its own app from KAITIAKI_* settings)."),
+        typer.Option(min=1, max=64, help="Worker processes, forked from this one once the application is loaded."),
     ] = 1,
 ) -> None:
     """Serve the web interface. The database must be reachable and migrated (`kaitiaki db upgrade`)."""
@@ -63,29 +77,16 @@ def serve(
         pass
     with reported_errors():
         app = create_app(settings)
+        if workers > 1:
+            # Loaded once here, then shared by every worker forked from this process.
+            make_ready(app)
     typer.echo(f"Kaitiaki is running at http://{settings.host}:{settings.port}/ (Ctrl+C stops it).")
-    # On the embedded default the background jobs run here, so `make run` needs nothing else; on
-    # PostgreSQL `kaitiaki worker` runs them.
-    jobs_engine = make_engine(settings.database_url)
-    jobs = JobRunner(settings, jobs_engine) if settings.jobs_in_process and uses_sqlite(settings) else None
-    if jobs is not None:
-        jobs.start_in_background()
-        typer.echo("Background jobs run in this process (KAITIAKI_JOBS_IN_PROCESS).")
-    try:
+    with jobs_beside(settings, workers):
         if workers == 1:
             uvicorn.run(app, host=settings.host, port=settings.port, log_level="info",
                         access_log=settings.access_log)
-            return
-        # Several processes cannot share one app object: each worker imports the factory and reads
-        # the same KAITIAKI_* environment this process was given. A worker imports the application
-        # and loads the policy pack before it answers (seconds on a busy two-core machine);
-        # uvicorn's default 5 s before it declares a silent worker dead would kill workers that
-        # are starting.
-        with workers_skip_the_cli():
-            uvicorn.run(WORKER_APP, factory=True, workers=workers, host=settings.host,
-                        port=settings.port, log_level="info", access_log=settings.access_log,
-                        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS)
-    finally:
-        if jobs is not None:
-            jobs.stop()
-        jobs_engine.dispose()
+        else:
+            # gunicorn is imported only when several workers are asked for.
+            from kaitiaki.web.preforked import PreforkedServer
+
+            PreforkedServer(app, settings, workers).run()
