@@ -9,6 +9,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -42,34 +44,38 @@ def _wait_for_workers(server: subprocess.Popen, log: Path, workers: int, url: st
     )
 
 
-def test_serve_with_two_workers_answers_health_and_stops_cleanly(db_url: str, tmp_path: Path):
+@contextmanager
+def _serving(db_url: str, tmp_path: Path, workers: int, **settings: str) -> Iterator[tuple[subprocess.Popen, Path, str]]:
+    """`kaitiaki serve --workers N` on a free port, its output in a log; killed at the end if the
+    test has not stopped it."""
     port = free_port()
-    environment = {
-        **os.environ,
-        "KAITIAKI_DATABASE_URL": db_url,
-        "KAITIAKI_VAR_DIR": str(tmp_path / "var"),
-        "KAITIAKI_ENV": "test",
-    }
+    environment = {**os.environ, "KAITIAKI_DATABASE_URL": db_url, "KAITIAKI_VAR_DIR": str(tmp_path / "var"),
+                   "KAITIAKI_ENV": "test", **settings}
     log = tmp_path / "serve.log"
     with log.open("w", encoding="utf-8") as output:
         server = subprocess.Popen(
             [sys.executable, "-c", "from kaitiaki.cli import main; main()",
-             "serve", "--workers", "2", "--host", "127.0.0.1", "--port", str(port)],
+             "serve", "--workers", str(workers), "--host", "127.0.0.1", "--port", str(port)],
             env=environment, stdout=output, stderr=subprocess.STDOUT,
         )
     try:
-        response = _wait_for_workers(server, log, 2, f"http://127.0.0.1:{port}/healthz")
+        yield server, log, f"http://127.0.0.1:{port}"
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+
+
+def test_serve_with_two_workers_answers_health_and_stops_cleanly(db_url: str, tmp_path: Path):
+    with _serving(db_url, tmp_path, 2) as (server, log, url):
+        response = _wait_for_workers(server, log, 2, f"{url}/healthz")
         assert response.status_code == 200
         assert response.json() == {"status": "ok", "database": "ok"}
         jobs = _jobs_processes(server.pid)
         server.send_signal(signal.SIGINT)  # what Ctrl+C sends: the server stops its workers
         assert server.wait(timeout=SHUTDOWN_LIMIT_SECONDS) == 0, log.read_text(encoding="utf-8")
-    finally:
-        if server.poll() is None:
-            server.kill()
-            server.wait()
     text = log.read_text(encoding="utf-8")
-    assert f"Kaitiaki is running at http://127.0.0.1:{port}/" in text
+    assert f"Kaitiaki is running at {url}/" in text
     assert text.count("Finished server process") == 2, text  # both workers shut down cleanly
     assert text.count("Application shutdown complete") == 2, text
     if db_url.startswith("sqlite"):
@@ -82,24 +88,11 @@ def test_serve_with_two_workers_answers_health_and_stops_cleanly(db_url: str, tm
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_the_access_log_is_written_when_asked_for(db_url: str, tmp_path: Path, workers: int):
-    port = free_port()
-    environment = {**os.environ, "KAITIAKI_DATABASE_URL": db_url, "KAITIAKI_VAR_DIR": str(tmp_path / "var"),
-                   "KAITIAKI_ENV": "test", "KAITIAKI_ACCESS_LOG": "true", "KAITIAKI_JOBS_IN_PROCESS": "false"}
-    log = tmp_path / "serve.log"
-    with log.open("w", encoding="utf-8") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-c", "from kaitiaki.cli import main; main()",
-             "serve", "--workers", str(workers), "--host", "127.0.0.1", "--port", str(port)],
-            env=environment, stdout=output, stderr=subprocess.STDOUT,
-        )
-    try:
-        assert _wait_for_workers(server, log, workers, f"http://127.0.0.1:{port}/healthz").status_code == 200
+    with _serving(db_url, tmp_path, workers, KAITIAKI_ACCESS_LOG="true",
+                  KAITIAKI_JOBS_IN_PROCESS="false") as (server, log, url):
+        assert _wait_for_workers(server, log, workers, f"{url}/healthz").status_code == 200
         server.send_signal(signal.SIGINT)
         server.wait(timeout=SHUTDOWN_LIMIT_SECONDS)
-    finally:
-        if server.poll() is None:
-            server.kill()
-            server.wait()
     assert '"GET /healthz HTTP/1.1" 200' in log.read_text(encoding="utf-8")
 
 
@@ -118,18 +111,7 @@ def _command_line(pid: int) -> bytes:
 
 
 def test_workers_are_forks_of_the_ready_server_and_one_that_dies_is_replaced(db_url: str, tmp_path: Path):
-    port = free_port()
-    environment = {**os.environ, "KAITIAKI_DATABASE_URL": db_url, "KAITIAKI_VAR_DIR": str(tmp_path / "var"),
-                   "KAITIAKI_ENV": "test", "KAITIAKI_JOBS_IN_PROCESS": "false"}
-    log = tmp_path / "serve.log"
-    url = f"http://127.0.0.1:{port}"
-    with log.open("w", encoding="utf-8") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-c", "from kaitiaki.cli import main; main()",
-             "serve", "--workers", "2", "--host", "127.0.0.1", "--port", str(port)],
-            env=environment, stdout=output, stderr=subprocess.STDOUT,
-        )
-    try:
+    with _serving(db_url, tmp_path, 2, KAITIAKI_JOBS_IN_PROCESS="false") as (server, log, url):
         assert _wait_for_workers(server, log, 2, f"{url}/healthz").status_code == 200
         first, second = _booted_workers(log)
         # A fork runs the server's own command line; a fresh interpreter (spawn) would run its own.
@@ -148,14 +130,10 @@ def test_workers_are_forks_of_the_ready_server_and_one_that_dies_is_replaced(db_
         assert all(answer.json()["decision"] == "pass" for answer in answers)
         server.send_signal(signal.SIGINT)
         assert server.wait(timeout=SHUTDOWN_LIMIT_SECONDS) == 0, log.read_text(encoding="utf-8")
-    finally:
-        if server.poll() is None:
-            server.kill()
-            server.wait()
 
 
 # Imported where they are used (a sign-in through a provider, a connection's credentials, an
-# email), or when the worker's start-up compiles the policy pack: never by the import itself.
+# email), or when the policy pack is compiled before traffic: never by the import itself.
 LOADED_LATER = ("authlib", "joserfc", "requests", "cryptography", "smtplib", "numpy", "phonenumbers",
                 "stdnum", "tldextract", "atproto", "mastodon")
 
