@@ -116,6 +116,11 @@ def is_validation(key: str) -> bool:
     return digest[0] / 256 < VALIDATION_SHARE
 
 
+def fold_of(key: str, folds: int) -> int:
+    """The cross-validation fold of a text (another byte of the same hash as the split)."""
+    return hashlib.sha256(key.encode("utf-8")).digest()[1] % folds
+
+
 def blocked_of(categories: Iterable[str], decision: str, item: dict[str, Any]) -> frozenset[str]:
     """Which flagged categories are at the blocking end: the item's decision says so when the
     category can block on its kind (labels carry one decision per item, not per category)."""
@@ -243,5 +248,5 @@ def public_records(data_dir: Path, manifest: Manifest, per_class: int = 800) -> 
     return records
 
 
-__all__ = ["BLOCK_HEADS", "CATEGORY_KINDS", "Manifest", "Record", "case_files", "davidson", "is_validation",
+__all__ = ["BLOCK_HEADS", "CATEGORY_KINDS", "Manifest", "Record", "case_files", "davidson", "fold_of", "is_validation",
            "public_records", "read_case_file", "rule_example_records", "text_key"]
