@@ -59,6 +59,18 @@ def test_an_implicit_threat_is_blocked(packs: PackSet) -> None:
     assert "threat" in {f.category for f in result.findings}
 
 
+def test_an_interaction_with_a_government_body_is_never_party_political(packs: PackSet) -> None:
+    purpose = "Promote regeneration content"
+    crown = check(packs, kind="interaction", action="link", business_purpose=purpose,
+                  target={"url": "https://otakaro.govt.nz/projects", "name": "Ōtākaro"})
+    party = check(packs, kind="interaction", action="link", business_purpose=purpose,
+                  target={"url": "https://www.national.org.nz/policies", "name": "New Zealand National Party"})
+    assert "political_neutrality" not in {f.category for f in crown.findings if f.severity != "advise"}
+    assert crown.decision != "block"
+    assert party.decision == "block"
+    assert "political_neutrality" in {f.category for f in party.findings}
+
+
 def test_a_spaced_out_link_is_read_as_a_link(packs: PackSet) -> None:
     result = check(packs, kind="comment", text="Earn $500 a day from home!! Go to w w w . quick-cash . co . nz now")
     assert "spam" in {f.category for f in result.findings if f.severity != "advise"}

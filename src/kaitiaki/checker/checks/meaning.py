@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from kaitiaki.checker.checks.base import CheckConfigError, Hit, ItemContext, Resources, View
+from kaitiaki.checker.checks.entities import EntityIndex
 from kaitiaki.checker.items import Finding
 from kaitiaki.policy.schema import MeaningRule
 
@@ -91,6 +92,11 @@ class MeaningCheck:
         # only where the category's flag head finds it too (alone, it blocked polite replies that
         # merely sounded like the category)
         self.flag_head = rule.category if rule.head == "block" and rule.category in self.model.head_index else None
+        # An interaction with a government body is never party-political: the registry's public
+        # bodies are what an agency amplifies (the policy's own okay examples, as the interaction
+        # rules hold). The model, reading only words, took "promote regeneration content" on a
+        # Crown company's page for campaigning; where the registry knows the target, it decides.
+        self.entities = EntityIndex.for_rule(resources, None) if rule.category == "political_neutrality" else None
 
     def scores(self, ctx: ItemContext) -> dict[str, float]:
         return ctx.cached(SCORES_KEY, lambda: self.model.scores(meaning_inputs(ctx, self.model)))
@@ -101,6 +107,9 @@ class MeaningCheck:
         if score < self.threshold:
             return []
         if self.flag_head is not None and scores[self.flag_head] < self.model.threshold(self.flag_head):
+            return []
+        if self.entities is not None and ctx.item.kind == "interaction" \
+                and self.entities.classify_target(ctx).klass == "government":
             return []
         words = self.model.word_weights_for(meaning_inputs(ctx, self.model), self.head)
         top = ", ".join(w.word for w in words[:TOP_WORDS])
