@@ -96,7 +96,9 @@ class MeaningCheck:
         # bodies are what an agency amplifies (the policy's own okay examples, as the interaction
         # rules hold). The model, reading only words, took "promote regeneration content" on a
         # Crown company's page for campaigning; where the registry knows the target, it decides.
-        self.entities = EntityIndex.for_rule(resources, None) if rule.category == "political_neutrality" else None
+        # (The same shared index as the interaction rules', so the target is classified once.)
+        self.entities = EntityIndex.for_rule(resources, None) \
+            if rule.category == "political_neutrality" and "interaction" in rule.applies_to else None
 
     def scores(self, ctx: ItemContext) -> dict[str, float]:
         return ctx.cached(SCORES_KEY, lambda: self.model.scores(meaning_inputs(ctx, self.model)))
