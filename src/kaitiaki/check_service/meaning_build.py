@@ -9,10 +9,10 @@ in --data-dir. Fixed seeds. Writes meaning.npz, meaning.json (heads, thresholds,
 validation scores) and, when distilling, static_minilm.npz.
 
 Each head's regularisation and threshold are chosen on out-of-fold scores (four folds by a hash of
-the text): best F1; for a head whose finding blocks, the best F1 that blocks at most 1 % of the items
-that should pass. The heads are then fitted on the training split with those choices and the whole
-checker is scored on the validation split (a fifth, by another hash of the text); finally the heads
-are refitted on both splits.
+the text): best F1; for a head whose finding blocks, the best F1 that blocks at most 1 % (threat:
+2 %) of the items that should pass. The heads are then fitted on the training split with those
+choices and the whole checker is scored on the validation split (a fifth, by another hash of the
+text); finally the heads are refitted on both splits.
 """
 
 from __future__ import annotations
@@ -165,7 +165,7 @@ def design(dense: np.ndarray, words: sparse.csr_matrix, mean: np.ndarray, scale:
 def best_threshold(y: np.ndarray, p: np.ndarray, beta: float, passes: np.ndarray | None = None,
                    budget: float = FALSE_BLOCK_BUDGET) -> tuple[float, dict]:
     """The threshold with the best F-beta; with `passes` (items that should pass), only among
-    thresholds that flag at most FALSE_BLOCK_BUDGET of them (else the strictest)."""
+    thresholds that flag at most `budget` of them (else the strictest)."""
     best = (float(THRESHOLDS[-1]), {"f": -1.0})
     for threshold in THRESHOLDS:
         predicted = p >= threshold
