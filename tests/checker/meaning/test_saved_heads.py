@@ -5,15 +5,12 @@ the dense features before fitting; the saved weights must carry both)."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
-pytest.importorskip("sklearn")
-
-from kaitiaki.check_service import meaning_build as mb  # noqa: E402
-from kaitiaki.checker.engine import coerce_item  # noqa: E402
-from kaitiaki.checker.meaning.features import Evidence, inputs_for, vocabulary_from  # noqa: E402
-from kaitiaki.checker.meaning.model import WEIGHTS_DIR, MeaningModel  # noqa: E402
-from kaitiaki.checker.meaning.static import STATIC_FILE, StaticEmbedder  # noqa: E402
+from kaitiaki.check_service import meaning_build as mb
+from kaitiaki.checker.engine import coerce_item
+from kaitiaki.checker.meaning.features import Evidence, inputs_for, vocabulary_from
+from kaitiaki.checker.meaning.model import WEIGHTS_DIR, MeaningModel
+from kaitiaki.checker.meaning.static import STATIC_FILE, StaticEmbedder
 
 THREATS = ["we know which car park you use, see you after work", "your office windows will not last the week",
            "watch your back at the depot tonight", "shame if something happened to the assessor on her walk home",
