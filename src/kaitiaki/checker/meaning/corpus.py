@@ -111,14 +111,17 @@ def held_out_texts(root: Path) -> set[str]:
     return texts
 
 
+def _digest(key: str) -> bytes:
+    return hashlib.sha256(key.encode("utf-8")).digest()
+
+
 def is_validation(key: str) -> bool:
-    digest = hashlib.sha256(key.encode("utf-8")).digest()
-    return digest[0] / 256 < VALIDATION_SHARE
+    return _digest(key)[0] / 256 < VALIDATION_SHARE
 
 
 def fold_of(key: str, folds: int) -> int:
     """The cross-validation fold of a text (another byte of the same hash as the split)."""
-    return hashlib.sha256(key.encode("utf-8")).digest()[1] % folds
+    return _digest(key)[1] % folds
 
 
 def blocked_of(categories: Iterable[str], decision: str, item: dict[str, Any]) -> frozenset[str]:

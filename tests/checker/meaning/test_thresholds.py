@@ -1,0 +1,21 @@
+"""How the meaning build chooses a blocking head's threshold: the best F among thresholds that block
+at most the head's budget of the items that should pass, so a larger budget (the threat head's)
+allows a lower threshold."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kaitiaki.check_service import meaning_build as mb
+
+
+def test_a_blocking_head_keeps_within_its_false_block_budget() -> None:
+    # 200 items that should pass, 20 positives; a lower threshold finds more but blocks more passes
+    y = np.array([1] * 20 + [0] * 200)
+    p = np.concatenate([np.linspace(0.55, 0.99, 20), np.linspace(0.0, 0.9, 200)])
+    passes = y == 0
+    strict, _ = mb.best_threshold(y, p, 1.0, passes, budget=0.01)
+    looser, _ = mb.best_threshold(y, p, 1.0, passes, budget=0.05)
+    assert ((p >= strict) & passes).sum() <= 2
+    assert ((p >= looser) & passes).sum() <= 10
+    assert looser < strict
