@@ -4,6 +4,9 @@
   kaitiaki.checker.normalize: its mean static MiniLM vector, and its words, word pairs and emoji;
   an emoji is read as the words of its Unicode name (🔪 "kitchen knife", 🐀 "rat"), because MiniLM's
   vocabulary has no emoji and would read every one as the same unknown token;
+* the text's words and emoji once more, each keyed by the item's kind (`kind_key`): a head shared by
+  posts, replies and staff posts learns what a word says in all of them and, beside it, what it
+  says in one ("joke" of a Minister's decision in a staff post is not a neutral report's word);
 * the context: the target's text, name and bio (replies, interactions) as a second static vector
   and words; whether a business purpose is given and its words;
 * facts: kind, action, author.employer_listed, links present;
@@ -27,7 +30,7 @@ from kaitiaki.checker.items import Category, Item
 from kaitiaki.checker.meaning.static import DIMENSIONS, StaticEmbedder
 from kaitiaki.checker.normalize import normalize
 
-FEATURES_VERSION = "meaning-2"
+FEATURES_VERSION = "meaning-3"
 CATEGORIES: tuple[str, ...] = tuple(category.value for category in Category)
 KINDS = ("post", "reply", "interaction", "personal_post", "comment")
 ACTIONS = ("follow", "like", "repost", "share", "link")
@@ -102,6 +105,7 @@ class Inputs:
     words: list[str]  # sparse feature keys present (deduplicated)
     text_tokens: list[tuple[str, tuple[int, ...]]]
     folded_text: str
+    kind: str = ""
 
 
 def context_text(item: Item) -> str:
@@ -126,6 +130,11 @@ def _with_emoji(static: StaticEmbedder, tokens: list[tuple[str, tuple[int, ...]]
 def token_ids(static: StaticEmbedder, folded: str) -> list[int]:
     """The static table's rows for a folded text, emoji as their names."""
     return [token for _, ids in _with_emoji(static, static.tokens(folded)) for token in ids]
+
+
+def kind_key(kind: str, word: str) -> str:
+    """A text word's key as read in items of one kind."""
+    return f"w|{kind}:{word}"
 
 
 def word_keys(folded: str, prefix: str, pairs: bool) -> list[str]:
@@ -172,8 +181,9 @@ def inputs_for(item: Item, evidence: Evidence, static: StaticEmbedder, normalize
         dense[offset + i] = scores.get(name, 0.0)
     keys = word_keys(folded, "w", pairs=True) + word_keys(context, "t", pairs=False)
     keys += word_keys(purpose, "p", pairs=False)
+    keys += [kind_key(item.kind, key[2:]) for key in word_keys(folded, "w", pairs=False)]
     keys.append(f"k:{item.kind}")
-    return Inputs(dense, list(dict.fromkeys(keys)), tokens, folded)
+    return Inputs(dense, list(dict.fromkeys(keys)), tokens, folded, item.kind)
 
 
 _LAYOUT: list[str] = []

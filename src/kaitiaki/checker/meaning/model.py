@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from kaitiaki.checker.meaning.features import FEATURES_VERSION, Inputs, _layout, is_emoji
+from kaitiaki.checker.meaning.features import FEATURES_VERSION, Inputs, _layout, is_emoji, kind_key
 from kaitiaki.checker.meaning.static import STATIC_FILE, StaticEmbedder
 from kaitiaki.checker.normalize import Normalized
 
@@ -127,9 +127,10 @@ class MeaningModel:
         words = [word for word, _ in tokens]
         for word, ids in tokens:
             share = sum(float(self.token_weights[token, index]) for token in ids) / max(1, token_count)
-            row = self.vocabulary.get(f"w:{word}")  # a word's key, or an emoji's
-            if row is not None:
-                share += float(self.word_weights[row, index])
+            for key in (f"w:{word}", kind_key(inputs.kind, word)):  # a word's (or an emoji's) keys
+                row = self.vocabulary.get(key)
+                if row is not None:
+                    share += float(self.word_weights[row, index])
             shares[word] = shares.get(word, 0.0) + share
         alnum = [word for word in words if _WORD.fullmatch(word)]
         for a, b in zip(alnum, alnum[1:]):
