@@ -78,10 +78,9 @@ OWN_DATA_HEADS = {"threat", "spam", "spam:block"}
 #: "killing it 🔥"). On round 14's data the heads' mean out-of-fold F rose from 1 to 0.1 (0.820,
 #: 0.833, 0.844, 0.850). On round 15's (features meaning-2) it falls below 0.1 (0.848, 0.845,
 #: 0.839, 0.831 at 0.1, 0.05, 0.025, 0.01), but the development sets, written apart from the
-#: corpus, score best at 0.025
-#: (right 1,640 / 1,643 / 1,651 / 1,644 of 1,815; false blocks 12 / 11 / 9 / 10 of 828): fold-mates
-#: share the corpus's templates, text never seen does not. The saved weights carry the factor, so
-#: checking reads the features unchanged.
+#: corpus, score best at 0.025 (right 1,640 / 1,643 / 1,651 / 1,644 of 1,815; false blocks 12 / 11
+#: / 9 / 10 of 828): fold-mates share the corpus's templates, text never seen does not. The saved
+#: weights carry the factor, so checking reads the features unchanged.
 DENSE_SCALE = 0.025
 #: where a blocking head's finding blocks, when not on every kind it is trained on
 BLOCKING_KINDS = {"criticism_of_ministerial_policy": ("post", "reply")}

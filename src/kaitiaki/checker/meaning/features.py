@@ -105,7 +105,7 @@ class Inputs:
     words: list[str]  # sparse feature keys present (deduplicated)
     text_tokens: list[tuple[str, tuple[int, ...]]]
     folded_text: str
-    kind: str = ""
+    kind: str  # the item's kind, whose keyed words weigh beside the shared ones
 
 
 def context_text(item: Item) -> str:
