@@ -71,6 +71,12 @@ def example_item(rule: Rule, example: str | Mapping[str, Any]) -> dict[str, Any]
 # -- compiled rules -----------------------------------------------------------------------------
 
 
+def _severity(severity: str, hits: list[Hit]) -> str:
+    """The rule's severity, or less where every hit was found at less (never more)."""
+    found = min((hit.severity or severity for hit in hits), key=_SEVERITY_RANK.__getitem__)
+    return max(found, severity, key=_SEVERITY_RANK.__getitem__)
+
+
 @dataclass(frozen=True, eq=False)
 class CompiledRule:
     rule: Rule
@@ -138,7 +144,7 @@ class CompiledRule:
         return Finding.model_construct(
             rule=rule.id,
             category=rule.category,
-            severity=rule.severity,
+            severity=_severity(rule.severity, hits),
             clause=rule.clause,
             quote=self.quote,
             message=rule.message,

@@ -69,3 +69,12 @@ def test_a_blocking_evidence_rule_blocks_when_the_models_block_head_agrees() -> 
     out = combine([SOFT], [MODEL_BLOCK], judged={"political_neutrality"}, evidence_rules=EVIDENCE,
                   judged_block={"political_neutrality"})
     assert decide(out) == "block"
+
+
+def test_a_blocking_evidence_rule_warns_when_the_model_flags_it_only_on_a_second_look() -> None:
+    threat_words = finding("soft.threat-words", "threat", "block")
+    second_look = finding("meaning.threat", "threat", "warn").model_copy(
+        update={"detector": "model:meaning/threat=0.52 (words: tuesday, carpark) second look"})
+    out = combine([threat_words], [second_look], judged={"threat"}, evidence_rules={"soft.threat-words"})
+    assert decide(out) == "warn"
+    assert [f.severity for f in out] == ["warn", "warn"]

@@ -24,7 +24,7 @@ def _model_weighing_joke_in_staff_posts_only(folder) -> MeaningModel:  # noqa: A
     head.coef_ = np.zeros((1, width + len(vocabulary)))
     head.coef_[0, width + 1] = 4.0
     head.intercept_ = np.array([-2.0])
-    mb.save(folder, {HEAD: head}, {HEAD: 0.5}, vocabulary, np.zeros(width), np.ones(width), width, {"stage": "test"})
+    mb.save(folder, {HEAD: head}, {HEAD: 0.5}, {}, vocabulary, np.zeros(width), np.ones(width), width, {"stage": "test"})
     (folder / STATIC_FILE).write_bytes((WEIGHTS_DIR / STATIC_FILE).read_bytes())
     return MeaningModel.from_folder(folder)
 

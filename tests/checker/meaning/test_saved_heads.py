@@ -30,7 +30,7 @@ def test_a_saved_head_scores_items_as_the_fitted_head_did(tmp_path) -> None:  # 
     x = mb.design(dense, words, mean, scale)
     y = np.array([1] * len(THREATS) + [0] * len(PASSES))
     head = mb.fit(x, y, np.ones(len(y)), 1.0)
-    mb.save(tmp_path, {"threat": head}, {"threat": 0.5}, vocabulary, mean, scale, dense.shape[1], {"stage": "test"})
+    mb.save(tmp_path, {"threat": head}, {"threat": 0.5}, {}, vocabulary, mean, scale, dense.shape[1], {"stage": "test"})
     (tmp_path / STATIC_FILE).write_bytes((WEIGHTS_DIR / STATIC_FILE).read_bytes())
 
     saved = MeaningModel.from_folder(tmp_path)

@@ -19,3 +19,18 @@ def test_a_blocking_head_keeps_within_its_false_block_budget() -> None:
     assert ((p >= strict) & passes).sum() <= 2
     assert ((p >= looser) & passes).sum() <= 10
     assert looser < strict
+
+
+def test_a_kinds_own_cut_finds_more_and_is_never_stricter_than_the_head() -> None:
+    # staff posts: positives spread low, so F2 reaches further down than the head's own threshold
+    y = np.array([1] * 30 + [0] * 100)
+    p = np.concatenate([np.linspace(0.2, 0.95, 30), np.linspace(0.0, 0.5, 100)])
+    records = [mb.cp.Record(item={"kind": "personal_post"}, categories=frozenset(), blocked=frozenset(), decision="pass",
+                            source="written", group=str(i)) for i in range(len(y))]
+    own = np.ones(len(y), dtype=bool)
+    cuts = mb._kind_cuts(y, p, own, records, ("personal_post", "post"), threshold=0.6)
+    assert set(cuts) == {"personal_post"}  # no posts, no cut for them
+    cut = cuts["personal_post"]["threshold"]
+    assert cut < 0.6
+    assert ((p >= cut) & (y == 1)).sum() > ((p >= 0.6) & (y == 1)).sum()
+    assert mb._kind_cuts(y, p, own, records, ("personal_post",), threshold=0.15)["personal_post"]["threshold"] == 0.15

@@ -49,6 +49,8 @@ class Hit:
     text: str
     confidence: float = 1.0
     detector: str = ""
+    # a check may find less than its rule's severity (a meaning rule's second look only warns)
+    severity: str | None = None
 
 
 @dataclass(slots=True)

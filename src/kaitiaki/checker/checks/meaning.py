@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 #: The per-item cache key under which the engine leaves the other rules' evidence.
 EVIDENCE_KEY = ("meaning", "evidence")
 SCORES_KEY = ("meaning", "scores")
+#: how a second look's detector ends (`MeaningRule.second_look`)
+SECOND_LOOK = " second look"
 _SEVERITY_RANK = {"block": 0, "warn": 1, "advise": 2}
 TOP_WORDS = 3
 
@@ -88,6 +90,7 @@ class MeaningCheck:
             heads = ", ".join(self.model.heads)
             raise CheckConfigError(("head",), f"the meaning model has no head {self.head!r} (heads: {heads})")
         self.threshold = rule.threshold if rule.threshold is not None else self.model.threshold(self.head)
+        self.second_look = rule.second_look
         # "at the blocking end" of a category presumes the category: a block head's verdict stands
         # only where the category's flag head finds it too (alone, it blocked polite replies that
         # merely sounded like the category)
@@ -106,8 +109,11 @@ class MeaningCheck:
     def run(self, ctx: ItemContext, views: Sequence[View]) -> list[Hit]:
         scores = self.scores(ctx)
         score = scores[self.head]
+        severity = None
         if score < self.threshold:
-            return []
+            if not self.second_look or score < self.model.kind_threshold(self.head, ctx.item.kind):
+                return []
+            severity = "warn"  # a second look: it warns at most until the rule's own threshold
         if self.flag_head is not None and scores[self.flag_head] < self.model.threshold(self.flag_head):
             return []
         if self.entities is not None and ctx.item.kind == "interaction" \
@@ -116,6 +122,8 @@ class MeaningCheck:
         words = self.model.word_weights_for(meaning_inputs(ctx, self.model), self.head)
         top = ", ".join(w.word for w in words[:TOP_WORDS])
         detector = f"model:meaning/{self.head}={score:.2f}" + (f" (words: {top})" if top else "")
+        if severity is not None:
+            detector += SECOND_LOOK
         hits: list[Hit] = []
         for view in views:
             spans = sorted(span for weighed in words[:TOP_WORDS]
@@ -127,6 +135,8 @@ class MeaningCheck:
             where = target[0] if target else None
             hits.append(Hit(where.field if where else "text", 0, len(where.original) if where else 0,
                             where.original if where else "", score, detector))
+        for hit in hits:
+            hit.severity = severity
         return hits
 
 
@@ -149,21 +159,23 @@ def combine(findings: Sequence[Finding], meaning_findings: Sequence[Finding], ju
     2. A finding of an `evidence` rule stands if the model flags its category too; if the model
        judged the category and did not flag it, the finding is kept as `advise` (shown, not
        deciding). A blocking `evidence` finding whose category the model's block head judged
-       (`judged_block`) and did not block is lowered to `warn`. Where no meaning rule judges its
-       category for this item, it stands.
+       (`judged_block`) and did not block is lowered to `warn`, as is one the model flags only on
+       a second look (below its rule's own threshold). Where no meaning rule judges its category
+       for this item, it stands.
     3. The model's finding for a category is added beside the rules' (both are shown, each citing
        its clause); of its flag and block findings for one category only the more severe is kept.
     """
     agreed = {finding.category for finding in meaning_findings}
     agreed_block = {finding.category for finding in meaning_findings if finding.severity == "block"}
+    second_looks = {finding.category for finding in meaning_findings if finding.detector.endswith(SECOND_LOOK)}
     out: list[Finding] = []
     for finding in findings:
         if finding.rule in evidence_rules and finding.severity != "advise":
             if finding.category in judged and finding.category not in agreed:
                 finding = finding.model_copy(update={
                     "severity": "advise", "detector": f"{finding.detector}+model:meaning disagrees"})
-            elif finding.severity == "block" and finding.category in judged_block \
-                    and finding.category not in agreed_block:
+            elif finding.severity == "block" and finding.category not in agreed_block \
+                    and (finding.category in judged_block or finding.category in second_looks):
                 finding = finding.model_copy(update={
                     "severity": "warn", "detector": f"{finding.detector}+model:meaning warns, not blocks"})
         out.append(finding)

@@ -56,6 +56,10 @@ class MeaningModel:
         self.heads: list[str] = list(meta["heads"])
         self.head_index = {name: i for i, name in enumerate(self.heads)}
         self.thresholds: dict[str, float] = {k: float(v) for k, v in meta["thresholds"].items()}
+        # kind -> head -> the head's cut on that kind's own items (a build without them: the thresholds)
+        self.kind_thresholds: dict[str, dict[str, float]] = {
+            kind: {head: float(v) for head, v in cuts.items()}
+            for kind, cuts in meta.get("kind_thresholds", {}).items()}
         scale = arrays["dense_scale"].astype(np.float32)
         # folding the standardisation into the weights makes scoring one matrix-vector product
         self.dense_weights = (arrays["dense_weights"].astype(np.float32) / scale[None, :])
@@ -117,6 +121,10 @@ class MeaningModel:
 
     def threshold(self, head: str) -> float:
         return self.thresholds[head]
+
+    def kind_threshold(self, head: str, kind: str) -> float:
+        """The head's cut for items of this kind (never above its threshold)."""
+        return self.kind_thresholds.get(kind, {}).get(head, self.thresholds[head])
 
     def word_weights_for(self, inputs: Inputs, head: str) -> list[WordWeight]:
         """Each word's exact share of the head's logit (its words, pairs and token vectors)."""

@@ -1,0 +1,71 @@
+"""The self-check takes a second look: a staff post the meaning model scores below a rule's own
+threshold but above the head's own cut for personal posts is flagged, and only warns;
+a block still needs the rule's threshold (policy pack psc-personal, `second_look`)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+from kaitiaki.check_service import meaning_build as mb
+from kaitiaki.checker import check
+from kaitiaki.checker.engine import coerce_item, compile_pack
+from kaitiaki.checker.items import Result
+from kaitiaki.checker.meaning.features import dense_names, kind_key
+from kaitiaki.checker.meaning.model import WEIGHTS_DIR, WEIGHTS_ENV
+from kaitiaki.checker.meaning.static import STATIC_FILE
+from kaitiaki.policy.loader import read_pack, resolve_pack_path
+
+HEAD = "confidential_information"
+HINT = "watch this space, some of us are very happy today"
+
+
+def _model(folder, threshold: float, kind_cut: float | None) -> None:  # noqa: ANN001
+    """Every head of the personal pack silent, but the confidential head scores the hint 0.5."""
+    width = len(dense_names())
+    vocabulary = [kind_key("personal_post", "watch")]
+    fitted = {}
+    for name, _, _ in mb.heads():
+        head = LogisticRegression()
+        head.coef_ = np.zeros((1, width + len(vocabulary)))
+        head.intercept_ = np.array([-6.0])
+        if name == HEAD:
+            head.coef_[0, width] = 6.0
+        fitted[name] = head
+    thresholds = {name: 0.5 for name in fitted} | {HEAD: threshold}
+    cuts = {"personal_post": {HEAD: kind_cut}} if kind_cut is not None else {}
+    mb.save(folder, fitted, thresholds, cuts, vocabulary, np.zeros(width), np.ones(width), width, {"stage": "test"})
+    (folder / STATIC_FILE).write_bytes((WEIGHTS_DIR / STATIC_FILE).read_bytes())
+
+
+def self_check(folder, monkeypatch, text: str) -> Result:  # noqa: ANN001
+    monkeypatch.setenv(WEIGHTS_ENV, str(folder))
+    pack = compile_pack(read_pack(resolve_pack_path("psc-personal")))
+    return check(coerce_item({"kind": "personal_post", "text": text, "author": {"employer_listed": True}}), pack)
+
+
+def confidential(result: Result) -> list[tuple[str, str]]:
+    return [(f.severity, f.detector) for f in result.findings if f.category == HEAD]
+
+
+def test_a_score_between_the_cut_and_the_threshold_warns_as_a_second_look(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    _model(tmp_path, threshold=0.8, kind_cut=0.3)
+    result = self_check(tmp_path, monkeypatch, HINT)
+    assert result.decision == "warn"
+    [(severity, detector)] = confidential(result)
+    assert severity == "warn" and detector.endswith("second look") and "watch" in detector
+
+
+def test_the_rules_own_threshold_still_blocks(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    _model(tmp_path, threshold=0.45, kind_cut=0.3)
+    result = self_check(tmp_path, monkeypatch, HINT)
+    assert result.decision == "block"
+    assert [severity for severity, _ in confidential(result)] == ["block"]
+
+
+@pytest.mark.parametrize("cut", [0.6, None], ids=["cut-above-the-score", "model-without-cuts"])
+def test_below_the_cut_nothing_is_flagged(tmp_path, monkeypatch, cut) -> None:  # noqa: ANN001
+    _model(tmp_path, threshold=0.8, kind_cut=cut)
+    assert self_check(tmp_path, monkeypatch, HINT).decision == "pass"
+    assert self_check(tmp_path, monkeypatch, "lovely walk on the beach today").decision == "pass"
