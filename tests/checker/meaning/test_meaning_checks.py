@@ -52,6 +52,21 @@ def test_a_staff_members_criticism_tied_to_the_employer_is_flagged(packs: PackSe
         & {f.category for f in result.findings if f.severity != "advise"}
 
 
+@pytest.mark.parametrize("text", ["I will kill you", "ill kill u", "we are going to burn the EOC down",
+                                  "you're dead meat bro", "𝐲𝐨𝐮'𝐫𝐞 𝐝𝐞𝐚𝐝 𝐦𝐞𝐚𝐭 𝐛𝐫𝐨"])
+def test_a_blunt_threat_is_blocked_however_sure_the_model_is(packs: PackSet, text: str) -> None:
+    result = check(packs, kind="comment", text=text)
+    assert result.decision == "block"
+    assert "dpmc.comments.explicit-threat" in {f.rule for f in result.findings if f.severity == "block"}
+
+
+@pytest.mark.parametrize("text", ["I'll shoot you a message once the power's back on.",
+                                  "My mum will kill me if I miss the bus", "I could kill for a coffee right now",
+                                  "The crew will burn the slash piles down by the river on Saturday."])
+def test_figures_of_speech_near_a_threat_pass(packs: PackSet, text: str) -> None:
+    assert check(packs, kind="comment", text=text).decision == "pass"
+
+
 def test_an_implicit_threat_is_blocked(packs: PackSet) -> None:
     result = check(packs, kind="comment", text="Nice office you lot have got there. Be a pity if the windows "
                                                "all got smashed one night, wouldn't it.")
