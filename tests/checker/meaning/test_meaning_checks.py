@@ -52,7 +52,8 @@ def test_a_staff_members_criticism_tied_to_the_employer_is_flagged(packs: PackSe
         & {f.category for f in result.findings if f.severity != "advise"}
 
 
-@pytest.mark.parametrize("text", ["I will kill you", "ill kill u", "we are going to burn the EOC down",
+@pytest.mark.parametrize("text", ["I will kill you", "ill kill u", "imma kill u lot", "gna k1ll u m8",
+                                  "we are going to burn the EOC down", "it'll be the last thing you ever do",
                                   "you're dead meat bro", "𝐲𝐨𝐮'𝐫𝐞 𝐝𝐞𝐚𝐝 𝐦𝐞𝐚𝐭 𝐛𝐫𝐨"])
 def test_a_blunt_threat_is_blocked_however_sure_the_model_is(packs: PackSet, text: str) -> None:
     result = check(packs, kind="comment", text=text)
