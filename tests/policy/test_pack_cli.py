@@ -124,3 +124,28 @@ def test_pack_eval_names_a_malformed_case_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["pack", "eval", str(cases), "--pack", str(MINI)])
     assert result.exit_code == 2
     assert f"{cases}:2: a case is" in result.stderr
+
+
+def test_pack_eval_scores_several_files_as_one_report_with_a_line_each(tmp_path: Path) -> None:
+    first = write_cases(tmp_path / "first.jsonl", CASES[:2])
+    second = write_cases(tmp_path / "second.jsonl", CASES[2:])
+    result = runner.invoke(app, ["pack", "eval", str(first), str(second), "--pack", str(MINI), "--json"])
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert report["total"] == 4 and report["correct"] == 2
+    assert report["files"][str(first)] == {"cases": 2, "correct": 2, "expected_pass": 1, "false_blocks": 0}
+    assert report["files"][str(second)]["correct"] == 0
+    assert {(m["file"], m["line"]) for m in report["mistakes"]} == {(str(second), 1), (str(second), 2)}
+    printed = runner.invoke(app, ["pack", "eval", str(first), str(second), "--pack", str(MINI)]).stdout
+    assert f"{second}: 0/2 right, 0/1 false blocks" in printed
+
+
+def test_pack_eval_counts_flags_per_kind_as_the_self_check_shows_them(tmp_path: Path) -> None:
+    cases = write_cases(tmp_path / "cases.jsonl", CASES)
+    report = json.loads(runner.invoke(app, ["pack", "eval", str(cases), "--pack", str(MINI), "--json"]).stdout)
+    # c1 and c3 are flagged (c3 at another severity than expected: flagged all the same, not right);
+    # c4 should pass and warns
+    posts = report["kinds"]["post"]
+    assert (posts["problems"], posts["problems_flagged"]) == (2, 2)
+    assert posts["correct"] == 2
+    assert (posts["passes"], posts["passes_flagged"], posts["passes_blocked"]) == (2, 1, 0)

@@ -3,7 +3,10 @@
 A case file has one JSON object per line:
 `{"item": {...}, "expect": {"decision": "pass|warn|block", "categories": [...]}, "note": "..."}`.
 Reported: decision accuracy, precision and recall per category (a finding counts towards its
-category when it warns or blocks), and the false-block rate on cases expected to pass.
+category when it warns or blocks), the false-block rate on cases expected to pass, and per kind how
+many problem cases were flagged (warned or blocked: what the staff self-check shows) and how many
+cases expected to pass were flagged or blocked. Several files are scored as one report, with a
+line for each file.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ class Case:
     decision: str
     categories: frozenset[str]
     note: str = ""
+    file: str = ""
 
 
 def read_cases(path: Path) -> list[Case]:
@@ -48,7 +52,7 @@ def read_cases(path: Path) -> list[Case]:
                 raise BadInput(f'{where}: a case is {{"item": {{...}}, "expect": {{"decision": '
                                f'"pass|warn|block", "categories": [...]}}, "note": "..."}}')
             cases.append(Case(number, data["item"], expect["decision"],
-                              frozenset(expect.get("categories") or ()), str(data.get("note", ""))))
+                              frozenset(expect.get("categories") or ()), str(data.get("note", "")), str(path)))
     return cases
 
 
@@ -70,7 +74,30 @@ class CategoryScore:
 
 
 @dataclass
+class KindScore:
+    """One kind's cases: decisions right, and flags (a warning or a block) on problem cases and on
+    cases expected to pass."""
+
+    cases: int = 0
+    correct: int = 0
+    problems: int = 0
+    problems_flagged: int = 0
+    passes: int = 0
+    passes_flagged: int = 0
+    passes_blocked: int = 0
+
+
+@dataclass
+class FileScore:
+    cases: int = 0
+    correct: int = 0
+    expected_pass: int = 0
+    false_blocks: int = 0
+
+
+@dataclass
 class Mistake:
+    file: str
     line: int
     id: str | None
     expected: str
@@ -88,8 +115,8 @@ class EvalReport:
     false_blocks: int = 0
     expected_block: int = 0
     blocks_found: int = 0
-    # kind -> [cases, correct decisions]
-    kinds: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    kinds: dict[str, KindScore] = field(default_factory=lambda: defaultdict(KindScore))
+    files: dict[str, FileScore] = field(default_factory=lambda: defaultdict(FileScore))
     categories: dict[str, CategoryScore] = field(default_factory=lambda: defaultdict(CategoryScore))
     mistakes: list[Mistake] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -124,7 +151,9 @@ class EvalReport:
             "false_block_rate": round(self.false_block_rate, 4),
             "block_recall": _round(self.block_recall),
             "category_recall": _round(self.category_recall),
-            "kinds": {kind: {"cases": n, "accuracy": round(ok / n, 4)} for kind, (n, ok) in sorted(self.kinds.items())},
+            "kinds": {kind: {"accuracy": round(score.correct / score.cases, 4), **asdict(score)}
+                      for kind, score in sorted(self.kinds.items())},
+            "files": {name: asdict(score) for name, score in self.files.items()},
             "categories": {
                 name: {"precision": _round(score.precision), "recall": _round(score.recall), **asdict(score)}
                 for name, score in sorted(self.categories.items())
@@ -151,20 +180,32 @@ def evaluate(cases: list[Case], packs: PackSet) -> EvalReport:
         try:
             result = packs.check(case.item)
         except BadInput as exc:
-            report.errors.append(f"line {case.line}: {exc.detail}")
+            report.errors.append(f"{case.file}:{case.line}: {exc.detail}")
             continue
         got = flagged_categories(result)
         kind = report.kinds[str(case.item.get("kind"))]
-        kind[0] += 1
+        file = report.files[case.file]
+        kind.cases += 1
+        file.cases += 1
         if case.decision == "block":
             report.expected_block += 1
             report.blocks_found += result.decision == "block"
         if result.decision == case.decision:
             report.correct += 1
-            kind[1] += 1
+            kind.correct += 1
+            file.correct += 1
         else:
-            report.mistakes.append(Mistake(case.line, result.id, case.decision, result.decision,
+            report.mistakes.append(Mistake(case.file, case.line, result.id, case.decision, result.decision,
                                            sorted(case.categories), sorted(got), case.note))
+        if case.decision == "pass":
+            kind.passes += 1
+            kind.passes_flagged += result.decision != "pass"
+            kind.passes_blocked += result.decision == "block"
+            file.expected_pass += 1
+            file.false_blocks += result.decision == "block"
+        else:
+            kind.problems += 1
+            kind.problems_flagged += result.decision != "pass"
         if case.decision == "pass" and result.decision == "block":
             report.false_blocks += 1
         for category in got | case.categories:

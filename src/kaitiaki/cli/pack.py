@@ -103,17 +103,22 @@ def show(path: Annotated[Optional[str], typer.Argument(help="Pack folder or name
 
 @pack_app.command("eval")
 def eval_cases(
-    cases: Annotated[Path, typer.Argument(help="JSON-lines file of labelled cases.")],
+    cases: Annotated[list[Path], typer.Argument(help="JSON-lines files of labelled cases, scored as one report.")],
     pack: Annotated[Optional[str], typer.Option("--pack", help="Check every case with this pack (default: the configured pack, with the bundled packs for other kinds).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     min_accuracy: Annotated[Optional[float], typer.Option("--min-accuracy", min=0.0, max=1.0, help="Exit 1 when the decision accuracy is below this.")] = None,
 ) -> None:
     """Decision accuracy, per-category precision and recall, and false blocks on labelled cases."""
+    loaded = []
+    for path in cases:
+        try:
+            loaded += read_cases(path)
+        except OSError as exc:
+            fail(f"cannot read {path}: {exc.strerror or exc}")
+        except AppError as exc:
+            fail(exc.detail)
     try:
-        loaded = read_cases(cases)
         packs = PackSet.open(pack, fallbacks=False) if pack else PackSet.open(load_settings().policy_pack)
-    except OSError as exc:
-        fail(f"cannot read {cases}: {exc.strerror or exc}")
     except AppError as exc:
         fail(exc.detail)
     report = evaluate(loaded, packs)
@@ -131,7 +136,15 @@ def _print_report(report: EvalReport) -> None:
                   f"({report.false_block_rate:.3f})")
     console.print(f"block recall: {_fmt(report.block_recall)} ({report.blocks_found}/{report.expected_block}); "
                   f"category recall: {_fmt(report.category_recall)}")
-    console.print("per kind: " + ", ".join(f"{kind} {ok}/{n} ({ok / n:.3f})" for kind, (n, ok) in sorted(report.kinds.items())))
+    console.print("per kind: " + ", ".join(f"{kind} {score.correct}/{score.cases} ({score.correct / score.cases:.3f})"
+                                           for kind, score in sorted(report.kinds.items())))
+    console.print("flagged (warned or blocked), per kind: " + "; ".join(
+        f"{kind} {score.problems_flagged}/{score.problems} problems, {score.passes_flagged}/{score.passes} "
+        f"expected to pass ({score.passes_blocked} blocked)" for kind, score in sorted(report.kinds.items())))
+    if len(report.files) > 1:
+        for name, score in report.files.items():
+            console.print(escape(f"{name}: {score.correct}/{score.cases} right, "
+                                 f"{score.false_blocks}/{score.expected_pass} false blocks"))
     table = Table(title="per category (findings that warn or block)")
     for column in ("category", "precision", "recall", "tp", "fp", "fn"):
         table.add_column(column, justify="left" if column == "category" else "right")
@@ -140,7 +153,8 @@ def _print_report(report: EvalReport) -> None:
                       str(score.false_positives), str(score.false_negatives))
     console.print(table)
     for mistake in report.mistakes:
-        console.print(escape(f"line {mistake.line} {mistake.id or ''}: expected {mistake.expected} "
+        where = f"{mistake.file}:{mistake.line}" if len(report.files) > 1 else f"line {mistake.line}"
+        console.print(escape(f"{where} {mistake.id or ''}: expected {mistake.expected} "
                              f"{mistake.expected_categories}, got {mistake.got} {mistake.got_categories}")
                       + f"  [dim]{escape(mistake.note)}[/dim]")
     for error in report.errors:
