@@ -78,3 +78,21 @@ def test_a_blocking_evidence_rule_warns_when_the_model_flags_it_only_on_a_second
     out = combine([threat_words], [second_look], judged={"threat"}, evidence_rules={"soft.threat-words"})
     assert decide(out) == "warn"
     assert [f.severity for f in out] == ["warn", "warn"]
+
+
+WORTH_A_LOOK = finding("meaning.threat-worth-a-look", "threat", "advise")
+
+
+def test_the_models_advice_backs_no_evidence_rule() -> None:
+    threat_words = finding("soft.threat-words", "threat", "block")
+    out = combine([threat_words], [WORTH_A_LOOK], judged={"threat"}, evidence_rules={"soft.threat-words"})
+    assert decide(out) == "pass"
+    assert [(f.rule, f.severity) for f in out] == [("soft.threat-words", "advise"), ("meaning.threat-worth-a-look", "advise")]
+
+
+def test_the_models_advice_is_shown_alone_and_left_out_beside_a_rules_flag() -> None:
+    alone = combine([], [WORTH_A_LOOK], judged={"threat"}, evidence_rules=set())
+    assert decide(alone) == "pass" and [f.rule for f in alone] == ["meaning.threat-worth-a-look"]
+    blunt = finding("hard.explicit-threat", "threat", "block")
+    beside = combine([blunt], [WORTH_A_LOOK], judged={"threat"}, evidence_rules=set())
+    assert [f.rule for f in beside] == ["hard.explicit-threat"]

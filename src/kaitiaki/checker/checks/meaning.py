@@ -156,16 +156,19 @@ def combine(findings: Sequence[Finding], meaning_findings: Sequence[Finding], ju
     """The decision table (docs/checker.md):
 
     1. A finding of a `decides` rule stands as it is.
-    2. A finding of an `evidence` rule stands if the model flags its category too; if the model
-       judged the category and did not flag it, the finding is kept as `advise` (shown, not
-       deciding). A blocking `evidence` finding whose category the model's block head judged
+    2. A finding of an `evidence` rule stands if the model flags its category too (warns or
+       blocks); if the model judged the category and did not flag it, the finding is kept as
+       `advise` (shown, not deciding). A blocking `evidence` finding whose category the model's block head judged
        (`judged_block`) and did not block is lowered to `warn`, as is one the model flags only on
        a second look (below its rule's own threshold). Where no meaning rule judges its category
        for this item, it stands.
     3. The model's finding for a category is added beside the rules' (both are shown, each citing
        its clause); of its flag and block findings for one category only the more severe is kept.
+       Its advice (a comment worth a look) backs no rule's finding and is left out where a rule
+       already flags the category.
     """
-    agreed = {finding.category for finding in meaning_findings}
+    # a model finding that only advises (a comment worth a look) backs no rule's finding
+    agreed = {finding.category for finding in meaning_findings if finding.severity != "advise"}
     agreed_block = {finding.category for finding in meaning_findings if finding.severity == "block"}
     second_looks = {finding.category for finding in meaning_findings if finding.detector.endswith(SECOND_LOOK)}
     out: list[Finding] = []
@@ -179,9 +182,13 @@ def combine(findings: Sequence[Finding], meaning_findings: Sequence[Finding], ju
                 finding = finding.model_copy(update={
                     "severity": "warn", "detector": f"{finding.detector}+model:meaning warns, not blocks"})
         out.append(finding)
+    flagged_by_rules = {finding.category for finding in out if finding.severity != "advise"}
     seen: set[str] = set()
     for finding in sorted(meaning_findings, key=lambda f: _SEVERITY_RANK[f.severity]):
-        if finding.category not in seen:
-            seen.add(finding.category)
-            out.append(finding)
+        if finding.category in seen:
+            continue
+        seen.add(finding.category)
+        if finding.severity == "advise" and finding.category in flagged_by_rules:
+            continue
+        out.append(finding)
     return out
