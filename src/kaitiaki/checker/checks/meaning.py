@@ -158,16 +158,15 @@ def combine(findings: Sequence[Finding], meaning_findings: Sequence[Finding], ju
     1. A finding of a `decides` rule stands as it is.
     2. A finding of an `evidence` rule stands if the model flags its category too (warns or
        blocks); if the model judged the category and did not flag it, the finding is kept as
-       `advise` (shown, not deciding). A blocking `evidence` finding whose category the model's block head judged
-       (`judged_block`) and did not block is lowered to `warn`, as is one the model flags only on
-       a second look (below its rule's own threshold). Where no meaning rule judges its category
-       for this item, it stands.
+       `advise` (shown, not deciding). A blocking `evidence` finding whose category the model's
+       block head judged (`judged_block`) and did not block is lowered to `warn`, as is one the
+       model flags only on a second look (below its rule's own threshold). Where no meaning rule
+       judges its category for this item, it stands.
     3. The model's finding for a category is added beside the rules' (both are shown, each citing
        its clause); of its flag and block findings for one category only the more severe is kept.
        Its advice (a comment worth a look) backs no rule's finding and is left out where a rule
        already flags the category.
     """
-    # a model finding that only advises (a comment worth a look) backs no rule's finding
     agreed = {finding.category for finding in meaning_findings if finding.severity != "advise"}
     agreed_block = {finding.category for finding in meaning_findings if finding.severity == "block"}
     second_looks = {finding.category for finding in meaning_findings if finding.detector.endswith(SECOND_LOOK)}
