@@ -74,9 +74,9 @@ class CategoryScore:
 
 
 @dataclass
-class KindScore:
-    """One kind's cases: decisions right, and flags (a warning or a block) on problem cases and on
-    cases expected to pass."""
+class GroupScore:
+    """One group's cases (a kind, a file): decisions right, and flags (a warning or a block) on
+    problem cases and on cases expected to pass."""
 
     cases: int = 0
     correct: int = 0
@@ -86,13 +86,16 @@ class KindScore:
     passes_flagged: int = 0
     passes_blocked: int = 0
 
-
-@dataclass
-class FileScore:
-    cases: int = 0
-    correct: int = 0
-    expected_pass: int = 0
-    false_blocks: int = 0
+    def count(self, expected: str, got: str) -> None:
+        self.cases += 1
+        self.correct += got == expected
+        if expected == "pass":
+            self.passes += 1
+            self.passes_flagged += got != "pass"
+            self.passes_blocked += got == "block"
+        else:
+            self.problems += 1
+            self.problems_flagged += got != "pass"
 
 
 @dataclass
@@ -115,8 +118,8 @@ class EvalReport:
     false_blocks: int = 0
     expected_block: int = 0
     blocks_found: int = 0
-    kinds: dict[str, KindScore] = field(default_factory=lambda: defaultdict(KindScore))
-    files: dict[str, FileScore] = field(default_factory=lambda: defaultdict(FileScore))
+    kinds: dict[str, GroupScore] = field(default_factory=lambda: defaultdict(GroupScore))
+    files: dict[str, GroupScore] = field(default_factory=lambda: defaultdict(GroupScore))
     categories: dict[str, CategoryScore] = field(default_factory=lambda: defaultdict(CategoryScore))
     mistakes: list[Mistake] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -153,7 +156,8 @@ class EvalReport:
             "category_recall": _round(self.category_recall),
             "kinds": {kind: {"accuracy": round(score.correct / score.cases, 4), **asdict(score)}
                       for kind, score in sorted(self.kinds.items())},
-            "files": {name: asdict(score) for name, score in self.files.items()},
+            "files": {name: {"cases": score.cases, "correct": score.correct, "expected_pass": score.passes,
+                             "false_blocks": score.passes_blocked} for name, score in self.files.items()},
             "categories": {
                 name: {"precision": _round(score.precision), "recall": _round(score.recall), **asdict(score)}
                 for name, score in sorted(self.categories.items())
@@ -183,29 +187,16 @@ def evaluate(cases: list[Case], packs: PackSet) -> EvalReport:
             report.errors.append(f"{case.file}:{case.line}: {exc.detail}")
             continue
         got = flagged_categories(result)
-        kind = report.kinds[str(case.item.get("kind"))]
-        file = report.files[case.file]
-        kind.cases += 1
-        file.cases += 1
+        report.kinds[str(case.item.get("kind"))].count(case.decision, result.decision)
+        report.files[case.file].count(case.decision, result.decision)
         if case.decision == "block":
             report.expected_block += 1
             report.blocks_found += result.decision == "block"
         if result.decision == case.decision:
             report.correct += 1
-            kind.correct += 1
-            file.correct += 1
         else:
             report.mistakes.append(Mistake(case.file, case.line, result.id, case.decision, result.decision,
                                            sorted(case.categories), sorted(got), case.note))
-        if case.decision == "pass":
-            kind.passes += 1
-            kind.passes_flagged += result.decision != "pass"
-            kind.passes_blocked += result.decision == "block"
-            file.expected_pass += 1
-            file.false_blocks += result.decision == "block"
-        else:
-            kind.problems += 1
-            kind.problems_flagged += result.decision != "pass"
         if case.decision == "pass" and result.decision == "block":
             report.false_blocks += 1
         for category in got | case.categories:

@@ -63,11 +63,11 @@ FALSE_BLOCK_BUDGET = 0.01
 #: the threat head's budget: the corpus's passing comments are mostly hard twins written to share a
 #: threat's form, so 1 % of them is far more than 1 % of the comments a channel receives
 HEAD_BUDGETS = {"threat": 0.02}
-#: thresholds tried; finer near the top, where class-balanced heads with few positives among many
-#: passing items (threat) find the one that keeps within the false-block budget
 #: the F-beta of the per-kind cuts (`_kind_cuts`). F2 was tried first: on the development sets it
 #: flagged 8 more of 260 problem staff posts and warned 15 more of 215 ordinary ones (docs/models.md)
 KIND_CUT_BETA = 1.0
+#: thresholds tried; finer near the top, where class-balanced heads with few positives among many
+#: passing items (threat) find the one that keeps within the false-block budget
 THRESHOLDS = np.round(np.concatenate([np.arange(0.1, 0.95, 0.025), np.arange(0.95, 0.995, 0.005)]), 3)
 #: heads the public sets do not train, because their labels mean something else there
 #: (implicit_hate's "threatening" posts are mostly calls to political action; YouTube spam is

@@ -144,7 +144,7 @@ def _print_report(report: EvalReport) -> None:
     if len(report.files) > 1:
         for name, score in report.files.items():
             console.print(escape(f"{name}: {score.correct}/{score.cases} right, "
-                                 f"{score.false_blocks}/{score.expected_pass} false blocks"))
+                                 f"{score.passes_blocked}/{score.passes} false blocks"))
     table = Table(title="per category (findings that warn or block)")
     for column in ("category", "precision", "recall", "tp", "fp", "fn"):
         table.add_column(column, justify="left" if column == "category" else "right")
