@@ -39,6 +39,11 @@ def _personal(text: str, health: TermMatcher | None = None) -> list[tuple[str, s
          [("health", "Hemi Walker", "heart attack")]),
         ("Thinking of Tania Rewiti, who starts chemotherapy next week.",
          [("health", "Tania Rewiti", "chemotherapy")]),
+        # a colleague is named by the relation, whatever the name ("Rangi" is also a word)
+        ("Love to my teammate Rangi, who found out yesterday his cancer is back.",
+         [("health", "Rangi", "cancer")]),
+        ("Big love to Mel from our comms team who's just started IVF round three.",
+         [("health", "Mel", "IVF")]),
         # everyday short forms of given names count as names
         ("That's Dave Paterson from the council, his number is 027 555 8812",
          [("contact", "Dave Paterson", "027 555 8812")]),
@@ -89,6 +94,8 @@ def test_names_far_apart_from_the_detail_do_not_pair() -> None:
         ("Grace Hospital and Wellington Library", []),
         ("Aroha nui, Moana", []),  # Māori words, not names on their own
         ("my name is tama rangi", ["tama"]),
+        ("Shout out to my colleague Rangi and to Mel from our comms team", ["Rangi", "Mel"]),
+        ("Thanks to Civil Defence from our regional team", []),  # an organisation's run of capitals
     ],
 )
 def test_find_person_names(text: str, names: list[str]) -> None:

@@ -68,6 +68,23 @@ def test_figures_of_speech_near_a_threat_pass(packs: PackSet, text: str) -> None
     assert check(packs, kind="comment", text=text).decision == "pass"
 
 
+@pytest.mark.parametrize("text", ["Mum's home from Wellington Hospital after her hip op 🙏 Huge thanks to the "
+                                  "nurses on Ward 6.",
+                                  "Baby number two arrived at 4.12am! Ana Mere, 3.4 kg of pure aroha 💕",
+                                  "My boy passed his restricted in Whangārei first go!! Bank account crying"])
+def test_a_staff_members_own_family_news_is_not_blocked(packs: PackSet, text: str) -> None:
+    result = check(packs, kind="personal_post", author={"employer_listed": True}, text=text)
+    assert result.decision == "pass", [(f.rule, f.detector) for f in result.findings]
+
+
+@pytest.mark.parametrize("text", ["Sending love to my teammate Rangi, who found out yesterday his cancer is back.",
+                                  "Mum says my colleague Tui is in hospital with depression, thinking of her"])
+def test_a_colleagues_health_in_a_staff_post_is_blocked(packs: PackSet, text: str) -> None:
+    result = check(packs, kind="personal_post", author={"employer_listed": False}, text=text)
+    assert result.decision == "block"
+    assert "psc-personal.conduct.others-personal-information" in {f.rule for f in result.findings}
+
+
 def test_an_implicit_threat_is_blocked(packs: PackSet) -> None:
     result = check(packs, kind="comment", text="Nice office you lot have got there. Be a pity if the windows "
                                                "all got smashed one night, wouldn't it.")

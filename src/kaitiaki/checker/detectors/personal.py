@@ -8,7 +8,9 @@ an agency's own contact details (0800/0508 numbers, info@ / media@ style inboxes
 Names are found by heuristics, not a register: a title (Mr, Ms, Dr, Sir, Dame ...) before
 capitalised words; a common given name (detectors/data/given_names.txt, English, Māori, Pasifika and
 Asian names common in NZ) before a capitalised family name, or alone when the name is not also an
-ordinary word; "my name is ..."; and name-like email addresses (tom.smith@...).
+ordinary word; a capitalised word that a workplace relation introduces ("my colleague Rangi",
+"Mel from our comms team"), since a colleague is named that way whatever the name; "my name is ...";
+and name-like email addresses (tom.smith@...).
 """
 
 from __future__ import annotations
@@ -47,6 +49,14 @@ NOT_FAMILY_NAMES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april june "
     "july august september october november december new zealand aotearoa".split()
 )
+# "my colleague Rangi": the word after these is a person's name, even one that is also an ordinary word
+RELATION_WORDS = frozenset(
+    "colleague colleagues workmate workmates teammate teammates co-worker co-workers coworker coworkers "
+    "manager boss supervisor".split()
+)
+# "Mel from our comms team": a name before these words
+_FROM_OUR_TEAM = re.compile(
+    r"\s+(?:from|in|on) (?:our|my|the) (?:[\w'’\-]+ ){0,3}?(?:team|office|unit|branch|shift|crew|desk)\b", re.IGNORECASE)
 _OFFICE_CONNECTORS = frozenset({"for", "of", "the", "and", "associate", "deputy", "our", "local"})
 _SENTENCE_END = re.compile(r"[.!?;:]\s|\n")
 NAME_PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "di", "du", "le", "la", "te", "o", "bin", "binti", "al"})
@@ -55,7 +65,7 @@ DEFAULT_HEALTH_TERMS = (
     "diabetes", "cancer", "tumour", "leukaemia", "hiv", "aids", "hepatitis", "depression", "anxiety",
     "bipolar", "schizophrenia", "ptsd", "adhd", "autism", "dementia", "alzheimer's", "epilepsy",
     "stroke", "heart attack", "heart disease", "asthma", "covid", "covid-19", "pregnant", "pregnancy",
-    "miscarriage", "abortion", "mental health", "mental illness", "eating disorder", "addiction",
+    "miscarriage", "abortion", "ivf", "nervous breakdown", "mental breakdown", "mental health", "mental illness", "eating disorder", "addiction",
     "alcoholism", "overdose", "suicidal", "self-harm", "disability", "disabled", "chemotherapy",
     "dialysis", "surgery", "operation", "in hospital", "hospitalised", "icu", "medication", "prescription", "terminal", "illness", "infection", "std", "sti",
 )
@@ -164,6 +174,17 @@ def _family_name_end(words: list[re.Match[str]], index: int, text: str) -> int:
     return last
 
 
+def _colleague(words: list[re.Match[str]], index: int, text: str) -> bool:
+    """Is words[index] introduced as a colleague ("my teammate Rangi", "Mel from our comms team")?"""
+    if index > 0 and words[index - 1].group().casefold() in RELATION_WORDS \
+            and not text[words[index - 1].end():words[index].start()].strip():
+        return True
+    # "Civil Defence from our team" is an organisation: the name must start its run of capitals
+    starts_run = index == 0 or not _is_capitalised(words[index - 1].group()) \
+        or _SENTENCE_END.search(text, words[index - 1].end(), words[index].start()) is not None
+    return starts_run and _FROM_OUR_TEAM.match(text, words[index].end()) is not None
+
+
 def find_people(text: str, identifiers: list[IdentifierMatch] | None = None) -> list[PersonName]:
     """Every person name found, officials included (flagged), non-overlapping, in text order."""
     names, ambiguous = given_names()
@@ -187,6 +208,12 @@ def find_people(text: str, identifiers: list[IdentifierMatch] | None = None) -> 
                 person = (index, last, 0.85, "full_name")
             elif folded in names and not word.isupper():
                 person = (index, index, 0.6, "given_name")
+            elif _colleague(words, index, text):
+                person = (index, index, 0.8, "colleague")
+        elif _is_capitalised(word) and not word.isupper() and folded not in NOT_FAMILY_NAMES \
+                and folded not in OFFICIAL_WORDS and _colleague(words, index, text):
+            last = index if word.endswith(("'s", "’s")) else _family_name_end(words, index, text)
+            person = (index, last, 0.8, "colleague")
         if person is None:
             index += 1
             continue
