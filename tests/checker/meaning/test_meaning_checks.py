@@ -68,6 +68,24 @@ def test_figures_of_speech_near_a_threat_pass(packs: PackSet, text: str) -> None
     assert check(packs, kind="comment", text=text).decision == "pass"
 
 
+@pytest.mark.parametrize("text", ["Be a real shame if the welfare centre generators went walkabout 🙂",
+                                  "I know which tinny is yours. Might want to check the bungs 😉",
+                                  "We know where you park, councillor.",
+                                  "Pray you never meet me in person 😡"])
+def test_a_veiled_threat_is_blocked(packs: PackSet, text: str) -> None:
+    result = check(packs, kind="comment", text=text)
+    assert result.decision == "block"
+    assert "dpmc.comments.veiled-threat" in {f.rule for f in result.findings if f.severity == "block"}
+
+
+@pytest.mark.parametrize("text", ["Someone in the comments said 'we know where you park' to the staff. Not okay.",
+                                  "Be a shame if the market got rained off again, fingers crossed for Saturday.",
+                                  "Enjoy the sunshine while it lasts, another front on Thursday.",
+                                  "You've been warned 😂 the pies at the hall are gone by 11 on Wednesdays"])
+def test_everyday_words_of_a_veiled_threat_pass(packs: PackSet, text: str) -> None:
+    assert check(packs, kind="comment", text=text).decision == "pass"
+
+
 @pytest.mark.parametrize("text", ["Mum's home from Wellington Hospital after her hip op 🙏 Huge thanks to the "
                                   "nurses on Ward 6.",
                                   "Baby number two arrived at 4.12am! Ana Mere, 3.4 kg of pure aroha 💕",

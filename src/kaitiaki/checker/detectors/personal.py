@@ -67,7 +67,7 @@ DEFAULT_HEALTH_TERMS = (
     "stroke", "heart attack", "heart disease", "asthma", "covid", "covid-19", "pregnant", "pregnancy",
     "miscarriage", "abortion", "ivf", "nervous breakdown", "mental breakdown", "mental health", "mental illness", "eating disorder", "addiction",
     "alcoholism", "overdose", "suicidal", "self-harm", "disability", "disabled", "chemotherapy",
-    "dialysis", "surgery", "operation", "in hospital", "hospitalised", "icu", "medication", "prescription", "terminal", "illness", "infection", "std", "sti",
+    "chemo", "radiotherapy", "dialysis", "surgery", "operation", "in hospital", "hospitalised", "icu", "medication", "prescription", "terminal", "illness", "infection", "std", "sti",
 )
 # A health term counts as a person's health detail only right after words like these.
 HEALTH_CUES = frozenset(
