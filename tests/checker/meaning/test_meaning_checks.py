@@ -86,6 +86,24 @@ def test_everyday_words_of_a_veiled_threat_pass(packs: PackSet, text: str) -> No
     assert check(packs, kind="comment", text=text).decision == "pass"
 
 
+@pytest.mark.parametrize(("kind", "text"), [
+    ("post", "To everyone asking why there's no local EOC any more: we asked. The Beehive said no. Sorry."),
+    ("post", "If only the stopbank upgrade had been funded when we asked for it two years ago."),
+    ("reply", "We put in a funding bid last year and the Minister turned it down."),
+])
+def test_saying_what_the_agency_asked_ministers_for_and_was_refused_is_blocked(
+        packs: PackSet, kind: str, text: str) -> None:
+    result = check(packs, kind=kind, text=text, target={"text": "Why is there no EOC here any more?"})
+    assert result.decision == "block"
+    assert "dpmc.advice.asked-and-refused" in {f.rule for f in result.findings}
+
+
+@pytest.mark.parametrize("text", ["The Minister announced today that the Ōtaki welfare centre stays open until March.",
+                                  "We asked the council about the road and they'll reopen it on Friday."])
+def test_an_announced_decision_or_a_councils_answer_passes(packs: PackSet, text: str) -> None:
+    assert check(packs, kind="post", text=text).decision == "pass"
+
+
 @pytest.mark.parametrize("text", ["Mum's home from Wellington Hospital after her hip op 🙏 Huge thanks to the "
                                   "nurses on Ward 6.",
                                   "Baby number two arrived at 4.12am! Ana Mere, 3.4 kg of pure aroha 💕",
