@@ -140,6 +140,17 @@ def test_an_interaction_with_a_government_body_is_never_party_political(packs: P
     assert "political_neutrality" in {f.category for f in party.findings}
 
 
+def test_sharing_a_businesss_safety_update_with_a_business_purpose_passes(packs: PackSet) -> None:
+    outage = {"kind": "interaction", "action": "share", "target": {
+        "handle": "@VectorNZ", "name": "Vector", "bio": "Auckland's electricity lines company",
+        "text": "Outage map now live: crews are restoring power in Titirangi and Piha."},
+        "business_purpose": "Power restoration updates for people in the storm area"}
+    assert check(packs, **outage).decision == "pass"
+    promotion = {"kind": "interaction", "action": "like", "target": {
+        "handle": "@AirNZ", "name": "Air New Zealand", "text": "Check out our brand new lounge!"}}
+    assert "commercial_endorsement" in {f.category for f in check(packs, **promotion).findings if f.severity != "advise"}
+
+
 def test_a_spaced_out_link_is_read_as_a_link(packs: PackSet) -> None:
     result = check(packs, kind="comment", text="Earn $500 a day from home!! Go to w w w . quick-cash . co . nz now")
     assert "spam" in {f.category for f in result.findings if f.severity != "advise"}
