@@ -44,6 +44,19 @@ def test_ordinary_items_pass(packs: PackSet, item: dict) -> None:
     assert result.decision == "pass", [(f.rule, f.detector) for f in result.findings]
 
 
+@pytest.mark.parametrize(("kind", "text"), [
+    ("post", "Reminder: officials don't make the final call on a national state of emergency: the Minister does, "
+             "on advice. Here's how declarations work 👇"),
+    ("personal_post", "for those asking: officials give free and frank advice, Ministers make the decisions. "
+                      "good explainer from the Ombudsman 👇"),
+    ("personal_post", "The Cabinet paper on the Emergency Management Bill was proactively released today. "
+                      "Years of mahi from a lot of people, worth a read 🤓"),
+])
+def test_explaining_how_government_works_or_sharing_released_papers_passes(packs: PackSet, kind: str, text: str) -> None:
+    result = check(packs, kind=kind, text=text, author={"employer_listed": True})
+    assert result.decision == "pass", [(f.rule, f.detector) for f in result.findings]
+
+
 def test_a_staff_members_criticism_tied_to_the_employer_is_flagged(packs: PackSet) -> None:
     result = check(packs, kind="personal_post", author={"employer_listed": True},
                    text="As a DPMC staffer I think the Government's new policy is rubbish")
