@@ -65,9 +65,11 @@ DEFAULT_HEALTH_TERMS = (
     "diabetes", "cancer", "tumour", "leukaemia", "hiv", "aids", "hepatitis", "depression", "anxiety",
     "bipolar", "schizophrenia", "ptsd", "adhd", "autism", "dementia", "alzheimer's", "epilepsy",
     "stroke", "heart attack", "heart disease", "asthma", "covid", "covid-19", "pregnant", "pregnancy",
-    "miscarriage", "abortion", "ivf", "nervous breakdown", "mental breakdown", "mental health", "mental illness", "eating disorder", "addiction",
-    "alcoholism", "overdose", "suicidal", "self-harm", "disability", "disabled", "chemotherapy",
-    "chemo", "radiotherapy", "dialysis", "surgery", "operation", "in hospital", "hospitalised", "icu", "medication", "prescription", "terminal", "illness", "infection", "std", "sti",
+    "miscarriage", "abortion", "ivf", "nervous breakdown", "mental breakdown", "mental health",
+    "mental illness", "eating disorder", "addiction", "alcoholism", "overdose", "suicidal", "self-harm",
+    "disability", "disabled", "chemotherapy", "chemo", "radiotherapy", "dialysis", "surgery", "operation",
+    "in hospital", "hospitalised", "icu", "medication", "prescription", "terminal", "illness", "infection",
+    "std", "sti",
 )
 # A health term counts as a person's health detail only right after words like these.
 HEALTH_CUES = frozenset(
