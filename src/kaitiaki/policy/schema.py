@@ -52,6 +52,7 @@ IDENTIFIER_ENTITIES = (
     "payment_card",
     "nz_driver_licence",
     "nz_passport",
+    "case_reference",
 )
 LINK_CLASSES = ("party", "commercial", "news", "shortener", "government", "social", "unknown")
 INTERACTION_TARGETS = ("party_political", "commercial", "news_political", "unknown_without_purpose")

@@ -249,6 +249,9 @@ def _entities(text: str, minimum: float = FULL_CONFIDENCE) -> list[tuple[str, st
         ("at 2/14 Smith St", [("nz_street_address", "2/14 Smith St")]),
         ("My driver licence number is DL123456", [("nz_driver_licence", "DL123456")]),
         ("passport no. LA123456", [("nz_passport", "LA123456")]),
+        ("Rangiora claim EQC-2291-4478: your visit is on Friday", [("case_reference", "EQC-2291-4478")]),
+        ("ACC claim number 10045678", [("case_reference", "10045678")]),
+        ("case ref CR-2024-0091", [("case_reference", "CR-2024-0091")]),
     ],
 )
 def test_finds_identifiers(text: str, expected: list[tuple[str, str]]) -> None:
@@ -268,6 +271,8 @@ def test_finds_identifiers(text: str, expected: list[tuple[str, str]]) -> None:
         "Order 4111111111111112",  # fails Luhn, no card word
         "Room ABC1234 is booked",  # NHI shape but wrong check digit, no NHI word
         "email us at @ the office",
+        "Applications for 2025-26 close on Friday",  # a span of years, not a case number
+        "Your claim 1234 is being processed",  # too few digits to identify anyone
     ],
 )
 def test_ordinary_numbers_are_not_identifiers(text: str) -> None:

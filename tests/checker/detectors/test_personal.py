@@ -44,6 +44,11 @@ def _personal(text: str, health: TermMatcher | None = None) -> list[tuple[str, s
          [("health", "Rangi", "cancer")]),
         ("Big love to Mel from our comms team who's just started IVF round three.",
          [("health", "Mel", "IVF")]),
+        # a possessive names whose health it is, as "her" does
+        ("Thanks to the pilots for getting Mereana Tautahi's insulin out to Owenga Rd.",
+         [("health", "Mereana Tautahi", "insulin")]),
+        ("Claim EQC-2291-4478: Mrs Hollis, your assessor visit is confirmed for Friday.",
+         [("identifier", "Mrs Hollis", "EQC-2291-4478")]),
         # everyday short forms of given names count as names
         ("That's Dave Paterson from the council, his number is 027 555 8812",
          [("contact", "Dave Paterson", "027 555 8812")]),

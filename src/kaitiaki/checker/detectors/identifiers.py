@@ -1,9 +1,9 @@
 """Validated identifiers: NZ IRD, NHI, bank account, phone, email, street address, payment card,
-driver licence and passport numbers.
+driver licence and passport numbers, and case references (a claim, case, application or policy number).
 
 Every candidate is checked before it is reported: check digits (IRD mod 11 with the secondary
 weighting, NHI mod 11 / mod 24, bank account per Payments NZ via python-stdnum, Luhn for cards),
-number plans (phonenumbers, region NZ) or the shape plus a context word (licence, passport).
+number plans (phonenumbers, region NZ) or the shape plus a context word (licence, passport, claim).
 A number that fails its check is reported only where a context word says what it was meant to be
 ("IRD number 49-091-851"), and then below 0.5 confidence: an invalid checksum never fires at full
 confidence.
@@ -25,7 +25,7 @@ from kaitiaki.checker.detectors.spans import DisjointSpans, keep_non_overlapping
 
 ENTITIES = (
     "nz_ird", "nz_nhi", "nz_bank_account", "nz_phone", "email", "nz_street_address",
-    "payment_card", "nz_driver_licence", "nz_passport",
+    "payment_card", "nz_driver_licence", "nz_passport", "case_reference",
 )
 # Below this a match is a hint, not a finding (invalid checksums, lower-case street names).
 FULL_CONFIDENCE = 0.5
@@ -175,6 +175,14 @@ _BANK_CONTEXT = re.compile(r"\b(?:bank|account|acc|a/c|deposit|pay)", re.IGNOREC
 _CARD_CONTEXT = re.compile(r"\b(?:card|visa|mastercard|amex|credit|debit|cvv|expiry)\b", re.IGNORECASE)
 _LICENCE_CONTEXT = re.compile(r"\b(?:licen[cs]e|driver'?s?|driving|dl)\b", re.IGNORECASE)
 _PASSPORT_CONTEXT = re.compile(r"\bpassports?\b", re.IGNORECASE)
+# A claim, case, application or policy number named as one ("claim EQC-2291-4478", "ACC claim
+# number 10045678", "case ref CR-2024-0091"): agencies' own reference shapes vary, so the word
+# before it says what it is (a bare "ref" could be anything: an IRD number, a booking); at least five digits, and not a year or a span of years ("application 2025-26"). Its
+# confidence sits under every validated number's, so "ref 49-091-850" stays an IRD number.
+_CASE_REFERENCE = re.compile(
+    r"\b(?:claim|case|application|policy)\s*(?:number|no\.?|num|ref|reference)?\s*[:#]?\s*"
+    r"(?P<id>(?:[A-Z]{2,5}[- ]?)?\d[\d-]{3,}\d)\b", re.IGNORECASE)
+_YEARS = re.compile(r"(?:19|20)\d{2}(?:-(?:\d{2}|(?:19|20)\d{2}))?")
 
 GENERIC_MAILBOXES = frozenset(
     "info enquiries enquiry inquiries contact contactus hello admin support help helpdesk "
@@ -307,6 +315,14 @@ def _find_alnum(text: str, wanted: Collection[str], found: list[IdentifierMatch]
                 found.append(_match("nz_passport", text, match.start(), match.end(), True, 0.85))
 
 
+def _find_case_reference(text: str, found: list[IdentifierMatch]) -> None:
+    for match in _CASE_REFERENCE.finditer(text):
+        value = match.group("id")
+        if sum(char.isdigit() for char in value) < 5 or _YEARS.fullmatch(value):
+            continue
+        found.append(_match("case_reference", text, match.start("id"), match.end("id"), True, 0.55))
+
+
 def _find_email(text: str, found: list[IdentifierMatch]) -> None:
     for match in _EMAIL.finditer(text):
         local = match.group().split("@", 1)[0]
@@ -366,6 +382,8 @@ def find_identifiers(text: str, entities: Collection[str] | None = None) -> list
                 _find_phone(text, start, end, found)
     if wanted & {"nz_nhi", "nz_driver_licence", "nz_passport"}:
         _find_alnum(text, wanted, found)
+    if "case_reference" in wanted and _ANY_DIGIT.search(text):
+        _find_case_reference(text, found)
     if "email" in wanted and "@" in text:
         _find_email(text, found)
     if "nz_street_address" in wanted and _ANY_DIGIT.search(text):

@@ -69,7 +69,7 @@ DEFAULT_HEALTH_TERMS = (
     "mental illness", "eating disorder", "addiction", "alcoholism", "overdose", "suicidal", "self-harm",
     "disability", "disabled", "chemotherapy", "chemo", "radiotherapy", "dialysis", "surgery", "operation",
     "in hospital", "hospitalised", "icu", "medication", "prescription", "terminal", "illness", "infection",
-    "std", "sti",
+    "std", "sti", "insulin", "oxygen machine", "oxygen tank", "oxygen concentrator",
 )
 # A health term counts as a person's health detail only right after words like these.
 HEALTH_CUES = frozenset(
@@ -281,7 +281,8 @@ def _health_details(text: str, health_terms: TermMatcher | None, norm: Normalize
     details = []
     for start, end, found in matcher.find(norm if norm is not None else normalize(text)):
         preceding = [w.group().casefold() for w in _WORD.finditer(text, max(0, start - 30), start)][-2:]
-        if any(word in HEALTH_CUES for word in preceding):
+        # "Mereana's insulin": a possessive right before the term is as good as "her"
+        if any(word in HEALTH_CUES for word in preceding) or (preceding and _POSSESSIVE.search(preceding[-1])):
             details.append(Span(start, end, found))
     return details
 
