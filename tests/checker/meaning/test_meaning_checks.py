@@ -57,6 +57,16 @@ def test_explaining_how_government_works_or_sharing_released_papers_passes(packs
     assert result.decision == "pass", [(f.rule, f.detector) for f in result.findings]
 
 
+def test_declining_to_disclose_passes_but_a_wink_does_not(packs: PackSet) -> None:
+    refusal = check(packs, kind="reply", target={"text": "What's in the Budget for sirens?"},
+                    text="Budget Day is Thursday 18 May. We don't know what's in it before it's announced, "
+                         "but everything will be on the Treasury website that afternoon.")
+    assert refusal.decision == "pass", [(f.rule, f.detector) for f in refusal.findings]
+    wink = check(packs, kind="post", text="shh the official line is 'no decision has been made' but between you "
+                                          "and us the Westport levee is getting funded")
+    assert wink.decision == "block"
+
+
 def test_a_staff_members_criticism_tied_to_the_employer_is_flagged(packs: PackSet) -> None:
     result = check(packs, kind="personal_post", author={"employer_listed": True},
                    text="As a DPMC staffer I think the Government's new policy is rubbish")
