@@ -33,7 +33,8 @@ MIN_NAME_PART = 3
 ENTITY_KINDS = {
     "email": "email address", "nz_phone": "phone number", "nz_street_address": "street address",
     "nz_ird": "identifier", "nz_nhi": "identifier", "nz_bank_account": "identifier",
-    "payment_card": "identifier", "nz_driver_licence": "identifier", "nz_passport": "identifier", "case_reference": "identifier",
+    "payment_card": "identifier", "nz_driver_licence": "identifier", "nz_passport": "identifier",
+    "case_reference": "identifier",
 }
 
 

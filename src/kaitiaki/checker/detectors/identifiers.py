@@ -1,5 +1,6 @@
 """Validated identifiers: NZ IRD, NHI, bank account, phone, email, street address, payment card,
-driver licence and passport numbers, and case references (a claim, case, application or policy number).
+driver licence and passport numbers, and case references (a claim, case, application or policy
+number).
 
 Every candidate is checked before it is reported: check digits (IRD mod 11 with the secondary
 weighting, NHI mod 11 / mod 24, bank account per Payments NZ via python-stdnum, Luhn for cards),
@@ -177,8 +178,9 @@ _LICENCE_CONTEXT = re.compile(r"\b(?:licen[cs]e|driver'?s?|driving|dl)\b", re.IG
 _PASSPORT_CONTEXT = re.compile(r"\bpassports?\b", re.IGNORECASE)
 # A claim, case, application or policy number named as one ("claim EQC-2291-4478", "ACC claim
 # number 10045678", "case ref CR-2024-0091"): agencies' own reference shapes vary, so the word
-# before it says what it is (a bare "ref" could be anything: an IRD number, a booking); at least five digits, and not a year or a span of years ("application 2025-26"). Its
-# confidence sits under every validated number's, so "ref 49-091-850" stays an IRD number.
+# before it says what it is (a bare "ref" could be anything: an IRD number, a booking). At least
+# five digits, and not a year or a span of years ("application 2025-26"). Its confidence sits
+# under every validated number's, so "ref 49-091-850" stays an IRD number.
 _CASE_REFERENCE = re.compile(
     r"\b(?:claim|case|application|policy)\s*(?:number|no\.?|num|ref|reference)?\s*[:#]?\s*"
     r"(?P<id>(?:[A-Z]{2,5}[- ]?)?\d[\d-]{3,}\d)\b", re.IGNORECASE)
