@@ -19,7 +19,7 @@ from kaitiaki.checker.checks.base import vocabulary_of
 from kaitiaki.checker.checks.classifier import shipped_model
 from kaitiaki.checker.checks.meaning import EVIDENCE_KEY, combine, evidence_of, score_together
 from kaitiaki.checker.checks.matching import CompiledMatcher
-from kaitiaki.checker.items import MAX_TEXT_CHARS, Evidence, Finding, Item, Kind, Result, decide
+from kaitiaki.checker.items import MAX_TEXT_CHARS, SEVERITY_RANK, Evidence, Finding, Item, Kind, Result, decide
 from kaitiaki.checker.periods import periods_in_force, tightened
 from kaitiaki.errors import BadInput, FieldError
 from kaitiaki.policy.loader import Pack, PackLintError
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from kaitiaki.checker.models import TextModel
 
 KINDS: tuple[str, ...] = tuple(kind.value for kind in Kind)
-_SEVERITY_RANK = {"block": 0, "warn": 1, "advise": 2}
 
 
 # -- items ------------------------------------------------------------------------------------
@@ -73,8 +72,8 @@ def example_item(rule: Rule, example: str | Mapping[str, Any]) -> dict[str, Any]
 
 def _severity(severity: str, hits: list[Hit]) -> str:
     """The rule's severity, or less where every hit was found at less (never more)."""
-    found = min((hit.severity or severity for hit in hits), key=_SEVERITY_RANK.__getitem__)
-    return max(found, severity, key=_SEVERITY_RANK.__getitem__)
+    found = min((hit.severity or severity for hit in hits), key=SEVERITY_RANK.__getitem__)
+    return max(found, severity, key=SEVERITY_RANK.__getitem__)
 
 
 @dataclass(frozen=True, eq=False)
@@ -311,7 +310,7 @@ def _finish(started: _Started, pack: CompiledPack) -> Result:
         judged_block = {rule.rule.category for rule in meaning_rules if getattr(rule.rule, "head", "") == "block"}
         findings = combine(findings, meaning, judged, set(pack.evidence_rules), judged_block)
     findings = tightened(findings, started.periods, pack.period_rules)
-    findings.sort(key=lambda finding: _SEVERITY_RANK[finding.severity])
+    findings.sort(key=lambda finding: SEVERITY_RANK[finding.severity])
     return Result.model_construct(id=ctx.item.id, decision=decide(findings), pack=pack.id, findings=findings)
 
 

@@ -56,6 +56,10 @@ class Severity(str, Enum):
     block = "block"
 
 
+#: most severe first: how findings are sorted and how a finding's severity is compared
+SEVERITY_RANK = {"block": 0, "warn": 1, "advise": 2}
+
+
 class Category(str, Enum):
     """The DPMC pack's categories. Another agency's pack may add its own (categories are strings)."""
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from kaitiaki.checker.checks.base import CheckConfigError, Hit, ItemContext, Resources, View
 from kaitiaki.checker.checks.entities import EntityIndex
-from kaitiaki.checker.items import Finding
+from kaitiaki.checker.items import SEVERITY_RANK, Finding
 from kaitiaki.policy.schema import MeaningRule
 
 if TYPE_CHECKING:
@@ -29,7 +29,6 @@ EVIDENCE_KEY = ("meaning", "evidence")
 SCORES_KEY = ("meaning", "scores")
 #: how a second look's detector ends (`MeaningRule.second_look`)
 SECOND_LOOK = " second look"
-_SEVERITY_RANK = {"block": 0, "warn": 1, "advise": 2}
 TOP_WORDS = 3
 
 
@@ -183,7 +182,7 @@ def combine(findings: Sequence[Finding], meaning_findings: Sequence[Finding], ju
         out.append(finding)
     flagged_by_rules = {finding.category for finding in out if finding.severity != "advise"}
     seen: set[str] = set()
-    for finding in sorted(meaning_findings, key=lambda f: _SEVERITY_RANK[f.severity]):
+    for finding in sorted(meaning_findings, key=lambda f: SEVERITY_RANK[f.severity]):
         if finding.category in seen:
             continue
         seen.add(finding.category)
