@@ -23,11 +23,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from kaitiaki.checker.detectors.spans import DisjointSpans, keep_non_overlapping
+from kaitiaki.policy.schema import IDENTIFIER_ENTITIES
 
-ENTITIES = (
-    "nz_ird", "nz_nhi", "nz_bank_account", "nz_phone", "email", "nz_street_address",
-    "payment_card", "nz_driver_licence", "nz_passport", "case_reference",
-)
+# the entities a pack's rules may name (policy.schema) are the ones found here
+ENTITIES = IDENTIFIER_ENTITIES
 # Below this a match is a hint, not a finding (invalid checksums, lower-case street names).
 FULL_CONFIDENCE = 0.5
 # Bounds on the slower validators (phonenumbers, the bank branch register) for pathological input:
