@@ -78,7 +78,7 @@ class MeaningCheck:
     default_fields = ("text",)
 
     def __init__(self, rule: MeaningRule, resources: Resources) -> None:
-        from kaitiaki.checker.meaning.model import load_meaning_model, meaning_model_available
+        from kaitiaki.checker.meaning.model import CONCERN_HEAD, load_meaning_model, meaning_model_available
 
         if not meaning_model_available():
             raise CheckConfigError(("check",), "the meaning model is not shipped: build it with "
@@ -90,6 +90,7 @@ class MeaningCheck:
             raise CheckConfigError(("head",), f"the meaning model has no head {self.head!r} (heads: {heads})")
         self.threshold = rule.threshold if rule.threshold is not None else self.model.threshold(self.head)
         self.second_look = rule.second_look
+        self.concern_head = CONCERN_HEAD
         # "at the blocking end" of a category presumes the category: a block head's verdict stands
         # only where the category's flag head finds it too (alone, it blocked polite replies that
         # merely sounded like the category)
@@ -109,18 +110,26 @@ class MeaningCheck:
         scores = self.scores(ctx)
         score = scores[self.head]
         severity = None
+        explained_by = self.head
         if score < self.threshold:
-            if not self.second_look or score < self.model.kind_threshold(self.head, ctx.item.kind):
+            if not self.second_look:
                 return []
+            if score < self.model.kind_threshold(self.head, ctx.item.kind):
+                if self.model.likeliest_concern(scores, ctx.item.kind) != self.head:
+                    return []
+                explained_by = self.concern_head  # no category is sure, but the post reads as a problem
             severity = "warn"  # a second look: it warns at most until the rule's own threshold
         if self.flag_head is not None and scores[self.flag_head] < self.model.threshold(self.flag_head):
             return []
         if self.entities is not None and ctx.item.kind == "interaction" \
                 and self.entities.classify_target(ctx).klass == "government":
             return []
-        words = self.model.word_weights_for(meaning_inputs(ctx, self.model), self.head)
+        words = self.model.word_weights_for(meaning_inputs(ctx, self.model), explained_by)
         top = ", ".join(w.word for w in words[:TOP_WORDS])
-        detector = f"model:meaning/{self.head}={score:.2f}" + (f" (words: {top})" if top else "")
+        detector = f"model:meaning/{self.head}={score:.2f}"
+        if explained_by != self.head:
+            detector += f", {explained_by}={scores[explained_by]:.2f}"
+        detector += f" (words: {top})" if top else ""
         if severity is not None:
             detector += SECOND_LOOK
         hits: list[Hit] = []

@@ -29,6 +29,11 @@ WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 WEIGHTS_ENV = "KAITIAKI_MEANING_WEIGHTS"
 MODEL_FILE = "meaning.npz"
 META_FILE = "meaning.json"
+#: The head that reads whether a staff post has any problem at all, whatever its category: one
+#: yes-or-no learns from every problem post together, where each category's head sees only its
+#: own. It warns through the self-check's second look (`likeliest_concern`), never alone.
+CONCERN_HEAD = "any_concern"
+CONCERN_KINDS = ("personal_post",)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # Function words carry weight in the sums but tell a person nothing: never shown as evidence.
 FUNCTION_WORDS = frozenset("""a an and are as at be been but by can could do does for from had has have he her his i if in
@@ -125,6 +130,16 @@ class MeaningModel:
     def kind_threshold(self, head: str, kind: str) -> float:
         """The head's cut for items of this kind (never above its threshold)."""
         return self.kind_thresholds.get(kind, {}).get(head, self.thresholds[head])
+
+    def likeliest_concern(self, scores: dict[str, float], kind: str) -> str | None:
+        """Where the concern head flags an item of its kinds, the category head nearest its cut
+        for that kind (the highest score over cut), which a second look then warns for."""
+        if CONCERN_HEAD not in self.head_index or kind not in CONCERN_KINDS \
+                or scores[CONCERN_HEAD] < self.thresholds[CONCERN_HEAD]:
+            return None
+        cuts = self.kind_thresholds.get(kind, {})
+        return max((head for head in cuts if head != CONCERN_HEAD), key=lambda head: scores[head] / cuts[head],
+                   default=None)
 
     def word_weights_for(self, inputs: Inputs, head: str) -> list[WordWeight]:
         """Each word's exact share of the head's logit (its words, pairs and token vectors)."""
