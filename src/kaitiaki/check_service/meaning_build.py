@@ -40,7 +40,7 @@ from kaitiaki.checker.engine import coerce_item, compile_pack, rule_findings
 from kaitiaki.checker.meaning import corpus as cp
 from kaitiaki.checker.meaning.augment import augment
 from kaitiaki.checker.meaning.features import FEATURES_VERSION, inputs_for, vocabulary_from
-from kaitiaki.checker.meaning.model import CONCERN_HEAD, CONCERN_KINDS, META_FILE, MODEL_FILE, WEIGHTS_DIR, WEIGHTS_ENV
+from kaitiaki.checker.meaning.model import CONCERN_HEADS, META_FILE, MODEL_FILE, WEIGHTS_DIR, WEIGHTS_ENV
 from kaitiaki.checker.meaning.static import STATIC_FILE, StaticEmbedder, distill
 from kaitiaki.checker.models.datasets import default_data_dir
 from kaitiaki.errors import BadInput
@@ -62,11 +62,12 @@ BLOCKING_HEADS = {"ministerial_advice", "confidential_information", "personal_in
 FALSE_BLOCK_BUDGET = 0.01
 #: the threat head's budget: the corpus's passing comments are mostly hard twins written to share a
 #: threat's form, so 1 % of them is far more than 1 % of the comments a channel receives
-HEAD_BUDGETS = {"threat": 0.02, CONCERN_HEAD: 0.03}
-#: the any-concern head warns, never blocks, but its threshold is chosen under a budget too: it
-#: flags at most 3 % of the corpus's own passing staff posts out of fold (whose passing posts are
-#: mostly twins written to look like problems), so the self-check's second look stays rare
-BUDGETED_HEADS = BLOCKING_HEADS | {CONCERN_HEAD}
+#: The concern heads warn, never block, but their thresholds are chosen under a budget too (the
+#: corpus's passing items of their kind are mostly twins written to look like problems): the staff
+#: head flags at most 3 % of the passing staff posts out of fold, so its second look stays rare.
+HEAD_BUDGETS = {"threat": 0.02, CONCERN_HEADS["personal_post"]: 0.03}
+CONCERNS = set(CONCERN_HEADS.values())
+BUDGETED_HEADS = BLOCKING_HEADS | CONCERNS
 #: the F-beta of the per-kind cuts (`_kind_cuts`). F2 was tried first: on the development sets it
 #: flagged 8 more of 260 problem staff posts and warned 15 more of 215 ordinary ones (docs/models.md)
 KIND_CUT_BETA = 1.0
@@ -77,8 +78,9 @@ THRESHOLDS = np.round(np.concatenate([np.arange(0.1, 0.95, 0.025), np.arange(0.9
 #: (implicit_hate's "threatening" posts are mostly calls to political action; YouTube spam is
 #: channel plugs under music videos): without them each head's validation F is higher (threat
 #: 0.70 -> 0.71 and average precision 0.83 -> 0.86, spam 0.88 -> 0.91, spam:block 0.84 -> 0.89).
-#: The hate and offensive heads keep them: they lose without them.
-OWN_DATA_HEADS = {"threat", "spam", "spam:block"}
+#: The hate and offensive heads keep them: they lose without them. The concern heads learn from
+#: the project's own items too, whose labels cover every category (a public set's, a few).
+OWN_DATA_HEADS = {"threat", "spam", "spam:block"} | CONCERNS
 #: the dense features (static means, facts, rule evidence), standardised, are multiplied by this
 #: before fitting, so the one penalty weighs on them harder than on the word features: the heads
 #: lean more on the exact words and less on the mean vector's pull (a violent word's vector in
@@ -97,7 +99,7 @@ def heads() -> list[tuple[str, str, tuple[str, ...]]]:
     """(head name, category, kinds it is trained on)."""
     out = [(category, category, kinds) for category, kinds in cp.CATEGORY_KINDS.items()]
     out += [(f"{category}:block", category, kinds) for category, kinds in cp.BLOCK_HEADS.items()]
-    return [*out, (CONCERN_HEAD, CONCERN_HEAD, CONCERN_KINDS)]
+    return out + [(head, head, (kind,)) for kind, head in CONCERN_HEADS.items()]
 
 
 def collect(root: Path, data_dir: Path, packs: list, public: bool) -> tuple[list[cp.Record], cp.Manifest]:  # noqa: ANN001
@@ -203,7 +205,7 @@ def fit(x: sparse.csr_matrix, y: np.ndarray, w: np.ndarray, c: float) -> Logisti
 
 def _labels(records: list[cp.Record], name: str, category: str) -> tuple[np.ndarray, np.ndarray]:
     """A head's 0/1 labels (a "blocks" head: the category raised at the blocking end) and weights."""
-    if name == CONCERN_HEAD:  # any problem at all
+    if name in CONCERNS:  # any problem at all
         label = np.array([bool(r.categories) for r in records], dtype=int)
     else:
         label = np.array([(category in (r.blocked if name.endswith(":block") else r.categories)) for r in records],
@@ -239,7 +241,7 @@ def _train_head(x: sparse.csr_matrix, records: list[cp.Record], train: np.ndarra
         return None
     beta = 1.0
     # a false block is a pass item flagged on a kind where this head's finding blocks (for the
-    # concern head, a passing staff post its second look would warn)
+    # staff concern head, a passing staff post its second look would warn)
     blocking_kinds = BLOCKING_KINDS.get(name, kinds)
     passes = np.array([records[i].decision == "pass" and records[i].item.get("kind") in blocking_kinds
                        for i in rows_choose]) if name in BUDGETED_HEADS else None
@@ -262,8 +264,8 @@ def _train_head(x: sparse.csr_matrix, records: list[cp.Record], train: np.ndarra
         if best is None or scores["f"] > best[2]["f"]:
             best = (c, threshold, scores, out_of_fold)
     c, threshold, scores, out_of_fold = best
-    # the concern head's threshold is already a cut for its one kind
-    kind_cuts = {} if name == CONCERN_HEAD else _kind_cuts(label, out_of_fold, in_kind & own, records, kinds, threshold)
+    # a concern head's threshold is already a cut for its one kind
+    kind_cuts = {} if name in CONCERNS else _kind_cuts(label, out_of_fold, in_kind & own, records, kinds, threshold)
     return c, threshold, {**scores, "kind_cuts": kind_cuts}, \
         fit(x[rows_train], label[rows_train], weights[rows_train], c)
 

@@ -368,17 +368,21 @@ class MeaningRule(RuleBase):
     `head: block` (it applies at the blocking end); the threshold is the model's validated one
     unless given. With `second_look`, the rule also fires from the head's own cut for the
     item's kind, warning at most until its own threshold is reached: for advice the person weighs
-    (the self-check), where a missed problem costs more than a second look."""
+    (the self-check), where a missed problem costs more than a second look. With `concern`, it also
+    warns where the model's any-concern head for the item's kind (staff posts) flags the item and
+    the rule's category is the one nearest its cut for that kind."""
 
     check: Literal["meaning"]
     head: Literal["flag", "block"] = "flag"
     threshold: float | None = Field(None, gt=0, lt=1)
     second_look: bool = False
+    concern: bool = False
 
     @model_validator(mode="after")
     def _second_look_of_flag(self) -> MeaningRule:
-        if self.second_look and (self.threshold is not None or self.head != "flag"):
-            raise ValueError("second_look reads the flag head's own cuts: use it with head: flag and no threshold")
+        for name in ("second_look", "concern"):
+            if getattr(self, name) and (self.threshold is not None or self.head != "flag"):
+                raise ValueError(f"{name} reads the flag head's own cuts: use it with head: flag and no threshold")
         return self
 
 

@@ -2,12 +2,13 @@
 threshold but above the head's own cut for personal posts is flagged, and only warns;
 a block still needs the rule's threshold (policy pack psc-personal, `second_look`). A post no
 category's head is sure of, but which the any-concern head reads as a problem, is warned under the
-category nearest its cut."""
+category nearest its cut (`concern`)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from pydantic import ValidationError
 from sklearn.linear_model import LogisticRegression
 
 from kaitiaki.check_service import meaning_build as mb
@@ -15,12 +16,14 @@ from kaitiaki.checker import check
 from kaitiaki.checker.engine import coerce_item, compile_pack
 from kaitiaki.checker.items import Result
 from kaitiaki.checker.meaning.features import dense_names, kind_key
-from kaitiaki.checker.meaning.model import CONCERN_HEAD, WEIGHTS_DIR, WEIGHTS_ENV
+from kaitiaki.checker.meaning.model import CONCERN_HEADS, WEIGHTS_DIR, WEIGHTS_ENV
 from kaitiaki.checker.meaning.static import STATIC_FILE
 from kaitiaki.policy.loader import read_pack, resolve_pack_path
+from kaitiaki.policy.schema import MeaningRule
 
 HEAD = "confidential_information"
 HINT = "watch this space, some of us are very happy today"
+CONCERN_HEAD = CONCERN_HEADS["personal_post"]
 
 
 def _model(folder, threshold: float, kind_cut: float | None, *, scores: dict[str, float] | None = None,  # noqa: ANN001
@@ -32,7 +35,7 @@ def _model(folder, threshold: float, kind_cut: float | None, *, scores: dict[str
     scores = scores if scores is not None else {HEAD: 0.5}
     fitted = {}
     for name, _, _ in mb.heads():
-        if name == CONCERN_HEAD and not concern:
+        if name in CONCERN_HEADS.values() and not concern:
             continue
         head = LogisticRegression()
         head.coef_ = np.zeros((1, width + len(vocabulary)))
@@ -104,3 +107,14 @@ def test_without_the_concern_head_flagging_nothing_is_flagged(tmp_path, monkeypa
     scores = {HEAD: 0.5} | ({CONCERN_HEAD: concern} if concern else {})
     _model(tmp_path, threshold=0.95, kind_cut=None, scores=scores, cuts={HEAD: 0.9}, concern=concern is not None)
     assert self_check(tmp_path, monkeypatch, HINT).decision == "pass"
+
+
+
+@pytest.mark.parametrize("extra", [{"threshold": 0.5}, {"head": "block"}], ids=["own-threshold", "block-head"])
+@pytest.mark.parametrize("option", ["second_look", "concern"])
+def test_a_second_look_reads_the_flag_heads_own_cuts(option, extra) -> None:  # noqa: ANN001
+    rule = {"id": "exa.meaning.hint", "category": HEAD, "severity": "warn", "applies_to": ["personal_post"],
+            "clause": "exa/hints", "check": "meaning", "message": "A hint.", "suggestion": "Leave it out.",
+            "examples": {"hit": [HINT]}, option: True, **extra}
+    with pytest.raises(ValidationError, match=f"{option} reads the flag head's own cuts"):
+        MeaningRule.model_validate(rule)

@@ -78,7 +78,7 @@ class MeaningCheck:
     default_fields = ("text",)
 
     def __init__(self, rule: MeaningRule, resources: Resources) -> None:
-        from kaitiaki.checker.meaning.model import CONCERN_HEAD, load_meaning_model, meaning_model_available
+        from kaitiaki.checker.meaning.model import CONCERN_HEADS, load_meaning_model, meaning_model_available
 
         if not meaning_model_available():
             raise CheckConfigError(("check",), "the meaning model is not shipped: build it with "
@@ -90,7 +90,7 @@ class MeaningCheck:
             raise CheckConfigError(("head",), f"the meaning model has no head {self.head!r} (heads: {heads})")
         self.threshold = rule.threshold if rule.threshold is not None else self.model.threshold(self.head)
         self.second_look = rule.second_look
-        self.concern_head = CONCERN_HEAD
+        self.concern_heads = CONCERN_HEADS if rule.concern else {}
         # "at the blocking end" of a category presumes the category: a block head's verdict stands
         # only where the category's flag head finds it too (alone, it blocked polite replies that
         # merely sounded like the category)
@@ -111,14 +111,15 @@ class MeaningCheck:
         score = scores[self.head]
         severity = None
         explained_by = self.head
+        kind = ctx.item.kind
         if score < self.threshold:
-            if not self.second_look:
+            if self.second_look and score >= self.model.kind_threshold(self.head, kind):
+                severity = "warn"  # a second look: it warns at most until the rule's own threshold
+            elif kind in self.concern_heads and self.model.likeliest_concern(scores, kind) == self.head:
+                explained_by = self.concern_heads[kind]  # no category is sure, but the item reads as a problem
+                severity = "warn"
+            else:
                 return []
-            if score < self.model.kind_threshold(self.head, ctx.item.kind):
-                if self.model.likeliest_concern(scores, ctx.item.kind) != self.head:
-                    return []
-                explained_by = self.concern_head  # no category is sure, but the post reads as a problem
-            severity = "warn"  # a second look: it warns at most until the rule's own threshold
         if self.flag_head is not None and scores[self.flag_head] < self.model.threshold(self.flag_head):
             return []
         if self.entities is not None and ctx.item.kind == "interaction" \

@@ -29,11 +29,12 @@ WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 WEIGHTS_ENV = "KAITIAKI_MEANING_WEIGHTS"
 MODEL_FILE = "meaning.npz"
 META_FILE = "meaning.json"
-#: The head that reads whether a staff post has any problem at all, whatever its category: one
-#: yes-or-no learns from every problem post together, where each category's head sees only its
-#: own. It warns through the self-check's second look (`likeliest_concern`), never alone.
-CONCERN_HEAD = "any_concern"
-CONCERN_KINDS = ("personal_post",)
+#: Per kind, the head that reads whether an item has any problem at all, whatever its category:
+#: one yes-or-no learns from every problem item of the kind together, where each category's head
+#: sees only its own. It never decides alone: a meaning rule with `concern` warns for the category
+#: nearest its cut (`likeliest_concern`). Staff posts only: a head for comments, whose finding would
+#: hold the comment, was tried and lowered the Gab Hate Corpus F1 (docs/models.md).
+CONCERN_HEADS = {"personal_post": "staff_concern"}
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # Function words carry weight in the sums but tell a person nothing: never shown as evidence.
 FUNCTION_WORDS = frozenset("""a an and are as at be been but by can could do does for from had has have he her his i if in
@@ -132,14 +133,13 @@ class MeaningModel:
         return self.kind_thresholds.get(kind, {}).get(head, self.thresholds[head])
 
     def likeliest_concern(self, scores: dict[str, float], kind: str) -> str | None:
-        """Where the concern head flags an item of its kinds, the category head nearest its cut
-        for that kind (the highest score over cut), which a second look then warns for."""
-        if CONCERN_HEAD not in self.head_index or kind not in CONCERN_KINDS \
-                or scores[CONCERN_HEAD] < self.thresholds[CONCERN_HEAD]:
+        """Where the kind's concern head flags the item, the category's flag head nearest its cut
+        for that kind (the highest score over cut)."""
+        concern = CONCERN_HEADS.get(kind)
+        if concern not in self.head_index or scores[concern] < self.thresholds[concern]:
             return None
         cuts = self.kind_thresholds.get(kind, {})
-        return max((head for head in cuts if head != CONCERN_HEAD), key=lambda head: scores[head] / cuts[head],
-                   default=None)
+        return max((head for head in cuts if ":" not in head), key=lambda head: scores[head] / cuts[head], default=None)
 
     def word_weights_for(self, inputs: Inputs, head: str) -> list[WordWeight]:
         """Each word's exact share of the head's logit (its words, pairs and token vectors)."""
