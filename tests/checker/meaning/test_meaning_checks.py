@@ -67,6 +67,15 @@ def test_declining_to_disclose_passes_but_a_wink_does_not(packs: PackSet) -> Non
     assert wink.decision == "block"
 
 
+def test_a_neutral_reminder_to_vote_on_a_work_profile_passes_but_a_steer_does_not(packs: PackSet) -> None:
+    neutral = check(packs, kind="personal_post", author={"employer_listed": True},
+                    text="Big debate last night. Whoever you back, make sure you vote!")
+    assert neutral.decision == "pass", [(f.rule, f.detector) for f in neutral.findings]
+    steer = check(packs, kind="personal_post", author={"employer_listed": True},
+                  text="Whoever you vote for, please don't vote for the party that cut the regional CDEM funding 😉")
+    assert steer.decision == "block"
+
+
 def test_a_staff_members_criticism_tied_to_the_employer_is_flagged(packs: PackSet) -> None:
     result = check(packs, kind="personal_post", author={"employer_listed": True},
                    text="As a DPMC staffer I think the Government's new policy is rubbish")
