@@ -118,6 +118,28 @@ def test_everyday_words_of_a_veiled_threat_pass(packs: PackSet, text: str) -> No
     assert check(packs, kind="comment", text=text).decision == "pass"
 
 
+@pytest.mark.parametrize(("text", "rule"), [
+    ("🔪🔪 for whoever runs the Ōpōtiki welfare desk. See you Monday", "dpmc.comments.weapon-emoji-threat"),
+    ("Councillor Ngata 🪓🪓 your last term", "dpmc.comments.weapon-emoji-threat"),
+    ("I hope the controller drowns in the next one", "dpmc.comments.wished-harm"),
+    ("Hope whoever cut the siren budget falls down the stairs", "dpmc.comments.wished-harm"),
+])
+def test_a_weapon_aimed_at_someone_or_harm_wished_on_them_is_blocked(packs: PackSet, text: str, rule: str) -> None:
+    result = check(packs, kind="comment", text=text)
+    assert result.decision == "block"
+    assert rule in {f.rule for f in result.findings if f.severity == "block"}
+
+
+@pytest.mark.parametrize("text", ["Bring your 🔪 and a chopping board to the hall, we're feeding 200 tonight 🍲",
+                                  "You lot are 💣, the whole street got fed all week",
+                                  "Grandad's split a trailer of firewood 🪓 for whoever needs it in Tolaga Bay",
+                                  "Stay safe tonight everyone, hope nobody gets hurt in the wind",
+                                  "I hope you have a heart-warming Christmas with the whānau"])
+def test_a_weapon_emoji_at_work_or_a_kind_wish_passes(packs: PackSet, text: str) -> None:
+    result = check(packs, kind="comment", text=text)
+    assert result.decision == "pass", [(f.rule, f.detector) for f in result.findings]
+
+
 @pytest.mark.parametrize(("kind", "text"), [
     ("post", "To everyone asking why there's no local EOC any more: we asked. The Beehive said no. Sorry."),
     ("post", "If only the stopbank upgrade had been funded when we asked for it two years ago."),
@@ -151,6 +173,22 @@ def test_a_colleagues_health_in_a_staff_post_is_blocked(packs: PackSet, text: st
     result = check(packs, kind="personal_post", author={"employer_listed": False}, text=text)
     assert result.decision == "block"
     assert "psc-personal.conduct.others-personal-information" in {f.rule for f in result.findings}
+
+
+@pytest.mark.parametrize("text", ["On behalf of the whole Tasman Emergency Management Office, thanks for doing the ShakeOut drill today.",
+                                  "Replying to the comments: NEMA's official line is don't drive through floodwater.",
+                                  "Officially, we don't recommend generators indoors. Unofficially, my uncle ignores us."])
+def test_a_staff_member_speaking_for_the_agency_is_warned(packs: PackSet, text: str) -> None:
+    result = check(packs, kind="personal_post", author={"employer_listed": True}, text=text)
+    assert result.decision == "warn"
+    assert "psc-personal.conduct.speaking-as-agency" in {f.rule for f in result.findings if f.severity == "warn"}
+
+
+@pytest.mark.parametrize("text", ["Proud to hand out the volunteer awards on behalf of the agency last night.",
+                                  "On behalf of the Tītahi Bay netball club, thanks to everyone at the quiz night!"])
+def test_acting_for_the_agency_or_speaking_for_a_club_passes(packs: PackSet, text: str) -> None:
+    result = check(packs, kind="personal_post", author={"employer_listed": True}, text=text)
+    assert result.decision == "pass", [(f.rule, f.detector) for f in result.findings]
 
 
 def test_an_implicit_threat_is_blocked(packs: PackSet) -> None:
