@@ -130,6 +130,22 @@ def test_a_weapon_aimed_at_someone_or_harm_wished_on_them_is_blocked(packs: Pack
     assert rule in {f.rule for f in result.findings if f.severity == "block"}
 
 
+@pytest.mark.parametrize("text", ["The fat bloke reading the update should lay off the pies 🐷",
+                                  "Whoever fronted the 4pm update has a face for radio",
+                                  "That presenter with the buck teeth needs to get off the telly"])
+def test_mocking_how_a_person_looks_is_blocked(packs: PackSet, text: str) -> None:
+    result = check(packs, kind="comment", text=text)
+    assert result.decision == "block"
+    assert "dpmc.comments.appearance-insult" in {f.rule for f in result.findings if f.severity == "block"}
+
+
+@pytest.mark.parametrize("text", ["Pig hunters from Wairoa cleared the slip on the back road, legends 🐗",
+                                  "Fat raindrops on the roof all night, the tank is finally full",
+                                  "the photo of the cow on the roof after the flood 💀"])
+def test_the_words_of_an_appearance_insult_pass_elsewhere(packs: PackSet, text: str) -> None:
+    assert check(packs, kind="comment", text=text).decision == "pass"
+
+
 @pytest.mark.parametrize("text", ["Bring your 🔪 and a chopping board to the hall, we're feeding 200 tonight 🍲",
                                   "You lot are 💣, the whole street got fed all week",
                                   "Grandad's split a trailer of firewood 🪓 for whoever needs it in Tolaga Bay",
