@@ -72,6 +72,7 @@ def test_a_name_with_a_detail_is_personal_information(text: str, expected: list)
         "Will you call 021 555 1234?",  # "Will" is a word here
         "Hi Aroha, the hui is at 10am",
         "The flood reached 14 Grace Street, Nelson; call 021 555 1234",  # street and city, not people
+        "Evacuation centre now open at Tamatea High School hall, 45 Durham Ave, Napier",  # a school, not a person
     ],
 )
 def test_no_personal_information(text: str) -> None:
@@ -101,6 +102,10 @@ def test_names_far_apart_from_the_detail_do_not_pair() -> None:
         ("my name is tama rangi", ["tama"]),
         ("Shout out to my colleague Rangi and to Mel from our comms team", ["Rangi", "Mel"]),
         ("Thanks to Civil Defence from our regional team", []),  # an organisation's run of capitals
+        # places named after people or places, beside people whose family name is a place word
+        ("Centre open at Tamatea High School hall and Tamatea Intermediate", []),
+        ("Kevin is receiving care at the Henry Bennett Centre", ["Kevin"]),
+        ("Greg Hall was at Hemi Walker's school run", ["Greg Hall", "Hemi Walker"]),
     ],
 )
 def test_find_person_names(text: str, names: list[str]) -> None:

@@ -49,6 +49,15 @@ NOT_FAMILY_NAMES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april june "
     "july august september october november december new zealand aotearoa".split()
 )
+# A run of capitals followed by one of these is a place named after someone or somewhere
+# ("Tamatea High School hall", "Te Aroha Memorial Hall"), not a person. The first set never ends
+# a person's name, so it also counts inside the run ("Tamatea Intermediate"); the second are
+# family names too ("Greg Hall", "Helen Park"), so they count only after it.
+PLACE_WORDS = frozenset(
+    "school college university hospital centre center marae church library station airport stadium "
+    "domain reserve kura intermediate grammar academy hotel motel lodge clinic pool pools arena wharf".split()
+)
+PLACE_OR_FAMILY_WORDS = frozenset("hall park bridge stream river beach".split())
 # "my colleague Rangi": the word after these is a person's name, even one that is also an ordinary word
 RELATION_WORDS = frozenset(
     "colleague colleagues workmate workmates teammate teammates co-worker co-workers coworker coworkers "
@@ -216,6 +225,9 @@ def find_people(text: str, identifiers: list[IdentifierMatch] | None = None) -> 
                 and folded not in OFFICIAL_WORDS and _colleague(words, index, text):
             last = index if word.endswith(("'s", "’s")) else _family_name_end(words, index, text)
             person = (index, last, 0.8, "colleague")
+        if person is not None and person[3] != "title" and _names_a_place(words, person[0], person[1], text):
+            index = person[1] + 1
+            continue
         if person is None:
             index += 1
             continue
@@ -235,6 +247,26 @@ def find_people(text: str, identifiers: list[IdentifierMatch] | None = None) -> 
             if person_from_email is not None:
                 people.append(person_from_email)
     return _without_overlaps(people, identifiers or [])
+
+
+def _names_a_place(words: list[re.Match[str]], first: int, last: int, text: str) -> bool:
+    """Do the name words words[first..last], with what follows them, name a place ("Tamatea High
+    School", "Tamatea Intermediate")? Only a capitalised place word counts: "Hemi's school run" is
+    about a person."""
+    def place_word(cursor: int, words_that_count: frozenset[str]) -> bool:
+        word = words[cursor].group()
+        return _is_capitalised(word) and word.casefold() in words_that_count
+
+    if any(place_word(cursor, PLACE_WORDS) for cursor in range(first + 1, last + 1)):
+        return True
+    for cursor in (last + 1, last + 2):
+        if cursor >= len(words) or text[words[cursor - 1].end():words[cursor].start()] != " ":
+            return False
+        if place_word(cursor, PLACE_WORDS | PLACE_OR_FAMILY_WORDS):
+            return True
+        if not _is_capitalised(words[cursor].group()):
+            return False
+    return False
 
 
 def _name_from_email(identifier: IdentifierMatch, names: frozenset[str]) -> PersonName | None:
