@@ -168,6 +168,25 @@ def test_saying_what_the_agency_asked_ministers_for_and_was_refused_is_blocked(
     assert "dpmc.advice.asked-and-refused" in {f.rule for f in result.findings}
 
 
+@pytest.mark.parametrize("text", ["Cabinet has agreed to extend the buyout scheme. Formal announcement Thursday but we "
+                                  "wanted you to hear it first.",
+                                  "Not officially released yet but the Kaikōura siren upgrade is funded 🎉"])
+def test_telling_followers_a_decision_before_its_announcement_is_blocked(packs: PackSet, text: str) -> None:
+    result = check(packs, kind="post", text=text)
+    assert result.decision == "block"
+    assert "dpmc.confidential.ahead-of-announcement" in {f.rule for f in result.findings}
+
+
+def test_a_comment_asking_for_bank_details_is_blocked_and_a_warning_about_it_passes(packs: PackSet) -> None:
+    scam = check(packs, kind="comment", text="You qualify for the flood hardship grant 🎉 confirm your bank "
+                                             "details at nz-flood-grants.help")
+    assert scam.decision == "block"
+    assert "dpmc.comments.phishing" in {f.rule for f in scam.findings}
+    warning = check(packs, kind="comment", text="Heads up, scam texts are asking for bank details. Civil Defence "
+                                                "never asks for them.")
+    assert warning.decision == "pass"
+
+
 @pytest.mark.parametrize("text", ["The Minister announced today that the Ōtaki welfare centre stays open until March.",
                                   "We asked the council about the road and they'll reopen it on Friday."])
 def test_an_announced_decision_or_a_councils_answer_passes(packs: PackSet, text: str) -> None:
