@@ -177,6 +177,15 @@ def test_telling_followers_a_decision_before_its_announcement_is_blocked(packs: 
     assert "dpmc.confidential.ahead-of-announcement" in {f.rule for f in result.findings}
 
 
+def test_pointing_to_one_shop_for_supplies_warns_and_a_list_of_shops_passes(packs: PackSet) -> None:
+    one = check(packs, kind="post", text="Need a gas bottle before the storm? Rimu Road Fuels in Te Awamutu has them.")
+    assert one.decision == "warn"
+    assert "dpmc.commercial.one-shop-has-stock" in {f.rule for f in one.findings}
+    several = check(packs, kind="post", text="Hardware stores across Waikato have restocked sandbags. Ring your "
+                                             "local store before you go.")
+    assert several.decision == "pass"
+
+
 def test_a_comment_asking_for_bank_details_is_blocked_and_a_warning_about_it_passes(packs: PackSet) -> None:
     scam = check(packs, kind="comment", text="You qualify for the flood hardship grant 🎉 confirm your bank "
                                              "details at nz-flood-grants.help")
