@@ -52,6 +52,11 @@ def _personal(text: str, health: TermMatcher | None = None) -> list[tuple[str, s
         # everyday short forms of given names count as names
         ("That's Dave Paterson from the council, his number is 027 555 8812",
          [("contact", "Dave Paterson", "027 555 8812")]),
+        # a person staying at a motel has an address; a public place's address is not a person's
+        ("Aroha Waititi is staying at the Tūī Motor Lodge, 6 Main Road, Taupō",
+         [("address", "Aroha Waititi", "6 Main Road, Taupō")]),
+        ("Mr Tane Pohe was taken to Nelson Hospital last night with chest pains.",
+         [("health", "Mr Tane Pohe", "chest pains")]),
     ],
 )
 def test_a_name_with_a_detail_is_personal_information(text: str, expected: list) -> None:
@@ -73,6 +78,8 @@ def test_a_name_with_a_detail_is_personal_information(text: str, expected: list)
         "Hi Aroha, the hui is at 10am",
         "The flood reached 14 Grace Street, Nelson; call 021 555 1234",  # street and city, not people
         "Evacuation centre now open at Tamatea High School hall, 45 Durham Ave, Napier",  # a school, not a person
+        "Kia ora Hemi, the centre is the Waipawa Community Hall, 12 High Street. Bring your meds.",
+        "Hi Sam, it's at the Ōtaki Sports Centre, 40 Mill Road, open all night",
     ],
 )
 def test_no_personal_information(text: str) -> None:

@@ -58,6 +58,15 @@ PLACE_WORDS = frozenset(
     "domain reserve kura intermediate grammar academy hotel motel lodge clinic pool pools arena wharf".split()
 )
 PLACE_OR_FAMILY_WORDS = frozenset("hall park bridge stream river beach".split())
+# An address right after a public place ("Motueka Recreation Centre, 100 Old Wharf Road", "the
+# school gym, 50 Lytton Road") is that place's, not a person's, whoever is named nearby. Hotels,
+# motels and hospitals are left out: where a person is staying or being treated is theirs.
+_PLACE_BEFORE_ADDRESS = re.compile(
+    r"\b(?:school|college|university|centre|center|marae|church|library|station|airport|stadium|domain|"
+    r"reserve|kura|intermediate|academy|pools?|arena|wharf|gym|hub|(?:town|memorial|community|war|church|"
+    r"school|scout|civic|sports|village|public|rsa|marae) (?:hall|park|grounds))\s*[,:(\u2013-]?\s*(?:at\s+)?$",
+    re.IGNORECASE,
+)
 # "my colleague Rangi": the word after these is a person's name, even one that is also an ordinary word
 RELATION_WORDS = frozenset(
     "colleague colleagues workmate workmates teammate teammates co-worker co-workers coworker coworkers "
@@ -78,7 +87,8 @@ DEFAULT_HEALTH_TERMS = (
     "mental illness", "eating disorder", "addiction", "alcoholism", "overdose", "suicidal", "self-harm",
     "disability", "disabled", "chemotherapy", "chemo", "radiotherapy", "dialysis", "surgery", "operation",
     "in hospital", "hospitalised", "icu", "medication", "prescription", "terminal", "illness", "infection",
-    "std", "sti", "insulin", "oxygen machine", "oxygen tank", "oxygen concentrator",
+    "std", "sti", "insulin", "oxygen machine", "oxygen tank", "oxygen concentrator", "chest pain",
+    "chest pains", "broken hip", "concussion", "head injury",
 )
 # A health term counts as a person's health detail only right after words like these.
 HEALTH_CUES = frozenset(
@@ -333,6 +343,8 @@ def find_personal_information(
     details: list[tuple[str, Span, float]] = []
     for match in identifiers:
         kind = _detail_kind(match)
+        if kind == "address" and _PLACE_BEFORE_ADDRESS.search(text, max(0, match.start - 60), match.start):
+            continue
         if kind is not None:
             details.append((kind, Span(match.start, match.end, match.text), match.confidence))
     details.extend(("health", span, 0.8) for span in _health_details(text, health_terms, norm))
