@@ -186,6 +186,24 @@ def test_pointing_to_one_shop_for_supplies_warns_and_a_list_of_shops_passes(pack
     assert several.decision == "pass"
 
 
+@pytest.mark.parametrize(("kind", "text", "rule", "decision"), [
+    ("post", "Huge thanks to the bright sparks who drove round the barriers at Clive. Our crews loved it 🙄",
+     "dpmc.tone.ridicule", "block"),
+    ("reply", "The Minister's office shelved our recommendation on the sirens, so ask them.",
+     "dpmc.advice.asked-and-refused", "block"),
+    ("post", "Free sausage sizzle after the ShakeOut drill, everyone welcome, even the National voters 😜",
+     "dpmc.political.voter-joke", "warn"),
+    ("comment", "URGENT: your civil defence alert account has been suspended. Reactivate at cd-alerts-nz.info",
+     "dpmc.comments.phishing", "block"),
+])
+def test_ridicule_advice_told_as_the_ministers_act_a_voter_joke_and_an_expired_account_scam(
+        packs: PackSet, kind: str, text: str, rule: str, decision: str) -> None:
+    context = {"target": {"text": "Why are there no sirens here?"}} if kind == "reply" else {}
+    result = check(packs, kind=kind, text=text, **context)
+    assert result.decision == decision
+    assert rule in {f.rule for f in result.findings}
+
+
 def test_a_comment_asking_for_bank_details_is_blocked_and_a_warning_about_it_passes(packs: PackSet) -> None:
     scam = check(packs, kind="comment", text="You qualify for the flood hardship grant 🎉 confirm your bank "
                                              "details at nz-flood-grants.help")
