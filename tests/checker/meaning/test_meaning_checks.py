@@ -76,6 +76,15 @@ def test_a_neutral_reminder_to_vote_on_a_work_profile_passes_but_a_steer_does_no
     assert steer.decision == "block"
 
 
+def test_a_family_secret_marked_confidential_passes_but_a_leak_does_not(packs: PackSet) -> None:
+    party = check(packs, kind="personal_post", author={"employer_listed": True},
+                  text="Nana's surprise 80th is TOP SECRET 🤫 if you're reading this Nana, look away")
+    assert party.decision == "pass", [(f.rule, f.detector) for f in party.findings]
+    leak = check(packs, kind="personal_post", author={"employer_listed": True},
+                 text="Pic of the RESTRICTED briefing on my desk 😅 busy week")
+    assert leak.decision == "block"
+
+
 def test_a_staff_members_criticism_tied_to_the_employer_is_flagged(packs: PackSet) -> None:
     result = check(packs, kind="personal_post", author={"employer_listed": True},
                    text="As a DPMC staffer I think the Government's new policy is rubbish")
