@@ -67,22 +67,19 @@ def test_declining_to_disclose_passes_but_a_wink_does_not(packs: PackSet) -> Non
     assert wink.decision == "block"
 
 
-def test_a_neutral_reminder_to_vote_on_a_work_profile_passes_but_a_steer_does_not(packs: PackSet) -> None:
-    neutral = check(packs, kind="personal_post", author={"employer_listed": True},
-                    text="Big debate last night. Whoever you back, make sure you vote!")
-    assert neutral.decision == "pass", [(f.rule, f.detector) for f in neutral.findings]
-    steer = check(packs, kind="personal_post", author={"employer_listed": True},
-                  text="Whoever you vote for, please don't vote for the party that cut the regional CDEM funding 😉")
-    assert steer.decision == "block"
-
-
-def test_a_family_secret_marked_confidential_passes_but_a_leak_does_not(packs: PackSet) -> None:
-    party = check(packs, kind="personal_post", author={"employer_listed": True},
-                  text="Nana's surprise 80th is TOP SECRET 🤫 if you're reading this Nana, look away")
-    assert party.decision == "pass", [(f.rule, f.detector) for f in party.findings]
-    leak = check(packs, kind="personal_post", author={"employer_listed": True},
-                 text="Pic of the RESTRICTED briefing on my desk 😅 busy week")
-    assert leak.decision == "block"
+@pytest.mark.parametrize(("harmless", "problem"), [
+    # a neutral reminder to vote, and a steer away from one party
+    ("Big debate last night. Whoever you back, make sure you vote!",
+     "Whoever you vote for, please don't vote for the party that cut the regional CDEM funding 😉"),
+    # a family secret marked as classified, and agency material that is
+    ("Nana's surprise 80th is TOP SECRET 🤫 if you're reading this Nana, look away",
+     "Pic of the RESTRICTED briefing on my desk 😅 busy week"),
+])
+def test_a_staff_post_on_a_work_profile_passes_where_only_its_look_alike_is_blocked(
+        packs: PackSet, harmless: str, problem: str) -> None:
+    passed = check(packs, kind="personal_post", author={"employer_listed": True}, text=harmless)
+    assert passed.decision == "pass", [(f.rule, f.detector) for f in passed.findings]
+    assert check(packs, kind="personal_post", author={"employer_listed": True}, text=problem).decision == "block"
 
 
 def test_a_staff_members_criticism_tied_to_the_employer_is_flagged(packs: PackSet) -> None:
@@ -109,14 +106,24 @@ def test_figures_of_speech_near_a_threat_pass(packs: PackSet, text: str) -> None
     assert check(packs, kind="comment", text=text).decision == "pass"
 
 
-@pytest.mark.parametrize("text", ["Be a real shame if the welfare centre generators went walkabout 🙂",
-                                  "I know which tinny is yours. Might want to check the bungs 😉",
-                                  "We know where you park, councillor.",
-                                  "Pray you never meet me in person 😡"])
-def test_a_veiled_threat_is_blocked(packs: PackSet, text: str) -> None:
+@pytest.mark.parametrize(("text", "rule"), [
+    ("Be a real shame if the welfare centre generators went walkabout 🙂", "dpmc.comments.veiled-threat"),
+    ("I know which tinny is yours. Might want to check the bungs 😉", "dpmc.comments.veiled-threat"),
+    ("We know where you park, councillor.", "dpmc.comments.veiled-threat"),
+    ("Pray you never meet me in person 😡", "dpmc.comments.veiled-threat"),
+    ("🔪🔪 for whoever runs the Ōpōtiki welfare desk. See you Monday", "dpmc.comments.weapon-emoji-threat"),
+    ("Councillor Ngata 🪓🪓 your last term", "dpmc.comments.weapon-emoji-threat"),
+    ("I hope the controller drowns in the next one", "dpmc.comments.wished-harm"),
+    ("Hope whoever cut the siren budget falls down the stairs", "dpmc.comments.wished-harm"),
+    ("The fat bloke reading the update should lay off the pies 🐷", "dpmc.comments.appearance-insult"),
+    ("Whoever fronted the 4pm update has a face for radio", "dpmc.comments.appearance-insult"),
+    ("That presenter with the buck teeth needs to get off the telly", "dpmc.comments.appearance-insult"),
+])
+def test_a_veiled_threat_a_weapon_a_wish_of_harm_or_mocked_looks_is_blocked_by_its_rule(
+        packs: PackSet, text: str, rule: str) -> None:
     result = check(packs, kind="comment", text=text)
     assert result.decision == "block"
-    assert "dpmc.comments.veiled-threat" in {f.rule for f in result.findings if f.severity == "block"}
+    assert rule in {f.rule for f in result.findings if f.severity == "block"}
 
 
 @pytest.mark.parametrize("text", ["Someone in the comments said 'we know where you park' to the staff. Not okay.",
@@ -125,27 +132,6 @@ def test_a_veiled_threat_is_blocked(packs: PackSet, text: str) -> None:
                                   "You've been warned 😂 the pies at the hall are gone by 11 on Wednesdays"])
 def test_everyday_words_of_a_veiled_threat_pass(packs: PackSet, text: str) -> None:
     assert check(packs, kind="comment", text=text).decision == "pass"
-
-
-@pytest.mark.parametrize(("text", "rule"), [
-    ("🔪🔪 for whoever runs the Ōpōtiki welfare desk. See you Monday", "dpmc.comments.weapon-emoji-threat"),
-    ("Councillor Ngata 🪓🪓 your last term", "dpmc.comments.weapon-emoji-threat"),
-    ("I hope the controller drowns in the next one", "dpmc.comments.wished-harm"),
-    ("Hope whoever cut the siren budget falls down the stairs", "dpmc.comments.wished-harm"),
-])
-def test_a_weapon_aimed_at_someone_or_harm_wished_on_them_is_blocked(packs: PackSet, text: str, rule: str) -> None:
-    result = check(packs, kind="comment", text=text)
-    assert result.decision == "block"
-    assert rule in {f.rule for f in result.findings if f.severity == "block"}
-
-
-@pytest.mark.parametrize("text", ["The fat bloke reading the update should lay off the pies 🐷",
-                                  "Whoever fronted the 4pm update has a face for radio",
-                                  "That presenter with the buck teeth needs to get off the telly"])
-def test_mocking_how_a_person_looks_is_blocked(packs: PackSet, text: str) -> None:
-    result = check(packs, kind="comment", text=text)
-    assert result.decision == "block"
-    assert "dpmc.comments.appearance-insult" in {f.rule for f in result.findings if f.severity == "block"}
 
 
 @pytest.mark.parametrize("text", ["Pig hunters from Wairoa cleared the slip on the back road, legends 🐗",
