@@ -61,10 +61,10 @@ PLACE_OR_FAMILY_WORDS = frozenset("hall park bridge stream river beach".split())
 # An address right after a public place ("Motueka Recreation Centre, 100 Old Wharf Road", "the
 # school gym, 50 Lytton Road") is that place's, not a person's, whoever is named nearby. Hotels,
 # motels and hospitals are left out: where a person is staying or being treated is theirs.
+_PUBLIC_PLACE_WORDS = (PLACE_WORDS - {"hospital", "hotel", "motel", "lodge", "clinic", "grammar"}) | {"gym", "hub"}
 _PLACE_BEFORE_ADDRESS = re.compile(
-    r"\b(?:school|college|university|centre|center|marae|church|library|station|airport|stadium|domain|"
-    r"reserve|kura|intermediate|academy|pools?|arena|wharf|gym|hub|(?:town|memorial|community|war|church|"
-    r"school|scout|civic|sports|village|public|rsa|marae) (?:hall|park|grounds))\s*[,:(\u2013-]?\s*(?:at\s+)?$",
+    r"\b(?:" + "|".join(sorted(_PUBLIC_PLACE_WORDS)) + r"|(?:town|memorial|community|war|church|school|scout|"
+    r"civic|sports|village|public|rsa|marae) (?:hall|park|grounds))\s*[,:(\u2013-]?\s*(?:at\s+)?$",
     re.IGNORECASE,
 )
 # "my colleague Rangi": the word after these is a person's name, even one that is also an ordinary word
